@@ -1,0 +1,44 @@
+//! UNP §5.4, Fig 5.4 — TCP echo client (stop-and-wait: one line out, one
+//! line back).
+//!
+//! Run:        cargo run -p ch05-echo --bin tcpcli01 -- 127.0.0.1
+//!             (a server first: cargo run -p ch05-echo --bin tcpserv01)
+//! Talk to it: type lines; each comes back from the server. Ctrl-D (EOF)
+//!             ends the client; its exit closes the socket (FIN).
+//! Observe:    killing the server's child first → the next line prints
+//!             "str_cli: server terminated prematurely" (UNP 5.12).
+//! Changed from the book: a host name works too, and --port picks the port.
+#![allow(non_snake_case)]
+
+use clap::Parser;
+use common::ClientArgs;
+use common::args::Resolve;
+use common::str_cli::str_cli;
+use common::wrapsock::{Connect, Socket};
+use socket2::{Domain, SockAddr, Type};
+
+/// UNP §5.4 (Fig 5.4): the echo client. Sends each line of stdin to the
+/// server, prints the echo, and waits for it before sending the next line
+/// (stop-and-wait). End input with Ctrl-D.
+///
+/// Start a server first: cargo run -p ch05-echo --bin tcpserv01
+#[derive(Parser)]
+#[command(version, verbatim_doc_comment)]
+struct Args {
+    #[command(flatten)]
+    cli: ClientArgs,
+}
+
+fn main() {
+    let args = Args::parse();
+    args.cli.log.init("tcpcli01");
+    // ANCHOR: main
+    let servaddr = Resolve(&args.cli.host, args.cli.port);
+    let sockfd = Socket(Domain::for_address(servaddr), Type::STREAM, None);
+    Connect(&sockfd, &SockAddr::from(servaddr));
+
+    str_cli(std::io::stdin(), &sockfd); // do it all
+
+    std::process::exit(0);
+    // ANCHOR_END: main
+}

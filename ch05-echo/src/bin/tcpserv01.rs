@@ -1,0 +1,61 @@
+//! UNP §5.2, Fig 5.2 — TCP echo server, one child per client (fork).
+//!
+//! Run:        cargo run -p ch05-echo --bin tcpserv01
+//! Talk to it: cargo run -p ch05-echo --bin tcpcli01 -- 127.0.0.1
+//!             (or: nc 127.0.0.1 9877)
+//! Observe:    ps -o pid,ppid,stat,cmd --ppid <server pid>
+//!             → one `Z` (zombie) line per client that has finished: this
+//!             server never waits for its children (fixed in ch05-sigchld).
+//! Changed from the iterative servers of ch.4: accept, then fork; the child
+//! serves the client, the parent goes straight back to accept.
+#![allow(non_snake_case)]
+
+use clap::Parser;
+use common::ServerArgs;
+use common::args::Serv_listen;
+use common::notice;
+use common::sock_ntop::sock_ntop;
+use common::str_echo::str_echo;
+use common::wrapsock::{Accept, Close};
+use common::wrapunix::Fork;
+use nix::unistd::ForkResult;
+
+/// UNP §5.2 (Fig 5.2): the fork-per-client echo server. Every client gets its
+/// own child process, which echoes each line back until the client closes.
+/// The parent never calls wait(), so each finished child stays a zombie —
+/// watch them with `ps -o pid,ppid,stat,cmd --ppid <pid>`.
+///
+/// Talk to it with `tcpcli01 127.0.0.1`, `nc 127.0.0.1 9877`, or
+/// python3 -c 'import socket; s=socket.create_connection(("127.0.0.1",9877)); s.sendall(b"hi\n"); print(s.recv(99))'
+#[derive(Parser)]
+#[command(version, verbatim_doc_comment)]
+struct Args {
+    #[command(flatten)]
+    serv: ServerArgs,
+}
+
+fn main() {
+    let args = Args::parse();
+    args.serv.log.init("tcpserv01");
+    // ANCHOR: main
+    let listenfd = Serv_listen(&args.serv, false);
+
+    loop {
+        let (connfd, cliaddr) = Accept(&listenfd);
+        // SAFETY: this server is single-threaded: no other thread can hold a
+        // lock across the fork.
+        match unsafe { Fork() } {
+            ForkResult::Child => {
+                Close(listenfd); // the child does not accept
+                notice!("connection from {}", sock_ntop(&cliaddr));
+                str_echo(&connfd); // process the request
+                std::process::exit(0); // closes connfd: FIN to the client
+            }
+            ForkResult::Parent { child } => {
+                notice!("child {child} serves {}", sock_ntop(&cliaddr));
+                Close(connfd); // the parent does not talk to the client
+            }
+        }
+    }
+    // ANCHOR_END: main
+}

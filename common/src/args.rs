@@ -1,0 +1,121 @@
+//! Command-line arguments every lab program shares (clap derive), and the
+//! two setup steps built on them: resolve a host, listen on an address.
+#![allow(non_snake_case)]
+
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+
+use clap::Args;
+use socket2::{Domain, SockAddr, Socket, Type};
+
+use crate::error::err_quit;
+use crate::unp::{LISTENQ, SERV_PORT};
+use crate::wrapsock::{Bind, Getsockname, Listen, Socket};
+
+/// `-v` / `-q`: how much a program logs on stderr.
+#[derive(Args, Debug, Clone, Default)]
+pub struct LogArgs {
+    /// Log more (DEBUG lines). The env var UNP_LOG=debug|notice|warning|fatal
+    /// sets the level too.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+
+    /// Log less (only WARNING and FATAL lines).
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+impl LogArgs {
+    /// Starts logging for program `name` at the level these flags ask for.
+    pub fn init(&self, name: &'static str) {
+        crate::log::init(name, self.verbose, self.quiet);
+    }
+}
+
+/// Where a server listens.
+#[derive(Args, Debug, Clone)]
+pub struct ServerArgs {
+    /// Address to listen on. The book binds INADDR_ANY (0.0.0.0, every
+    /// interface); the lab defaults to loopback so that a classroom machine
+    /// is not reachable from the network. Pass --host 0.0.0.0 for the book's
+    /// behaviour, or --host ::1 for IPv6.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub host: String,
+
+    /// Port to listen on (the book's SERV_PORT is 9877). 0 lets the kernel
+    /// pick a free ephemeral port; the server prints the one it got.
+    #[arg(short, long, default_value_t = SERV_PORT)]
+    pub port: u16,
+
+    #[command(flatten)]
+    pub log: LogArgs,
+}
+
+/// Which server a client talks to.
+#[derive(Args, Debug, Clone)]
+pub struct ClientArgs {
+    /// The server's address or host name (the book's <IPaddress>).
+    #[arg(default_value = "127.0.0.1", value_name = "HOST")]
+    pub host: String,
+
+    /// The server's port (the book's SERV_PORT is 9877).
+    #[arg(short, long, default_value_t = SERV_PORT)]
+    pub port: u16,
+
+    #[command(flatten)]
+    pub log: LogArgs,
+}
+
+/// Turns `host` (an IPv4/IPv6 literal or a name) and `port` into a socket
+/// address; the first answer wins. An address literal is taken as is, so a
+/// malformed one is reported without a DNS query.
+pub fn resolve(host: &str, port: u16) -> anyhow::Result<SocketAddr> {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        return Ok(SocketAddr::new(ip, port));
+    }
+    if host.is_empty()
+        || !host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-._".contains(c))
+    {
+        anyhow::bail!("invalid host '{host}': not an IP address or a host name");
+    }
+    if host.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        anyhow::bail!("invalid host '{host}': not a valid IPv4 address");
+    }
+    let mut addrs = (host, port)
+        .to_socket_addrs()
+        .map_err(|e| anyhow::anyhow!("cannot resolve host '{host}': {e}"))?;
+    addrs
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("cannot resolve host '{host}': no address"))
+}
+
+/// [`resolve`], or exit 1 with its message (the book's `inet_pton error`).
+pub fn Resolve(host: &str, port: u16) -> SocketAddr {
+    resolve(host, port).unwrap_or_else(|e| err_quit(&format!("{e:#}")))
+}
+
+/// The first half of every server's `main` (Fig 5.2): socket, bind, listen
+/// with LISTENQ, then print `listening on ADDR:PORT` as the **first line on
+/// stderr** — the line tests and demos read to learn an ephemeral port.
+/// `reuseaddr` sets SO_REUSEADDR before bind (UNP 7.5; tcpserv01 does not).
+/// Any failure exits 1 with the book's message, e.g. "bind error: Address
+/// already in use".
+pub fn Serv_listen(args: &ServerArgs, reuseaddr: bool) -> Socket {
+    let servaddr = Resolve(&args.host, args.port);
+    let listenfd = Socket(Domain::for_address(servaddr), Type::STREAM, None);
+    if reuseaddr {
+        listenfd
+            .set_reuse_address(true)
+            .unwrap_or_else(|e| crate::error::err_sys("setsockopt error", &e));
+    }
+    Bind(&listenfd, &SockAddr::from(servaddr));
+    Listen(&listenfd, LISTENQ);
+    let bound = Getsockname(&listenfd);
+    crate::log::always(
+        crate::log::Level::Notice,
+        format_args!("listening on {}", crate::sock_ntop::sock_ntop(&bound)),
+    );
+    listenfd
+}

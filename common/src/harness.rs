@@ -1,0 +1,442 @@
+//! Running lab programs as separate processes — for tests, demos and
+//! exercise checks — so that nobody ever forks inside a test harness.
+//!
+//! - [`Proc::spawn`] starts a program in **its own process group**, with
+//!   `PR_SET_PDEATHSIG` (it gets SIGKILL if the spawning thread dies) and
+//!   stdin/stdout/stderr piped; two threads collect stdout and stderr.
+//! - Dropping a [`Proc`] kills its whole group (the server *and* every child
+//!   it forked) and reaps it — also when a test panics.
+//! - [`kill_all_on_interrupt`] makes Ctrl-C / SIGTERM kill every live group
+//!   before the demo dies, so nothing is left behind.
+//! - Nothing here sleeps to wait for readiness: [`Proc::listening`] reads
+//!   the server's `listening on ADDR` line; [`eventually`] polls /proc with
+//!   a deadline.
+
+use std::ffi::OsStr;
+use std::io::{Read, Write};
+use std::net::SocketAddr;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, anyhow, bail};
+use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, kill, killpg, sigaction};
+use nix::unistd::Pid;
+
+use crate::observer::{self, ProcInfo, TcpSock};
+
+/// The default deadline for any one wait: generous for a loaded 2-core CI
+/// machine, short enough that a stuck program fails the test quickly.
+pub const DEADLINE: Duration = Duration::from_secs(10);
+
+/// Output collected from one pipe, with a condition variable to wait on.
+#[derive(Default)]
+struct Sink {
+    state: Mutex<(Vec<u8>, bool)>, // (bytes so far, EOF seen)
+    cv: Condvar,
+}
+
+impl Sink {
+    fn collect(self: &Arc<Self>, mut pipe: impl Read + Send + 'static) {
+        let me = Arc::clone(self);
+        thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                let n = pipe.read(&mut buf).unwrap_or(0);
+                let mut st = me.state.lock().unwrap_or_else(|p| p.into_inner());
+                if n == 0 {
+                    st.1 = true;
+                } else {
+                    st.0.extend_from_slice(&buf[..n]);
+                }
+                me.cv.notify_all();
+                if n == 0 {
+                    return;
+                }
+            }
+        });
+    }
+
+    fn bytes(&self) -> Vec<u8> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner()).0.clone()
+    }
+
+    /// Waits until `pred(bytes, eof)` gives Some, or the deadline passes.
+    fn wait<T>(&self, timeout: Duration, mut pred: impl FnMut(&[u8], bool) -> Option<T>) -> Option<T> {
+        let end = Instant::now() + timeout;
+        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            if let Some(t) = pred(&st.0, st.1) {
+                return Some(t);
+            }
+            let now = Instant::now();
+            if now >= end || st.1 {
+                return None;
+            }
+            st = self
+                .cv
+                .wait_timeout(st, end - now)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+    }
+}
+
+/// Process groups alive right now, for [`kill_all_on_interrupt`].
+static GROUPS: [AtomicI32; 64] = [const { AtomicI32::new(0) }; 64];
+
+fn register(pgid: i32) {
+    for slot in &GROUPS {
+        if slot
+            .compare_exchange(0, pgid, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok()
+        {
+            return;
+        }
+    }
+}
+
+fn unregister(pgid: i32) {
+    for slot in &GROUPS {
+        let _ = slot.compare_exchange(pgid, 0, Ordering::SeqCst, Ordering::SeqCst);
+    }
+}
+
+extern "C" fn on_interrupt(signo: nix::libc::c_int) {
+    // Async-signal-safe: atomic loads, kill(2), sigaction(2), raise(2).
+    for slot in &GROUPS {
+        let pgid = slot.load(Ordering::SeqCst);
+        if pgid > 0 {
+            let _ = killpg(Pid::from_raw(pgid), Signal::SIGKILL);
+        }
+    }
+    if let Ok(sig) = Signal::try_from(signo) {
+        let dfl = SigAction::new(SigHandler::SigDfl, SaFlags::empty(), SigSet::empty());
+        // SAFETY: restoring the default action installs no handler code.
+        let _ = unsafe { sigaction(sig, &dfl) };
+        let _ = nix::sys::signal::raise(sig);
+    }
+}
+
+/// On SIGINT, SIGTERM or SIGHUP: SIGKILL every process group spawned through
+/// [`Proc`] and still alive, then die of the same signal. Call it once at the
+/// start of a demo; the spawned programs are in their own groups, so the
+/// terminal's Ctrl-C would not reach them otherwise.
+pub fn kill_all_on_interrupt() {
+    let act = SigAction::new(
+        SigHandler::Handler(on_interrupt),
+        SaFlags::empty(),
+        SigSet::empty(),
+    );
+    for sig in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP] {
+        // SAFETY: `on_interrupt` does only async-signal-safe work (see it).
+        let _ = unsafe { sigaction(sig, &act) };
+    }
+}
+
+/// The path of a lab program built next to the running executable: the same
+/// directory for a demo in target/debug, the parent of `deps/` for a test.
+pub fn bin_path(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().unwrap_or_default();
+    let mut dir = exe.parent().map(PathBuf::from).unwrap_or_default();
+    if dir.ends_with("deps") {
+        dir.pop();
+    }
+    dir.join(name)
+}
+
+/// A running lab program in its own process group.
+pub struct Proc {
+    child: Child,
+    name: String,
+    stdin: Option<ChildStdin>,
+    stdout: Arc<Sink>,
+    stderr: Arc<Sink>,
+    status: Option<ExitStatus>,
+}
+
+impl Proc {
+    /// Starts `program` with `args` (see the module doc for what is set up).
+    pub fn spawn<S: AsRef<OsStr>>(program: impl AsRef<OsStr>, args: &[S]) -> anyhow::Result<Proc> {
+        let mut cmd = Command::new(program);
+        cmd.args(args);
+        Proc::spawn_command(cmd)
+    }
+
+    /// Starts a prepared `Command` (to set env, cwd, ...) the same way.
+    pub fn spawn_command(mut cmd: Command) -> anyhow::Result<Proc> {
+        let name = PathBuf::from(cmd.get_program())
+            .file_name()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        cmd.stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        cmd.process_group(0);
+        // SAFETY: the closure runs in the forked child before exec and calls
+        // only prctl(2), which is async-signal-safe; it touches no locks.
+        unsafe {
+            cmd.pre_exec(|| nix::sys::prctl::set_pdeathsig(Signal::SIGKILL).map_err(std::io::Error::from));
+        }
+        let mut child = cmd.spawn().with_context(|| format!("cannot start {name}"))?;
+        register(child.id() as i32);
+        let stdout = Arc::new(Sink::default());
+        let stderr = Arc::new(Sink::default());
+        if let Some(p) = child.stdout.take() {
+            stdout.collect(p);
+        }
+        if let Some(p) = child.stderr.take() {
+            stderr.collect(p);
+        }
+        let stdin = child.stdin.take();
+        Ok(Proc {
+            child,
+            name,
+            stdin,
+            stdout,
+            stderr,
+            status: None,
+        })
+    }
+
+    /// The program's pid (also its process-group id).
+    pub fn pid(&self) -> i32 {
+        self.child.id() as i32
+    }
+
+    /// The file name of the program.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Waits for the `listening on ADDR` line a server prints first on
+    /// stderr and returns ADDR.
+    pub fn listening(&self) -> anyhow::Result<SocketAddr> {
+        let line = self.wait_stderr("listening on ", DEADLINE)?;
+        let addr = line
+            .split("listening on ")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .ok_or_else(|| anyhow!("no address in {line:?}"))?;
+        addr.parse().with_context(|| format!("bad address in {line:?}"))
+    }
+
+    /// Waits for a stderr line containing `pat` (lines seen before count
+    /// too) and returns it.
+    pub fn wait_stderr(&self, pat: &str, timeout: Duration) -> anyhow::Result<String> {
+        self.stderr
+            .wait(timeout, |b, _| {
+                String::from_utf8_lossy(b)
+                    .lines()
+                    .find(|l| l.contains(pat))
+                    .map(str::to_owned)
+            })
+            .ok_or_else(|| {
+                anyhow!(
+                    "{}: no stderr line containing {pat:?} within {timeout:?}; stderr so far:\n{}",
+                    self.name,
+                    self.stderr_text()
+                )
+            })
+    }
+
+    /// Waits until stdout contains `pat`.
+    pub fn wait_stdout(&self, pat: &[u8], timeout: Duration) -> anyhow::Result<()> {
+        self.stdout
+            .wait(timeout, |b, _| {
+                b.windows(pat.len().max(1)).any(|w| w == pat).then_some(())
+            })
+            .ok_or_else(|| {
+                anyhow!(
+                    "{}: stdout has no {:?} within {timeout:?}; stdout so far: {:?}",
+                    self.name,
+                    String::from_utf8_lossy(pat),
+                    String::from_utf8_lossy(&self.stdout_bytes())
+                )
+            })
+    }
+
+    /// Everything written to stdout so far.
+    pub fn stdout_bytes(&self) -> Vec<u8> {
+        self.stdout.bytes()
+    }
+
+    /// Everything written to stderr so far, as text.
+    pub fn stderr_text(&self) -> String {
+        String::from_utf8_lossy(&self.stderr.bytes()).into_owned()
+    }
+
+    /// Writes to the program's stdin.
+    pub fn write_stdin(&mut self, data: &[u8]) -> anyhow::Result<()> {
+        let stdin = self
+            .stdin
+            .as_mut()
+            .ok_or_else(|| anyhow!("stdin already closed"))?;
+        stdin.write_all(data).context("write to stdin")?;
+        stdin.flush().context("flush stdin")
+    }
+
+    /// Writes `data` to stdin from a helper thread, then closes stdin (EOF):
+    /// the program may answer while its input is still being written.
+    pub fn feed_stdin(&mut self, data: Vec<u8>) -> thread::JoinHandle<std::io::Result<()>> {
+        let stdin = self.stdin.take();
+        thread::spawn(move || match stdin {
+            Some(mut s) => s.write_all(&data),
+            None => Ok(()),
+        })
+    }
+
+    /// Closes stdin: the program reads end of file.
+    pub fn close_stdin(&mut self) {
+        self.stdin = None;
+    }
+
+    /// Sends `sig` to the program itself.
+    pub fn signal(&self, sig: Signal) -> anyhow::Result<()> {
+        kill(Pid::from_raw(self.pid()), sig).with_context(|| format!("kill {sig} {}", self.pid()))
+    }
+
+    /// Waits up to `timeout` for the program to exit and reaps it.
+    pub fn wait_exit(&mut self, timeout: Duration) -> anyhow::Result<ExitStatus> {
+        if let Some(st) = self.status {
+            return Ok(st);
+        }
+        let st = eventually(timeout, &format!("{} to exit", self.name), || {
+            self.child.try_wait().ok().flatten()
+        })
+        .map_err(|e| anyhow!("{e}; stderr so far:\n{}", self.stderr_text()))?;
+        self.status = Some(st);
+        unregister_if_gone(self.pid());
+        // The pipes reach EOF once every holder has exited; a forked child
+        // may still hold them, so give them a bounded moment, not forever.
+        let grace = Duration::from_millis(500);
+        self.stdout.wait(grace, |_, eof| eof.then_some(()));
+        self.stderr.wait(grace, |_, eof| eof.then_some(()));
+        Ok(st)
+    }
+
+    /// Like [`Proc::wait_exit`], and fails unless the program exited with `code`.
+    pub fn expect_exit(&mut self, code: i32, timeout: Duration) -> anyhow::Result<()> {
+        let st = self.wait_exit(timeout)?;
+        if st.code() != Some(code) {
+            bail!(
+                "{}: expected exit code {code}, got {}; stderr:\n{}",
+                self.name,
+                describe(st),
+                self.stderr_text()
+            );
+        }
+        Ok(())
+    }
+}
+
+fn unregister_if_gone(pgid: i32) {
+    // The leader is reaped, but its forked children may live on in the
+    // group; keep it registered (and kill it on drop) unless it is empty.
+    if killpg(Pid::from_raw(pgid), None).is_err() {
+        unregister(pgid);
+    }
+}
+
+/// "exit code 1" or "killed by signal 13 (SIGPIPE)".
+pub fn describe(st: ExitStatus) -> String {
+    match (st.code(), st.signal()) {
+        (Some(c), _) => format!("exit code {c}"),
+        (None, Some(s)) => match Signal::try_from(s) {
+            Ok(sig) => format!("killed by signal {s} ({sig})"),
+            Err(_) => format!("killed by signal {s}"),
+        },
+        _ => format!("{st:?}"),
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let pgid = self.pid();
+        // The whole group: the program and every child it forked.
+        let _ = killpg(Pid::from_raw(pgid), Signal::SIGKILL);
+        if self.status.is_none() {
+            let _ = self.child.wait();
+        }
+        unregister(pgid);
+    }
+}
+
+/// Calls `f` until it returns Some, polling with a short back-off, for at
+/// most `timeout`; the error names `what` was awaited.
+pub fn eventually<T>(timeout: Duration, what: &str, mut f: impl FnMut() -> Option<T>) -> anyhow::Result<T> {
+    let end = Instant::now() + timeout;
+    let mut pause = Duration::from_micros(200);
+    loop {
+        if let Some(t) = f() {
+            return Ok(t);
+        }
+        if Instant::now() >= end {
+            bail!("timed out after {timeout:?} waiting for {what}");
+        }
+        thread::sleep(pause); // a poll interval, not a readiness guess
+        pause = (pause * 2).min(Duration::from_millis(10));
+    }
+}
+
+/// Waits until process `pid` is in `state` (e.g. 'T' after SIGSTOP, 'Z').
+pub fn wait_state(pid: i32, state: char, timeout: Duration) -> anyhow::Result<()> {
+    eventually(timeout, &format!("pid {pid} in state {state}"), || {
+        (observer::state(pid) == Some(state)).then_some(())
+    })
+}
+
+/// Waits until `pid` has exactly `n` zombie children; returns them.
+pub fn wait_zombies(pid: i32, n: usize, timeout: Duration) -> anyhow::Result<Vec<ProcInfo>> {
+    eventually(timeout, &format!("{n} zombie children of pid {pid}"), || {
+        let z = observer::zombies(pid);
+        (z.len() == n).then_some(z)
+    })
+    .map_err(|e| anyhow!("{e}; now:\n{}", observer::process_table(pid)))
+}
+
+/// Waits until `pid` has exactly `n` children in any state; returns them.
+pub fn wait_children(pid: i32, n: usize, timeout: Duration) -> anyhow::Result<Vec<ProcInfo>> {
+    eventually(timeout, &format!("{n} children of pid {pid}"), || {
+        let c = observer::children(pid);
+        (c.len() == n).then_some(c)
+    })
+    .map_err(|e| anyhow!("{e}; now:\n{}", observer::process_table(pid)))
+}
+
+/// Waits until a TCP socket on `port` matching `pred` is in `state`.
+pub fn wait_tcp(
+    port: u16,
+    state: &str,
+    timeout: Duration,
+    mut pred: impl FnMut(&TcpSock) -> bool,
+) -> anyhow::Result<TcpSock> {
+    eventually(timeout, &format!("a {state} socket on port {port}"), || {
+        observer::tcp_sockets(port)
+            .into_iter()
+            .find(|t| t.state == state && pred(t))
+    })
+    .map_err(|e| {
+        anyhow!(
+            "{e}; now:\n{}",
+            observer::format_sockets(&observer::tcp_sockets(port), &[])
+        )
+    })
+}
+
+/// SIGSTOP `pid` and wait until /proc shows it stopped (`T`): from then on
+/// its signals stay pending — the stop-the-parent method of LAB.md that makes
+/// SIGCHLD coalescing exact.
+pub fn stop(pid: i32) -> anyhow::Result<()> {
+    kill(Pid::from_raw(pid), Signal::SIGSTOP).context("SIGSTOP")?;
+    wait_state(pid, 'T', DEADLINE)
+}
+
+/// SIGCONT `pid`.
+pub fn cont(pid: i32) -> anyhow::Result<()> {
+    kill(Pid::from_raw(pid), Signal::SIGCONT).context("SIGCONT")
+}

@@ -1,0 +1,50 @@
+//! `common` — the book's lib/ in Rust, shared by every program of the lab.
+//!
+//! | module | the book's file | what |
+//! |---|---|---|
+//! | [`unp`] | unp.h | `SERV_PORT`, `LISTENQ`, `MAXLINE` |
+//! | [`wrapsock`] | lib/wrapsock.c | `socket` … `getpeername`, and `Socket` … `Getpeername` |
+//! | [`wrapunix`] | lib/wrapunix.c | `fork`, `wait`, `waitpid`, `read`, `write` and capitalised twins |
+//! | [`signal`] | lib/signal.c, lib/signalintr.c | `Signal` (SA_RESTART), `signal_intr` (none) |
+//! | [`readline`] | lib/readline.c | `Rline`, `Readline`: buffered per descriptor |
+//! | [`writen`] | lib/readn.c, lib/writen.c | `readn`, `writen`, `Readn`, `Writen` |
+//! | [`str_echo`], [`str_cli`] | lib/str_echo.c, lib/str_cli.c | the echo loops of Fig 5.3 and 5.5 |
+//! | [`sock_ntop`] | lib/sock_ntop.c | an address as text |
+//! | [`error`] | lib/error.c | `err_sys`, `err_quit`, `strerror` |
+//! | [`log`] | (seed 003's logMessage) | levelled lines with time and pid; a signal-safe line |
+//! | [`args`] | — | shared clap flags; `Serv_listen`, `Resolve` |
+//! | [`observer`] | — | processes and TCP sockets, read from /proc |
+//! | [`harness`] | — | spawn lab programs in guarded process groups; deadlines |
+//!
+//! Lowercase wrappers return `io::Result` and never retry EINTR.
+//! Capitalised wrappers print "<call> error: <strerror>" and exit 1.
+
+pub mod args;
+pub mod error;
+pub mod harness;
+pub mod log;
+pub mod observer;
+pub mod readline;
+pub mod signal;
+pub mod sock_ntop;
+pub mod str_cli;
+pub mod str_echo;
+pub mod unp;
+pub mod wrapsock;
+pub mod wrapunix;
+pub mod writen;
+
+pub use args::{ClientArgs, LogArgs, ServerArgs};
+pub use unp::{LISTENQ, MAXLINE, SERV_PORT};
+
+/// The last line of an anyhow-style `main`: Ok → exit 0; Err → one FATAL
+/// line with the error and its context chain, exit 1. No panic, no backtrace.
+pub fn exit_code(result: anyhow::Result<()>) -> std::process::ExitCode {
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            fatal!("{e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

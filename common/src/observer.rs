@@ -1,0 +1,259 @@
+//! The observer: what the kernel says about processes and TCP sockets,
+//! read from /proc (through the `procfs` crate) and printed as small tables.
+//!
+//! - A process's state is the field after the *last* `)` of
+//!   `/proc/PID/stat` (`R`, `S`, `T` stopped, `Z` zombie, ...).
+//! - Children are found by scanning every `/proc/PID/stat` for the parent
+//!   pid: `/proc/PID/task/*/children` is per thread and easy to misread.
+//! - TCP sockets come from `/proc/net/tcp` and `tcp6` (readable by anyone),
+//!   or `/proc/PID/net/...` for another network namespace.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::net::SocketAddr;
+
+use procfs::net::{TcpNetEntry, TcpState};
+use procfs::process::{FDTarget, Process};
+
+/// One process as /proc shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcInfo {
+    pub pid: i32,
+    pub ppid: i32,
+    /// `R` running, `S` sleeping, `T` stopped, `Z` zombie, ...
+    pub state: char,
+    /// The command name (`comm`, at most 15 bytes).
+    pub comm: String,
+}
+
+impl ProcInfo {
+    /// A child that has ended and not been waited for.
+    pub fn is_zombie(&self) -> bool {
+        self.state == 'Z'
+    }
+}
+
+fn info(p: &Process) -> Option<ProcInfo> {
+    let st = p.stat().ok()?;
+    Some(ProcInfo {
+        pid: st.pid,
+        ppid: st.ppid,
+        state: st.state,
+        comm: st.comm,
+    })
+}
+
+/// The process `pid`, or None if it no longer exists (a reaped zombie).
+pub fn process(pid: i32) -> Option<ProcInfo> {
+    info(&Process::new(pid).ok()?)
+}
+
+/// The state letter of `pid`, or None if it is gone.
+pub fn state(pid: i32) -> Option<char> {
+    process(pid).map(|p| p.state)
+}
+
+/// Every process whose parent is `pid`, zombies included, by pid.
+pub fn children(pid: i32) -> Vec<ProcInfo> {
+    let mut out: Vec<ProcInfo> = match procfs::process::all_processes() {
+        Ok(all) => all
+            .filter_map(|p| p.ok())
+            .filter_map(|p| info(&p))
+            .filter(|p| p.ppid == pid)
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    out.sort_by_key(|p| p.pid);
+    out
+}
+
+/// The children of `pid` that are zombies.
+pub fn zombies(pid: i32) -> Vec<ProcInfo> {
+    children(pid).into_iter().filter(ProcInfo::is_zombie).collect()
+}
+
+/// `pid` and its children, as a table: PID PPID STATE COMMAND, zombies
+/// marked `<defunct>` as ps does.
+pub fn process_table(pid: i32) -> String {
+    let mut rows: Vec<ProcInfo> = process(pid).into_iter().collect();
+    rows.extend(children(pid));
+    format_processes(&rows)
+}
+
+/// Formats processes as a table.
+pub fn format_processes(rows: &[ProcInfo]) -> String {
+    let mut s = String::from("    PID    PPID STAT COMMAND\n");
+    for p in rows {
+        let mark = if p.is_zombie() {
+            " <defunct>  ← zombie"
+        } else {
+            ""
+        };
+        let _ = writeln!(s, "{:>7} {:>7} {:<4} {}{}", p.pid, p.ppid, p.state, p.comm, mark);
+    }
+    s
+}
+
+/// One TCP socket as /proc/net/tcp shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TcpSock {
+    pub local: SocketAddr,
+    pub remote: SocketAddr,
+    /// The book's name: `LISTEN`, `ESTABLISHED`, `FIN_WAIT_2`, `TIME_WAIT`, ...
+    pub state: &'static str,
+    /// Bytes received, not yet read (for a listener: the accept queue length).
+    pub recv_q: u32,
+    /// Bytes sent, not yet acknowledged (for a listener: the backlog).
+    pub send_q: u32,
+    /// The socket's inode: matches `socket:[INODE]` in `/proc/PID/fd`.
+    pub inode: u64,
+}
+
+/// The book's name of a TCP state (Fig 2.4).
+pub fn state_name(s: &TcpState) -> &'static str {
+    match s {
+        TcpState::Established => "ESTABLISHED",
+        TcpState::SynSent => "SYN_SENT",
+        TcpState::SynRecv => "SYN_RCVD",
+        TcpState::FinWait1 => "FIN_WAIT_1",
+        TcpState::FinWait2 => "FIN_WAIT_2",
+        TcpState::TimeWait => "TIME_WAIT",
+        TcpState::Close => "CLOSED",
+        TcpState::CloseWait => "CLOSE_WAIT",
+        TcpState::LastAck => "LAST_ACK",
+        TcpState::Listen => "LISTEN",
+        TcpState::Closing => "CLOSING",
+        TcpState::NewSynRecv => "NEW_SYN_RECV",
+    }
+}
+
+fn convert(e: TcpNetEntry) -> TcpSock {
+    TcpSock {
+        local: e.local_address,
+        remote: e.remote_address,
+        state: state_name(&e.state),
+        recv_q: e.rx_queue,
+        send_q: e.tx_queue,
+        inode: e.inode,
+    }
+}
+
+fn on_port(entries: Vec<TcpNetEntry>, port: u16) -> impl Iterator<Item = TcpSock> {
+    entries
+        .into_iter()
+        .filter(move |e| e.local_address.port() == port || e.remote_address.port() == port)
+        .map(convert)
+}
+
+/// Every TCP socket (IPv4 and IPv6) of this network namespace whose local or
+/// remote port is `port`: the listener, both ends of each connection, and
+/// connections in TIME_WAIT. Sorted by state, then addresses.
+pub fn tcp_sockets(port: u16) -> Vec<TcpSock> {
+    let mut v: Vec<TcpSock> = Vec::new();
+    v.extend(on_port(procfs::net::tcp().unwrap_or_default(), port));
+    v.extend(on_port(procfs::net::tcp6().unwrap_or_default(), port));
+    sort(&mut v);
+    v
+}
+
+/// Like [`tcp_sockets`], in the network namespace of process `pid`.
+pub fn tcp_sockets_in(pid: i32, port: u16) -> Vec<TcpSock> {
+    let Ok(p) = Process::new(pid) else {
+        return Vec::new();
+    };
+    let mut v: Vec<TcpSock> = Vec::new();
+    v.extend(on_port(p.tcp().unwrap_or_default(), port));
+    v.extend(on_port(p.tcp6().unwrap_or_default(), port));
+    sort(&mut v);
+    v
+}
+
+fn sort(v: &mut [TcpSock]) {
+    v.sort_by(|a, b| {
+        (
+            a.state != "LISTEN",
+            a.local.port() == a.remote.port(),
+            a.local,
+            a.remote,
+        )
+            .cmp(&(
+                b.state != "LISTEN",
+                b.local.port() == b.remote.port(),
+                b.local,
+                b.remote,
+            ))
+    });
+}
+
+/// The inodes of the sockets process `pid` holds open, with their fd numbers.
+pub fn socket_fds(pid: i32) -> Vec<(i32, u64)> {
+    let Ok(p) = Process::new(pid) else {
+        return Vec::new();
+    };
+    let Ok(fds) = p.fd() else {
+        return Vec::new();
+    };
+    let mut v: Vec<(i32, u64)> = fds
+        .filter_map(|f| f.ok())
+        .filter_map(|f| match f.target {
+            FDTarget::Socket(inode) => Some((f.fd, inode)),
+            _ => None,
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Which of `pids` hold the socket with this inode open.
+pub fn holders(inode: u64, pids: &[i32]) -> Vec<i32> {
+    pids.iter()
+        .copied()
+        .filter(|&pid| socket_fds(pid).iter().any(|&(_, i)| i == inode))
+        .collect()
+}
+
+/// Formats sockets as a table: LOCAL REMOTE STATE RECV-Q SEND-Q, plus the
+/// pids (among `pids`) holding each socket, when `pids` is not empty.
+pub fn format_sockets(rows: &[TcpSock], pids: &[i32]) -> String {
+    let mut s = format!(
+        "{:<22} {:<22} {:<12} {:>6} {:>6}",
+        "LOCAL", "REMOTE", "STATE", "RECV-Q", "SEND-Q"
+    );
+    if !pids.is_empty() {
+        s.push_str("  HELD BY");
+    }
+    s.push('\n');
+    let fds: Vec<(i32, BTreeSet<u64>)> = pids
+        .iter()
+        .map(|&p| (p, socket_fds(p).into_iter().map(|(_, i)| i).collect()))
+        .collect();
+    for t in rows {
+        let _ = write!(
+            s,
+            "{:<22} {:<22} {:<12} {:>6} {:>6}",
+            t.local.to_string(),
+            t.remote.to_string(),
+            t.state,
+            t.recv_q,
+            t.send_q
+        );
+        if !pids.is_empty() {
+            let held: Vec<String> = fds
+                .iter()
+                .filter(|(_, set)| t.inode != 0 && set.contains(&t.inode))
+                .map(|(p, _)| format!("pid {p}"))
+                .collect();
+            let _ = write!(
+                s,
+                "  {}",
+                if held.is_empty() {
+                    "(kernel only)".into()
+                } else {
+                    held.join(", ")
+                }
+            );
+        }
+        s.push('\n');
+    }
+    s
+}

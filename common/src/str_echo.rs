@@ -1,0 +1,24 @@
+//! `str_echo`, UNP Fig 5.3: the server child's loop.
+
+use std::io;
+use std::os::fd::AsFd;
+
+use crate::error::err_sys;
+use crate::unp::MAXLINE;
+use crate::writen::Writen;
+
+/// Reads whatever arrives and writes it back, until the client's FIN (read
+/// returns 0). Reads raw chunks, not lines, so any bytes echo unchanged.
+/// EINTR is retried; any other read error (ECONNRESET when the client
+/// aborted, UNP 5.11) exits the child with "str_echo: read error: ...".
+pub fn str_echo(sockfd: impl AsFd) {
+    let mut buf = vec![0u8; MAXLINE];
+    loop {
+        match crate::wrapunix::read(&sockfd, &mut buf) {
+            Ok(0) => return, // the client closed: FIN received
+            Ok(n) => Writen(&sockfd, &buf[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => err_sys("str_echo: read error", &e),
+        }
+    }
+}

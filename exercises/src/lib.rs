@@ -1,0 +1,1 @@
+//! Self-checking exercises (see the README, "For students").
