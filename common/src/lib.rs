@@ -34,6 +34,9 @@ pub mod wrapsock;
 pub mod wrapunix;
 pub mod writen;
 
+#[cfg(test)]
+mod testutil;
+
 pub use args::{ClientArgs, LogArgs, ServerArgs};
 pub use unp::{LISTENQ, MAXLINE, SERV_PORT};
 

@@ -89,3 +89,124 @@ pub fn Readline<F: AsFd>(rl: &mut Rline<F>, line: &mut Vec<u8>) -> usize {
     rl.readline(line)
         .unwrap_or_else(|e| err_sys("readline error", &e))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::{Interrupter, pair};
+    use std::io::Write as _;
+    use std::time::Duration;
+
+    fn lines_of(input: &[u8], chunks: &[usize]) -> Vec<Vec<u8>> {
+        let (mut w, r) = pair();
+        let mut rl = Rline::new(r);
+        let input = input.to_vec();
+        let chunks = chunks.to_vec();
+        let t = std::thread::spawn(move || {
+            // Write in the given chunk sizes so lines arrive split across reads.
+            let mut rest = &input[..];
+            for &c in chunks.iter().cycle() {
+                if rest.is_empty() {
+                    break;
+                }
+                let n = c.min(rest.len());
+                w.write_all(&rest[..n]).unwrap();
+                rest = &rest[n..];
+            }
+        });
+        let mut out = Vec::new();
+        let mut line = Vec::new();
+        while rl.readline(&mut line).unwrap() > 0 {
+            out.push(line.clone());
+        }
+        t.join().unwrap();
+        out
+    }
+
+    #[test]
+    fn lines_split_across_reads_come_back_whole() {
+        let got = lines_of(b"hello\nworld\n\nlast\n", &[1, 2, 3]);
+        assert_eq!(got, vec![&b"hello\n"[..], b"world\n", b"\n", b"last\n"]);
+    }
+
+    #[test]
+    fn final_line_without_newline_is_kept() {
+        assert_eq!(lines_of(b"a\nno newline", &[4]), vec![&b"a\n"[..], b"no newline"]);
+    }
+
+    #[test]
+    fn nul_and_non_utf8_bytes_pass_through() {
+        let input = b"\x00\xff\xfe\n\x80abc\x00\n";
+        assert_eq!(
+            lines_of(input, &[2]),
+            vec![&b"\x00\xff\xfe\n"[..], b"\x80abc\x00\n"]
+        );
+    }
+
+    #[test]
+    fn a_line_longer_than_maxline_comes_in_maxline_pieces() {
+        let mut input = vec![b'x'; MAXLINE * 2 + 10];
+        input.push(b'\n');
+        input.extend_from_slice(b"next\n");
+        let got = lines_of(&input, &[1000]);
+        let lens: Vec<usize> = got.iter().map(Vec::len).collect();
+        assert_eq!(lens, vec![MAXLINE, MAXLINE, 11, 5]);
+        assert_eq!(got.concat(), input, "the pieces must reassemble byte for byte");
+    }
+
+    #[test]
+    fn a_line_of_exactly_maxline_bytes_with_its_newline_is_two_pieces() {
+        // MAXLINE-1 bytes + '\n' fits exactly; one more byte does not (the
+        // off-by-one the book avoids with maxlen-1).
+        let mut fits = vec![b'y'; MAXLINE - 1];
+        fits.push(b'\n');
+        assert_eq!(lines_of(&fits, &[MAXLINE]).len(), 1);
+        let mut over = vec![b'y'; MAXLINE];
+        over.push(b'\n');
+        let got = lines_of(&over, &[MAXLINE]);
+        assert_eq!(got.iter().map(Vec::len).collect::<Vec<_>>(), vec![MAXLINE, 1]);
+    }
+
+    #[test]
+    fn two_descriptors_keep_separate_buffers() {
+        let (mut w1, r1) = pair();
+        let (mut w2, r2) = pair();
+        w1.write_all(b"one-a\none-b\n").unwrap();
+        w2.write_all(b"two-a\ntwo-b\n").unwrap();
+        let (mut a, mut b) = (Rline::new(r1), Rline::new(r2));
+        let mut line = Vec::new();
+        for want in [&b"one-a\n"[..], b"two-a\n", b"one-b\n", b"two-b\n"] {
+            let rl = if want.starts_with(b"one") { &mut a } else { &mut b };
+            rl.readline(&mut line).unwrap();
+            assert_eq!(line, want);
+        }
+    }
+
+    #[test]
+    fn readline_retries_eintr_but_plain_read_returns_it() {
+        let (mut w, r) = pair();
+        let intr = Interrupter::install();
+        // Plain read(2) under a non-restarting handler: EINTR.
+        let r2 = r.try_clone().unwrap();
+        let got = intr.interrupt_blocked(move || {
+            let mut b = [0u8; 8];
+            crate::wrapunix::read(&r2, &mut b).map(|_| ())
+        });
+        assert_eq!(got.unwrap_err().kind(), std::io::ErrorKind::Interrupted);
+        // readline: interrupted the same way, keeps waiting, returns the line.
+        let before = intr.count();
+        let t = intr.spawn_and_interrupt(move || {
+            let mut rl = Rline::new(r);
+            let mut line = Vec::new();
+            rl.readline(&mut line).map(|_| line)
+        });
+        // Let several signals land while readline is blocked before any data.
+        crate::harness::eventually(Duration::from_secs(5), "5 signals", || {
+            (intr.count() >= before + 5).then_some(())
+        })
+        .unwrap();
+        w.write_all(b"after signals\n").unwrap();
+        let line = t.join(Duration::from_secs(10)).unwrap();
+        assert_eq!(line, b"after signals\n");
+    }
+}

@@ -48,3 +48,55 @@ pub fn Readn(fd: impl AsFd, buf: &mut [u8]) -> usize {
 pub fn Writen(fd: impl AsFd, buf: &[u8]) {
     writen(fd, buf).unwrap_or_else(|e| err_sys("writen error", &e))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::{Interrupter, pair};
+    use std::io::Read as _;
+    use std::time::Duration;
+
+    fn pattern(n: usize) -> Vec<u8> {
+        (0..n).map(|i| (i * 7 + i / 251) as u8).collect()
+    }
+
+    #[test]
+    fn writen_writes_every_byte_to_a_slow_reader_through_a_tiny_buffer_despite_signals() {
+        let (w, mut r) = pair();
+        w.set_send_buffer_size(1024).unwrap();
+        r.set_recv_buffer_size(1024).unwrap();
+        let data = pattern(2 << 20);
+        let want = data.clone();
+        let intr = Interrupter::install();
+        // Signals interrupt the blocked write(2) calls: each then returns the
+        // partial count it had written, and writen must carry on.
+        let t = intr.spawn_and_interrupt(move || writen(&w, &data));
+        let mut got = Vec::new();
+        let mut buf = [0u8; 700]; // a slow reader: small reads
+        while got.len() < want.len() {
+            let n = r.read(&mut buf).unwrap();
+            assert!(n > 0, "EOF after {} of {} bytes", got.len(), want.len());
+            got.extend_from_slice(&buf[..n]);
+        }
+        t.join(Duration::from_secs(20)).unwrap();
+        assert!(got == want, "bytes differ");
+        assert!(
+            intr.count() > 0,
+            "no signal was delivered: the test proved nothing about EINTR"
+        );
+    }
+
+    #[test]
+    fn readn_reads_exactly_n_or_stops_at_eof() {
+        use std::io::Write as _;
+        let (mut w, r) = pair();
+        w.write_all(b"0123456789").unwrap();
+        let mut buf = [0u8; 4];
+        assert_eq!(readn(&r, &mut buf).unwrap(), 4);
+        assert_eq!(&buf, b"0123");
+        drop(w);
+        let mut big = [0u8; 16];
+        assert_eq!(readn(&r, &mut big).unwrap(), 6, "EOF after 6 more bytes");
+        assert_eq!(&big[..6], b"456789");
+    }
+}
