@@ -19,6 +19,7 @@ use crate::writen::Writen;
 /// mid-line) would leave both sides waiting for a newline forever, so after
 /// sending it the client half-closes (shutdown SHUT_WR, UNP 6.6). The server
 /// child echoes it and closes, and the reply arrives followed by EOF.
+// ANCHOR: str_cli
 pub fn str_cli(fp: impl AsFd, sockfd: &Socket) {
     let mut input = Rline::new(fp);
     let mut from_server = Rline::new(sockfd);
@@ -35,3 +36,4 @@ pub fn str_cli(fp: impl AsFd, sockfd: &Socket) {
         Writen(&stdout, &recvline);
     }
 }
+// ANCHOR_END: str_cli

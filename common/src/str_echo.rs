@@ -11,6 +11,7 @@ use crate::writen::Writen;
 /// returns 0). Reads raw chunks, not lines, so any bytes echo unchanged.
 /// EINTR is retried; any other read error (ECONNRESET when the client
 /// aborted, UNP 5.11) exits the child with "str_echo: read error: ...".
+// ANCHOR: str_echo
 pub fn str_echo(sockfd: impl AsFd) {
     let mut buf = vec![0u8; MAXLINE];
     loop {
@@ -22,3 +23,4 @@ pub fn str_echo(sockfd: impl AsFd) {
         }
     }
 }
+// ANCHOR_END: str_echo
