@@ -119,3 +119,18 @@ pub fn Serv_listen(args: &ServerArgs, reuseaddr: bool) -> Socket {
     );
     listenfd
 }
+
+#[cfg(test)]
+mod tests {
+    use super::resolve;
+
+    #[test]
+    fn literals_resolve_without_dns_and_malformed_ones_are_named() {
+        assert_eq!(resolve("127.0.0.1", 9).unwrap().to_string(), "127.0.0.1:9");
+        assert_eq!(resolve("[::1]", 9).unwrap().to_string(), "[::1]:9");
+        let e = resolve("300.1.1.1", 9).unwrap_err().to_string();
+        assert!(e.contains("invalid host '300.1.1.1'"), "{e}");
+        let e = resolve("a b", 9).unwrap_err().to_string();
+        assert!(e.contains("invalid host 'a b'"), "{e}");
+    }
+}

@@ -234,3 +234,39 @@ macro_rules! warning {
 macro_rules! fatal {
     ($($t:tt)*) => { $crate::log::log($crate::log::Level::Fatal, format_args!($($t)*)) };
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sigline_has_time_name_pid_level_and_text() {
+        let mut l = SigLine::new(Level::Notice);
+        l.str("child ").int(-42).str(" terminated");
+        let s = String::from_utf8(l.as_bytes().to_vec()).unwrap();
+        let pid = format!("[{}] NOTICE child -42 terminated", std::process::id());
+        assert!(s.ends_with(&pid), "{s:?}");
+        let time = &s[..12];
+        assert!(
+            time.as_bytes()[2] == b':' && time.as_bytes()[8] == b'.',
+            "HH:MM:SS.mmm, got {time:?}"
+        );
+    }
+
+    #[test]
+    fn a_sigline_cuts_long_text_instead_of_overflowing() {
+        let mut l = SigLine::new(Level::Warning);
+        for _ in 0..100 {
+            l.str("0123456789");
+        }
+        assert_eq!(l.as_bytes().len(), 255, "one byte stays free for the newline");
+    }
+
+    #[test]
+    fn levels_filter_lines() {
+        assert!(Level::parse("WARN") == Some(Level::Warning) && Level::parse("nope").is_none());
+        assert!(
+            Level::Fatal > Level::Warning && Level::Warning > Level::Notice && Level::Notice > Level::Debug
+        );
+    }
+}
