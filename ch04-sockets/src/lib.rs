@@ -1,1 +1,192 @@
-//! UNP ch.4 — elementary TCP sockets. Programs arrive under `src/bin/` (see the README map).
+//! UNP ch.4 — elementary TCP sockets. Programs are under `src/bin/` (see the
+//! README map); this library holds what several of them print the same way:
+//!
+//! - [`table`]: the TCP sockets of one port as /proc shows them, with the
+//!   process and descriptor that holds each one ("HELD BY parent:connfd=4"),
+//!   so a student sees the listening socket apart from the connected ones;
+//! - [`settle`]: wait (bounded) until the kernel has finished a transition
+//!   the program just caused, then read the states;
+//! - [`Stepper`]: `--step` mode, one step per Enter, so a class (or a test)
+//!   can look at /proc between two calls;
+//! - [`errno_name`]: "ECONNREFUSED" for an `io::Error`;
+//! - [`parse_table`]: the inverse of [`table`], for the tests.
+
+use std::io::{self, BufRead as _};
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use common::observer::{self, TcpSock};
+
+/// A process whose descriptors [`table`] names, e.g. the parent server with
+/// `names = [(3, "listenfd"), (4, "connfd")]`.
+pub struct Holder<'a> {
+    pub pid: i32,
+    /// The role shown before the descriptor: "parent", "child", "client".
+    pub who: &'a str,
+    /// The program's own names for some descriptors.
+    pub names: &'a [(i32, &'a str)],
+}
+
+impl Holder<'_> {
+    fn label(&self, fd: i32) -> String {
+        match self.names.iter().find(|(n, _)| *n == fd) {
+            Some((_, name)) => format!("{}:{name}={fd}", self.who),
+            None => format!("{}:fd={fd}", self.who),
+        }
+    }
+}
+
+/// The header line of [`table`].
+pub const HEADER: &str = "LOCAL                  REMOTE                 STATE        RECV-Q SEND-Q  HELD BY";
+
+/// Formats `socks` as a table, one line per socket, each indented by
+/// `indent` spaces. The HELD BY column lists which descriptors of which
+/// `holders` refer to the socket, found by inode in `/proc/PID/fd`; a socket
+/// no descriptor refers to is "(kernel only)": a connection still in the
+/// accept queue, or one in TIME_WAIT after every close.
+pub fn format_table(socks: &[TcpSock], holders: &[Holder], indent: usize) -> String {
+    let pad = " ".repeat(indent);
+    let fds: Vec<Vec<(i32, u64)>> = holders.iter().map(|h| observer::socket_fds(h.pid)).collect();
+    let mut s = format!("{pad}{HEADER}\n");
+    for t in socks {
+        let held: Vec<String> = holders
+            .iter()
+            .zip(&fds)
+            .flat_map(|(h, fds)| {
+                fds.iter()
+                    .filter(|(_, inode)| t.inode != 0 && *inode == t.inode)
+                    .map(|(fd, _)| h.label(*fd))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let held = if held.is_empty() {
+            "(kernel only)".to_string()
+        } else {
+            held.join(", ")
+        };
+        s.push_str(&format!(
+            "{pad}{:<22} {:<22} {:<12} {:>6} {:>6}  {held}\n",
+            t.local.to_string(),
+            t.remote.to_string(),
+            t.state,
+            t.recv_q,
+            t.send_q
+        ));
+    }
+    if socks.is_empty() {
+        s.push_str(&format!("{pad}(no TCP socket on this port in /proc/net/tcp)\n"));
+    }
+    s
+}
+
+/// [`format_table`] of every TCP socket whose local or remote port is `port`.
+pub fn table(port: u16, holders: &[Holder]) -> String {
+    format_table(&observer::tcp_sockets(port), holders, 4)
+}
+
+/// The TCP states on `port`, sorted: what [`settle`] compares.
+pub fn states(socks: &[TcpSock]) -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = socks.iter().map(|t| t.state).collect();
+    v.sort_unstable();
+    v
+}
+
+/// Polls /proc (at most `timeout`) until the sockets on `port` are in
+/// exactly the states `expect` (in any order), and returns them. On
+/// loopback a transition is normally complete when the call returns; the
+/// poll only covers a slow machine. If the deadline passes, the sockets as
+/// they are now are returned, and the caller prints what it really saw.
+pub fn settle(port: u16, expect: &[&str], timeout: Duration) -> Vec<TcpSock> {
+    let mut want: Vec<&str> = expect.to_vec();
+    want.sort_unstable();
+    let end = Instant::now() + timeout;
+    loop {
+        let now = observer::tcp_sockets(port);
+        if states(&now) == want || Instant::now() >= end {
+            return now;
+        }
+        std::thread::sleep(Duration::from_millis(1)); // a poll interval
+    }
+}
+
+/// "ECONNREFUSED" for an OS error, else the error's text.
+pub fn errno_name(e: &io::Error) -> String {
+    match e.raw_os_error() {
+        Some(code) => format!("{:?}", nix::errno::Errno::from_raw(code)),
+        None => e.to_string(),
+    }
+}
+
+/// "-1 ECONNREFUSED (Connection refused)": how a failed call is printed.
+pub fn failed(e: &io::Error) -> String {
+    format!("-1 {} ({})", errno_name(e), common::error::strerror(e))
+}
+
+/// `--step` mode: [`Stepper::done`] ends a step with a marker line and, when
+/// stepping, waits for a line on stdin before the next one. The marker is
+/// printed in both modes so the output reads the same.
+pub struct Stepper {
+    stepping: bool,
+    n: u32,
+}
+
+impl Stepper {
+    pub fn new(stepping: bool) -> Stepper {
+        Stepper { stepping, n: 0 }
+    }
+
+    /// Ends step n: prints `--- step n (Enter: next) ---` when stepping (the
+    /// line tests wait for), then blocks until a line (or EOF) on stdin.
+    pub fn done(&mut self) {
+        self.n += 1;
+        if self.stepping {
+            println!("--- step {} (Enter: next) ---", self.n);
+            let mut line = String::new();
+            let _ = io::stdin().lock().read_line(&mut line);
+        }
+    }
+}
+
+/// One row of a printed [`table`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub local: SocketAddr,
+    pub remote: SocketAddr,
+    pub state: String,
+    pub recv_q: u32,
+    pub send_q: u32,
+    /// The HELD BY column, e.g. `["parent:connfd=4", "child:connfd=4"]`,
+    /// empty for "(kernel only)".
+    pub held: Vec<String>,
+}
+
+/// Parses every table row in `text` (lines that start, after spaces, with
+/// two socket addresses and a state). Used by the tests to compare what a
+/// program printed with what /proc says.
+pub fn parse_table(text: &str) -> Vec<Row> {
+    text.lines()
+        .filter_map(|line| {
+            let mut w = line.split_whitespace();
+            let local = w.next()?.parse().ok()?;
+            let remote = w.next()?.parse().ok()?;
+            let state = w.next()?.to_string();
+            let recv_q = w.next()?.parse().ok()?;
+            let send_q = w.next()?.parse().ok()?;
+            let rest: Vec<&str> = w.collect();
+            let rest = rest.join(" ");
+            let held = if rest == "(kernel only)" {
+                Vec::new()
+            } else {
+                rest.split(", ").map(str::to_string).collect()
+            };
+            Some(Row {
+                local,
+                remote,
+                state,
+                recv_q,
+                send_q,
+                held,
+            })
+        })
+        .collect()
+}

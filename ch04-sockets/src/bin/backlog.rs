@@ -1,0 +1,168 @@
+//! UNP §4.5, Fig 4.7–4.10 — listen's backlog: what happens to clients of a
+//! server that never calls accept.
+//!
+//! Run:        cargo run -p ch04-sockets --bin backlog
+//!             cargo run -p ch04-sockets --bin backlog -- --backlog 0 --step
+//! Talk to it: nothing to type (with --step: Enter goes on; look with
+//!             ss -tan 'sport = :PORT or dport = :PORT' meanwhile).
+//! Observe:    backlog+1 connects complete (ESTABLISHED on both ends, the
+//!             server's end held by no process: it is in the accept queue,
+//!             the listener's Recv-Q); the others stay SYN_SENT — their SYN
+//!             was dropped, no RST came, so a blocking connect would wait
+//!             ~127 s. After one accept, a waiting client gets in at its next
+//!             SYN retransmit (~1 s).
+//! Changed from the book: non-blocking connects, so one process can start
+//! them all and nothing hangs (the book's Fig 4.10 table is about other
+//! kernels: Linux 6.x queues exactly backlog+1).
+
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::os::fd::AsRawFd;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use ch04_sockets::{Holder, Stepper, errno_name, format_table, settle};
+use clap::Parser;
+use common::LogArgs;
+use common::observer::{self, TcpSock};
+use common::wrapsock::{accept, bind, connect, getsockname, listen, socket};
+use socket2::{Domain, SockAddr, Socket, Type};
+
+/// UNP §4.5: a listener with backlog N that never accepts, and N+3 clients.
+/// Shows which connects complete (N+1 on Linux) and which stay SYN_SENT,
+/// then accepts one and shows a waiting client get in at its SYN retransmit.
+#[derive(Parser)]
+#[command(version, verbatim_doc_comment)]
+struct Args {
+    /// The backlog passed to listen (0 to 64 here; the kernel caps it at
+    /// net.core.somaxconn).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(i32).range(0..=64))]
+    backlog: i32,
+
+    /// How many clients beyond backlog+1 try to connect.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=16))]
+    extra: u8,
+
+    /// Stop after each step until Enter is pressed.
+    #[arg(long)]
+    step: bool,
+
+    #[command(flatten)]
+    log: LogArgs,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    args.log.init("backlog");
+    common::exit_code(run(&args))
+}
+
+fn run(args: &Args) -> anyhow::Result<()> {
+    let pid = std::process::id() as i32;
+    let mut steps = Stepper::new(args.step);
+
+    // ANCHOR: listen
+    let listenfd = socket(Domain::IPV4, Type::STREAM, None)?;
+    bind(&listenfd, &SockAddr::from(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))))?;
+    listen(&listenfd, args.backlog)?;
+    let servaddr = getsockname(&listenfd)?;
+    let port = servaddr.as_socket().context("no address")?.port();
+    println!("listen(fd {}, backlog {}) on {port}; this server never calls accept", listenfd.as_raw_fd(), args.backlog);
+    // ANCHOR_END: listen
+
+    // ANCHOR: connects
+    let total = args.backlog as usize + 1 + args.extra as usize;
+    let mut clients: Vec<Socket> = Vec::new();
+    for i in 1..=total {
+        let sockfd = socket(Domain::IPV4, Type::STREAM, None)?;
+        sockfd.set_nonblocking(true)?; // connect returns at once: EINPROGRESS
+        let r = match connect(&sockfd, &servaddr) {
+            Ok(()) => "0".to_string(),
+            Err(e) => format!("-1 {}", errno_name(&e)),
+        };
+        let local = getsockname(&sockfd)?.as_socket().context("no address")?;
+        println!("client {i}: connect(fd {}) = {r}   local port {}", sockfd.as_raw_fd(), local.port());
+        clients.push(sockfd);
+    }
+    // ANCHOR_END: connects
+    let fits = args.backlog as usize + 1;
+    let mut expect = vec!["LISTEN"];
+    expect.extend(std::iter::repeat_n("ESTABLISHED", 2 * fits));
+    expect.extend(std::iter::repeat_n("SYN_SENT", total - fits));
+    let names = fd_names(&listenfd, &clients);
+    let names: Vec<(i32, &str)> = names.iter().map(|(fd, n)| (*fd, n.as_str())).collect();
+    let holders = [Holder {
+        pid,
+        who: "me",
+        names: &names,
+    }];
+    let socks = settle(port, &expect, Duration::from_secs(2));
+    print!("{}", format_table(&socks, &holders, 4));
+    summary(port, &socks, &clients)?;
+    steps.done();
+
+    // ANCHOR: accept_one
+    let (connfd, cliaddr) = accept(&listenfd)?;
+    let start = Instant::now();
+    println!("accept() = fd {}, from {}: one place free in the queue", connfd.as_raw_fd(), common::sock_ntop::sock_ntop(&cliaddr));
+    let established = |s: &[TcpSock]| s.iter().filter(|t| t.state == "ESTABLISHED" && t.local.port() != port).count();
+    let before = established(&socks);
+    let after = common::harness::eventually(Duration::from_secs(5), "a waiting client to connect", || {
+        let now = observer::tcp_sockets(port);
+        (established(&now) > before).then_some(now)
+    });
+    // ANCHOR_END: accept_one
+    match after {
+        Ok(socks) => {
+            let mut names = names.clone();
+            names.push((connfd.as_raw_fd(), "connfd"));
+            let holders = [Holder {
+                pid,
+                who: "me",
+                names: &names,
+            }];
+            println!(
+                "a SYN_SENT client got in after {:.2} s: its SYN retransmit found room",
+                start.elapsed().as_secs_f64()
+            );
+            print!("{}", format_table(&socks, &holders, 4));
+            summary(port, &socks, &clients)?;
+            println!("    (a server end still in SYN_RCVD while its client is ESTABLISHED: that");
+            println!("    client's ACK arrived when the queue was full again and was dropped;");
+            println!("    the server will retransmit its SYN+ACK — UNP 4.5's third-ACK case)");
+        }
+        Err(e) => println!("no waiting client got in: {e}"),
+    }
+    steps.done();
+    Ok(())
+}
+
+/// `listenfd`, `client1`, `client2`, ... for the HELD BY column.
+fn fd_names(listenfd: &Socket, clients: &[Socket]) -> Vec<(i32, String)> {
+    let mut v = vec![(listenfd.as_raw_fd(), "listenfd".to_string())];
+    for (i, c) in clients.iter().enumerate() {
+        v.push((c.as_raw_fd(), format!("client{}", i + 1)));
+    }
+    v
+}
+
+/// Counts what the table shows, and asks each client socket for a pending
+/// error (SO_ERROR): an RST would have left ECONNREFUSED there.
+fn summary(port: u16, socks: &[TcpSock], clients: &[Socket]) -> io::Result<()> {
+    let count = |st: &str| socks.iter().filter(|t| t.state == st && t.local.port() != port).count();
+    let queued = socks.iter().find(|t| t.state == "LISTEN").map_or(0, |t| t.recv_q);
+    let mut errors = 0;
+    for c in clients {
+        if let Some(e) = c.take_error()? {
+            println!("    {} has a pending error: {}", c.as_raw_fd(), errno_name(&e));
+            errors += 1;
+        }
+    }
+    println!(
+        "result: established={} syn_sent={} listener_recv_q={queued} errors={errors}",
+        count("ESTABLISHED"),
+        count("SYN_SENT")
+    );
+    Ok(())
+}

@@ -1,0 +1,191 @@
+//! UNP §4.3 — the ways connect(2) fails, each reproduced on this machine
+//! without a network, with how long it took.
+//!
+//! Run:        cargo run -p ch04-sockets --bin connect_errors
+//!             cargo run -p ch04-sockets --bin connect_errors -- --case refused
+//! Talk to it: nothing to type.
+//! Observe:    ECONNREFUSED at once (the peer's TCP answers the SYN with RST);
+//!             ETIMEDOUT after the SYN retransmits go unanswered (here bounded
+//!             to ~1 s with TCP_USER_TIMEOUT; the kernel default is 127 s);
+//!             ENETUNREACH / EHOSTUNREACH when there is no route — inside a
+//!             private user + network namespace, as `unshare -rn` makes.
+//! Changed from the book: the book's cases need a second host or a router;
+//! here a bound-but-not-listening port gives the RST, a full accept queue
+//! (backlog 0) swallows the SYN, and a namespace with no routes (then an
+//! `unreachable` route) gives the routing errors.
+
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::os::fd::AsRawFd;
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use ch04_sockets::{Holder, errno_name, failed};
+use clap::{Parser, ValueEnum};
+use common::LogArgs;
+use common::wrapsock::{bind, connect, getsockname, listen, socket};
+use nix::sched::CloneFlags;
+use socket2::{Domain, SockAddr, Socket, Type};
+
+/// UNP §4.3: connect's errors, each made to happen here and timed.
+///
+///   refused  a port with no listener: RST → ECONNREFUSED, immediately
+///   timeout  a full accept queue drops the SYN: ETIMEDOUT after retries
+///   netns    a private network namespace: no route → ENETUNREACH; an
+///            `unreachable` route → EHOSTUNREACH (needs unprivileged user
+///            namespaces and the `ip` command; otherwise says SKIP)
+#[derive(Parser)]
+#[command(version, verbatim_doc_comment)]
+struct Args {
+    /// Which case to run (all: the three, in this order).
+    #[arg(long, value_enum, default_value_t = Case::All)]
+    case: Case,
+
+    /// TCP_USER_TIMEOUT for the ETIMEDOUT case, in milliseconds: how long
+    /// unacknowledged SYNs may go unanswered before connect gives up.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=130_000))]
+    user_timeout_ms: u64,
+
+    #[command(flatten)]
+    log: LogArgs,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Case {
+    All,
+    Refused,
+    Timeout,
+    Netns,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    args.log.init("connect_errors");
+    common::exit_code(run(&args))
+}
+
+fn run(args: &Args) -> anyhow::Result<()> {
+    let mut ok = true;
+    if matches!(args.case, Case::All | Case::Refused) {
+        ok &= refused()?;
+    }
+    if matches!(args.case, Case::All | Case::Timeout) {
+        ok &= timed_out(Duration::from_millis(args.user_timeout_ms))?;
+    }
+    // Last: it moves this process into a new network namespace for good.
+    if matches!(args.case, Case::All | Case::Netns) {
+        ok &= unreachable()?;
+    }
+    anyhow::ensure!(ok, "a connect did not fail the way UNP 4.3 says");
+    Ok(())
+}
+
+/// Calls connect and prints the call, its result and how long it took;
+/// then `result: CASE ERRNO MS ms`, the line the tests read. Returns
+/// whether connect failed with `want`.
+fn try_connect(case: &str, sockfd: &Socket, to: SocketAddr, want: &str) -> bool {
+    let fd = sockfd.as_raw_fd();
+    let start = Instant::now();
+    let r = connect(sockfd, &SockAddr::from(to));
+    let ms = start.elapsed().as_secs_f64() * 1000.0;
+    let (shown, name) = match &r {
+        Ok(()) => ("0".to_string(), "OK".to_string()),
+        Err(e) => (failed(e), errno_name(e)),
+    };
+    println!("connect({fd}, {to}) = {shown}   after {ms:.3} ms");
+    println!("result: {case} {name} {ms:.3} ms");
+    if name != want {
+        println!("    UNEXPECTED: UNP 4.3 says {want}");
+    }
+    println!();
+    name == want
+}
+
+// ANCHOR: refused
+/// ECONNREFUSED: the SYN reaches a host where no process listens on the
+/// port; that host's TCP answers RST. A socket bound but never listening
+/// holds the port, so nobody else can start listening there meanwhile.
+fn refused() -> anyhow::Result<bool> {
+    println!("== ECONNREFUSED: SYN to a port nobody listens on -> RST");
+    let holder = socket(Domain::IPV4, Type::STREAM, None)?;
+    bind(&holder, &SockAddr::from(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))))?;
+    let to = getsockname(&holder)?.as_socket().context("no address")?;
+    println!("bind(.., {to}) but no listen(): the port is taken, nobody accepts");
+    let sockfd = socket(Domain::IPV4, Type::STREAM, None)?;
+    Ok(try_connect("refused", &sockfd, to, "ECONNREFUSED"))
+}
+// ANCHOR_END: refused
+
+// ANCHOR: timeout
+/// ETIMEDOUT: nothing ever answers the SYN. A listener with backlog 0
+/// whose accept queue is full (Linux queues backlog+1 = 1 connection)
+/// drops every further SYN silently; the client retransmits it (1 s, 2 s,
+/// 4 s ... 127 s in all with tcp_syn_retries = 6) — unless TCP_USER_TIMEOUT
+/// (or TCP_SYNCNT) cuts that short.
+fn timed_out(user_timeout: Duration) -> anyhow::Result<bool> {
+    println!("== ETIMEDOUT: the SYN is never answered");
+    let listenfd = socket(Domain::IPV4, Type::STREAM, None)?;
+    bind(&listenfd, &SockAddr::from(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))))?;
+    listen(&listenfd, 0)?;
+    let to = getsockname(&listenfd)?.as_socket().context("no address")?;
+    let filler = socket(Domain::IPV4, Type::STREAM, None)?;
+    connect(&filler, &SockAddr::from(to)).context("the first connect")?;
+    println!("listen(.., 0) on {to}; one connect fills its accept queue; nobody accepts");
+    let names = [(listenfd.as_raw_fd(), "listenfd"), (filler.as_raw_fd(), "filler")];
+    let me = Holder {
+        pid: std::process::id() as i32,
+        who: "me",
+        names: &names,
+    };
+    print!("{}", ch04_sockets::table(to.port(), &[me]));
+    let sockfd = socket(Domain::IPV4, Type::STREAM, None)?;
+    sockfd.set_tcp_user_timeout(Some(user_timeout))?;
+    println!("setsockopt(TCP_USER_TIMEOUT, {} ms): give up after that, not after 127 s", user_timeout.as_millis());
+    Ok(try_connect("timeout", &sockfd, to, "ETIMEDOUT"))
+}
+// ANCHOR_END: timeout
+
+// ANCHOR: unreachable
+/// ENETUNREACH and EHOSTUNREACH: the kernel finds no route for the
+/// destination (on a real network, an ICMP "destination unreachable" from
+/// a router ends the same way after the retries). A new network namespace
+/// has only a loopback interface, down, and no routes at all.
+fn unreachable() -> anyhow::Result<bool> {
+    println!("== ENETUNREACH / EHOSTUNREACH: no route (in a private network namespace)");
+    if let Err(why) = enter_private_netns() {
+        println!("SKIP: netns: cannot make a user + network namespace here: {why}");
+        println!();
+        return Ok(true);
+    }
+    let to = SocketAddr::from((Ipv4Addr::new(192, 0, 2, 1), 9)); // TEST-NET-1
+    println!("unshare(CLONE_NEWUSER | CLONE_NEWNET): lo is down, the routing table is empty");
+    let sockfd = socket(Domain::IPV4, Type::STREAM, None)?;
+    let mut ok = try_connect("netunreach", &sockfd, to, "ENETUNREACH");
+
+    let route = ["route", "add", "unreachable", "192.0.2.0/24"];
+    match Command::new("ip").args(route).status() {
+        Ok(st) if st.success() => {
+            println!("ip {}: the kernel now knows the network and says no", route.join(" "));
+            let sockfd = socket(Domain::IPV4, Type::STREAM, None)?;
+            ok &= try_connect("hostunreach", &sockfd, to, "EHOSTUNREACH");
+        }
+        Ok(st) => println!("SKIP: hostunreach: `ip {}` failed ({st})\n", route.join(" ")),
+        Err(e) => println!("SKIP: hostunreach: cannot run `ip`: {e}\n"),
+    }
+    Ok(ok)
+}
+// ANCHOR_END: unreachable
+
+/// In-process `unshare -rn`: a new user namespace in which we are root
+/// (uid/gid maps to our own ids), and a new network namespace owned by it.
+/// unshare(CLONE_NEWUSER) works only while the process has one thread:
+/// this program never starts another.
+fn enter_private_netns() -> io::Result<()> {
+    let (uid, gid) = (nix::unistd::getuid(), nix::unistd::getgid());
+    nix::sched::unshare(CloneFlags::CLONE_NEWUSER | CloneFlags::CLONE_NEWNET).map_err(io::Error::from)?;
+    std::fs::write("/proc/self/setgroups", "deny")?;
+    std::fs::write("/proc/self/uid_map", format!("0 {uid} 1"))?;
+    std::fs::write("/proc/self/gid_map", format!("0 {gid} 1"))?;
+    Ok(())
+}
