@@ -128,9 +128,11 @@ fn run(args: &Args) -> anyhow::Result<()> {
             );
             print!("{}", format_table(&socks, &holders, 4));
             summary(port, &socks, &clients)?;
+            if socks.iter().any(|t| t.state == "SYN_RCVD") {
             println!("    (a server end still in SYN_RCVD while its client is ESTABLISHED: that");
             println!("    client's ACK arrived when the queue was full again and was dropped;");
             println!("    the server will retransmit its SYN+ACK — UNP 4.5's third-ACK case)");
+            }
         }
         Err(e) => println!("no waiting client got in: {e}"),
     }
