@@ -1,0 +1,157 @@
+//! toupper_iter + toupper_cli: an iterative server makes the second client
+//! wait for the first to quit. Checked without sleeping: B's line is seen
+//! sitting in the Recv-Q of a connection no process has accepted, while A
+//! still gets answers; then A quits and B's answer arrives.
+
+use std::io::{BufRead as _, BufReader, ErrorKind, Read as _, Write as _};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::time::Duration;
+
+use common::harness::{Proc, eventually};
+use common::observer;
+
+use crate::support::{WAIT, skip};
+
+fn ask(s: &mut BufReader<TcpStream>, line: &str) -> String {
+    s.get_mut().write_all(line.as_bytes()).unwrap();
+    let mut reply = String::new();
+    s.read_line(&mut reply).unwrap();
+    reply
+}
+
+#[derive(Debug, PartialEq)]
+enum Second {
+    /// B's line waited, unread, in a connection nobody had accepted, while
+    /// A was served; B's answer came after A quit.
+    WaitedForFirst,
+    /// B got an answer while A was still connected.
+    AnsweredAtOnce,
+}
+
+/// Client A connects and is answered; client B connects and sends a line.
+/// Which happens: B answered while A is connected, or B's line stuck in the
+/// accept queue (its server-side socket, held by no descriptor of
+/// `server_pid`, has the line in Recv-Q) while A is still answered?
+fn second_client(addr: SocketAddr, server_pid: i32) -> Second {
+    let mut a = BufReader::new(TcpStream::connect(addr).unwrap());
+    assert_eq!(ask(&mut a, "hello\n"), "HELLO\n");
+
+    let mut b = TcpStream::connect(addr).unwrap();
+    let b_port = b.local_addr().unwrap().port();
+    b.write_all(b"second\n").unwrap();
+    b.set_nonblocking(true).unwrap();
+    let mut got = Vec::new();
+    let queued = |got: &mut Vec<u8>, b: &mut TcpStream| -> Option<bool> {
+        let mut buf = [0u8; 64];
+        match b.read(&mut buf) {
+            Ok(n) if n > 0 => {
+                got.extend_from_slice(&buf[..n]);
+                return Some(false); // answered
+            }
+            Err(e) if e.kind() != ErrorKind::WouldBlock => panic!("B: {e}"),
+            _ => {}
+        }
+        let theirs = observer::tcp_sockets(addr.port())
+            .into_iter()
+            .find(|t| t.local.port() == addr.port() && t.remote.port() == b_port)?;
+        let held = observer::socket_fds(server_pid).iter().any(|&(_, i)| i == theirs.inode);
+        (theirs.recv_q == 7 && !held).then_some(true)
+    };
+    let stuck = eventually(WAIT, "B answered, or B's line queued unaccepted", || queued(&mut got, &mut b)).unwrap();
+    if !stuck {
+        return Second::AnsweredAtOnce;
+    }
+    // The server is alive and busy with A: A is answered ...
+    assert_eq!(ask(&mut a, "again\n"), "AGAIN\n");
+    // ... and B's line still sits there unread, with no answer for B.
+    if queued(&mut got, &mut b) != Some(true) {
+        return Second::AnsweredAtOnce;
+    }
+    // A quits: now B's answer comes, within the deadline.
+    a.get_mut().write_all(b"quit\n").unwrap();
+    b.set_nonblocking(false).unwrap();
+    b.set_read_timeout(Some(WAIT)).unwrap();
+    let mut reply = String::new();
+    BufReader::new(&mut b).read_line(&mut reply).unwrap();
+    assert_eq!(reply, "SECOND\n");
+    Second::WaitedForFirst
+}
+
+#[test]
+fn second_client_waits_for_the_first_to_quit() {
+    let srv = Proc::spawn(env!("CARGO_BIN_EXE_toupper_iter"), &["--port", "0"]).unwrap();
+    let addr = srv.listening().unwrap();
+    assert_eq!(second_client(addr, srv.pid()), Second::WaitedForFirst);
+    srv.wait_stderr("asked to quit", WAIT).unwrap();
+}
+
+/// The same check on a concurrent server (a thread per client, here in the
+/// test): B is answered at once, so the check really tells them apart.
+#[test]
+fn the_check_fails_on_a_concurrent_server() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for conn in listener.incoming().take(2) {
+            let conn = conn.unwrap();
+            std::thread::spawn(move || {
+                let mut w = conn.try_clone().unwrap();
+                for line in BufReader::new(conn).lines() {
+                    let line = line.unwrap_or_default();
+                    if line.trim() == "quit" || w.write_all(format!("{}\n", line.to_uppercase()).as_bytes()).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    let me = std::process::id() as i32;
+    assert_eq!(second_client(addr, me), Second::AnsweredAtOnce);
+}
+
+#[test]
+fn client_upper_cases_and_quits() {
+    let srv = Proc::spawn(env!("CARGO_BIN_EXE_toupper_iter"), &["--port", "0"]).unwrap();
+    let port = srv.listening().unwrap().port().to_string();
+    let mut cli = Proc::spawn(env!("CARGO_BIN_EXE_toupper_cli"), &["127.0.0.1", "--port", &port]).unwrap();
+    let _ = cli.feed_stdin(b"hello, world\nMixed Case 123\nquit\n".to_vec());
+    cli.expect_exit(0, WAIT).unwrap();
+    assert_eq!(String::from_utf8_lossy(&cli.stdout_bytes()), "HELLO, WORLD\nMIXED CASE 123\n");
+    cli.wait_stderr("session ended by quit", WAIT).unwrap();
+    srv.wait_stderr("asked to quit", WAIT).unwrap();
+}
+
+#[test]
+fn client_that_forgets_htons_misses_the_server() {
+    let srv = Proc::spawn(env!("CARGO_BIN_EXE_toupper_iter"), &["--port", "0"]).unwrap();
+    let port = srv.listening().unwrap().port();
+    if ch04_sockets::forgot_byte_order(port) == port {
+        return skip(&format!("toupper_cli: port {port} reads the same in both byte orders"));
+    }
+    let p = port.to_string();
+    let mut bad = Proc::spawn(env!("CARGO_BIN_EXE_toupper_cli"), &["127.0.0.1", "--port", &p, "--forget-htons"]).unwrap();
+    bad.close_stdin();
+    let st = bad.wait_exit(WAIT).unwrap();
+    assert_eq!(st.code(), Some(1), "{}", bad.stderr_text());
+    assert!(bad.stderr_text().contains("connect error:"), "{}", bad.stderr_text());
+    // The right client, same port, same server: connects and ends cleanly.
+    let mut good = Proc::spawn(env!("CARGO_BIN_EXE_toupper_cli"), &["127.0.0.1", "--port", &p]).unwrap();
+    let _ = good.feed_stdin(b"ok\n".to_vec());
+    good.expect_exit(0, WAIT).unwrap();
+    assert_eq!(String::from_utf8_lossy(&good.stdout_bytes()), "OK\n");
+}
+
+#[test]
+fn server_survives_a_client_that_resets() {
+    let srv = Proc::spawn(env!("CARGO_BIN_EXE_toupper_iter"), &["--port", "0"]).unwrap();
+    let addr = srv.listening().unwrap();
+    {
+        let s = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+        s.connect(&addr.into()).unwrap();
+        s.send(b"half a line").unwrap();
+        s.set_linger(Some(Duration::ZERO)).unwrap(); // close sends RST
+    }
+    srv.wait_stderr("Connection reset by peer", WAIT).unwrap();
+    let mut c = BufReader::new(TcpStream::connect(addr).unwrap());
+    assert_eq!(ask(&mut c, "still there?\n"), "STILL THERE?\n");
+}
