@@ -212,9 +212,7 @@ pub fn forgot_byte_order(port: u16) -> u16 {
 /// The time as ctime(3) writes it, "Thu Mar  5 14:03:22 2026", in UTC
 /// (the book's daytime server uses the local time zone).
 pub fn ctime_utc(t: std::time::SystemTime) -> String {
-    let secs = t
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs()) as i64;
+    let secs = t.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()) as i64;
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
     let z = days + 719_468;

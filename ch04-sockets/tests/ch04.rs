@@ -9,6 +9,8 @@
 
 #[path = "ch04/backlog.rs"]
 mod backlog;
+#[path = "ch04/bad_input.rs"]
+mod bad_input;
 #[path = "ch04/bind_demo.rs"]
 mod bind_demo;
 #[path = "ch04/connect_errors.rs"]

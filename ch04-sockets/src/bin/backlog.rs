@@ -64,11 +64,18 @@ fn run(args: &Args) -> anyhow::Result<()> {
 
     // ANCHOR: listen
     let listenfd = socket(Domain::IPV4, Type::STREAM, None)?;
-    bind(&listenfd, &SockAddr::from(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))))?;
+    bind(
+        &listenfd,
+        &SockAddr::from(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))),
+    )?;
     listen(&listenfd, args.backlog)?;
     let servaddr = getsockname(&listenfd)?;
     let port = servaddr.as_socket().context("no address")?.port();
-    println!("listen(fd {}, backlog {}) on {port}; this server never calls accept", listenfd.as_raw_fd(), args.backlog);
+    println!(
+        "listen(fd {}, backlog {}) on {port}; this server never calls accept",
+        listenfd.as_raw_fd(),
+        args.backlog
+    );
     // ANCHOR_END: listen
 
     // ANCHOR: connects
@@ -82,7 +89,11 @@ fn run(args: &Args) -> anyhow::Result<()> {
             Err(e) => format!("-1 {}", errno_name(&e)),
         };
         let local = getsockname(&sockfd)?.as_socket().context("no address")?;
-        println!("client {i}: connect(fd {}) = {r}   local port {}", sockfd.as_raw_fd(), local.port());
+        println!(
+            "client {i}: connect(fd {}) = {r}   local port {}",
+            sockfd.as_raw_fd(),
+            local.port()
+        );
         clients.push(sockfd);
     }
     // ANCHOR_END: connects
@@ -105,8 +116,16 @@ fn run(args: &Args) -> anyhow::Result<()> {
     // ANCHOR: accept_one
     let (connfd, cliaddr) = accept(&listenfd)?;
     let start = Instant::now();
-    println!("accept() = fd {}, from {}: one place free in the queue", connfd.as_raw_fd(), common::sock_ntop::sock_ntop(&cliaddr));
-    let established = |s: &[TcpSock]| s.iter().filter(|t| t.state == "ESTABLISHED" && t.local.port() != port).count();
+    println!(
+        "accept() = fd {}, from {}: one place free in the queue",
+        connfd.as_raw_fd(),
+        common::sock_ntop::sock_ntop(&cliaddr)
+    );
+    let established = |s: &[TcpSock]| {
+        s.iter()
+            .filter(|t| t.state == "ESTABLISHED" && t.local.port() != port)
+            .count()
+    };
     let before = established(&socks);
     let after = common::harness::eventually(Duration::from_secs(5), "a waiting client to connect", || {
         let now = observer::tcp_sockets(port);
@@ -129,9 +148,9 @@ fn run(args: &Args) -> anyhow::Result<()> {
             print!("{}", format_table(&socks, &holders, 4));
             summary(port, &socks, &clients)?;
             if socks.iter().any(|t| t.state == "SYN_RCVD") {
-            println!("    (a server end still in SYN_RCVD while its client is ESTABLISHED: that");
-            println!("    client's ACK arrived when the queue was full again and was dropped;");
-            println!("    the server will retransmit its SYN+ACK — UNP 4.5's third-ACK case)");
+                println!("    (a server end still in SYN_RCVD while its client is ESTABLISHED: that");
+                println!("    client's ACK arrived when the queue was full again and was dropped;");
+                println!("    the server will retransmit its SYN+ACK — UNP 4.5's third-ACK case)");
             }
         }
         Err(e) => println!("no waiting client got in: {e}"),
@@ -152,7 +171,12 @@ fn fd_names(listenfd: &Socket, clients: &[Socket]) -> Vec<(i32, String)> {
 /// Counts what the table shows, and asks each client socket for a pending
 /// error (SO_ERROR): an RST would have left ECONNREFUSED there.
 fn summary(port: u16, socks: &[TcpSock], clients: &[Socket]) -> io::Result<()> {
-    let count = |st: &str| socks.iter().filter(|t| t.state == st && t.local.port() != port).count();
+    let count = |st: &str| {
+        socks
+            .iter()
+            .filter(|t| t.state == st && t.local.port() != port)
+            .count()
+    };
     let queued = socks.iter().find(|t| t.state == "LISTEN").map_or(0, |t| t.recv_q);
     let mut errors = 0;
     for c in clients {

@@ -113,7 +113,11 @@ fn ephemeral() -> anyhow::Result<()> {
     let got = local(&s)?;
     let inside = (lo..=hi).contains(&got.port());
     println!("getsockname() = {got}   <- ip_local_port_range is {lo}-{hi}");
-    println!("result: ephemeral {} {lo} {hi} {}\n", got.port(), if inside { "inside" } else { "OUTSIDE" });
+    println!(
+        "result: ephemeral {} {lo} {hi} {}\n",
+        got.port(),
+        if inside { "inside" } else { "OUTSIDE" }
+    );
     Ok(())
 }
 // ANCHOR_END: ephemeral
@@ -132,12 +136,19 @@ fn wildcard() -> anyhow::Result<()> {
     connect(&client, &v4(Ipv4Addr::LOCALHOST, laddr.port()))?;
     let (connfd, _) = accept(&listenfd)?;
     let caddr = local(&connfd)?;
-    println!("a client connects to 127.0.0.1:{}; accept() -> connfd", laddr.port());
+    println!(
+        "a client connects to 127.0.0.1:{}; accept() -> connfd",
+        laddr.port()
+    );
     println!("getsockname(connfd) = {caddr}   <- the kernel filled in the address the client used");
     let other = tcp()?;
     let r = try_bind(&other, SocketAddr::from((Ipv4Addr::LOCALHOST, laddr.port())));
     let name = r.as_ref().err().map_or("OK".into(), errno_name);
-    println!("    127.0.0.1:{} is inside 0.0.0.0:{}: the port is taken for every address", laddr.port(), laddr.port());
+    println!(
+        "    127.0.0.1:{} is inside 0.0.0.0:{}: the port is taken for every address",
+        laddr.port(),
+        laddr.port()
+    );
     println!("result: wildcard {laddr} {caddr} {name}\n");
     Ok(())
 }
@@ -153,7 +164,9 @@ fn in_use() -> anyhow::Result<()> {
     let addr = local(&first)?;
     println!("listen() on {addr}; now a second socket binds the same address:");
     let second = tcp()?;
-    let name = try_bind(&second, addr).err().map_or("OK".into(), |e| errno_name(&e));
+    let name = try_bind(&second, addr)
+        .err()
+        .map_or("OK".into(), |e| errno_name(&e));
     println!("result: inuse {name}\n");
     Ok(())
 }
@@ -166,7 +179,10 @@ fn privileged() -> anyhow::Result<()> {
     println!("== a privileged port (the book's daytime server uses 13)");
     let uid = nix::unistd::getuid();
     let start = std::fs::read_to_string("/proc/sys/net/ipv4/ip_unprivileged_port_start").unwrap_or_default();
-    println!("uid {uid}; ports below {} need CAP_NET_BIND_SERVICE", start.trim());
+    println!(
+        "uid {uid}; ports below {} need CAP_NET_BIND_SERVICE",
+        start.trim()
+    );
     let s = tcp()?;
     let name = try_bind(&s, SocketAddr::from((Ipv4Addr::LOCALHOST, 13)))
         .err()
@@ -182,7 +198,11 @@ fn privileged() -> anyhow::Result<()> {
 /// SO_REUSEADDR on the old listener / on the new socket.
 fn time_wait(old: bool, new: bool) -> anyhow::Result<()> {
     let yn = |b: bool| if b { "on " } else { "off" };
-    println!("== rebind over TIME_WAIT: SO_REUSEADDR {} old listener, {} new socket", yn(old), yn(new));
+    println!(
+        "== rebind over TIME_WAIT: SO_REUSEADDR {} old listener, {} new socket",
+        yn(old),
+        yn(new)
+    );
     let listenfd = tcp()?;
     listenfd.set_reuse_address(old)?;
     bind(&listenfd, &v4(Ipv4Addr::LOCALHOST, 0))?;
@@ -195,12 +215,21 @@ fn time_wait(old: bool, new: bool) -> anyhow::Result<()> {
     close(client)?;
     close(listenfd)?;
     let socks = ch04_sockets::settle(addr.port(), &["TIME_WAIT"], std::time::Duration::from_secs(1));
-    let tw = socks.iter().filter(|t| t.state == "TIME_WAIT" && t.local == addr).count();
+    let tw = socks
+        .iter()
+        .filter(|t| t.state == "TIME_WAIT" && t.local == addr)
+        .count();
     println!("listener closed; {tw} connection of {addr} in TIME_WAIT");
     let again = tcp()?;
     again.set_reuse_address(new)?;
-    let name = try_bind(&again, addr).err().map_or("OK".into(), |e| errno_name(&e));
-    println!("result: timewait old={} new={} time_wait={tw} {name}\n", yn(old).trim(), yn(new).trim());
+    let name = try_bind(&again, addr)
+        .err()
+        .map_or("OK".into(), |e| errno_name(&e));
+    println!(
+        "result: timewait old={} new={} time_wait={tw} {name}\n",
+        yn(old).trim(),
+        yn(new).trim()
+    );
     Ok(())
 }
 // ANCHOR_END: timewait

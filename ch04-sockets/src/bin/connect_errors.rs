@@ -109,7 +109,10 @@ fn try_connect(case: &str, sockfd: &Socket, to: SocketAddr, want: &str) -> bool 
 fn refused() -> anyhow::Result<bool> {
     println!("== ECONNREFUSED: SYN to a port nobody listens on -> RST");
     let holder = socket(Domain::IPV4, Type::STREAM, None)?;
-    bind(&holder, &SockAddr::from(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))))?;
+    bind(
+        &holder,
+        &SockAddr::from(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))),
+    )?;
     let to = getsockname(&holder)?.as_socket().context("no address")?;
     println!("bind(.., {to}) but no listen(): the port is taken, nobody accepts");
     let sockfd = socket(Domain::IPV4, Type::STREAM, None)?;
@@ -126,7 +129,10 @@ fn refused() -> anyhow::Result<bool> {
 fn timed_out(user_timeout: Duration) -> anyhow::Result<bool> {
     println!("== ETIMEDOUT: the SYN is never answered");
     let listenfd = socket(Domain::IPV4, Type::STREAM, None)?;
-    bind(&listenfd, &SockAddr::from(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))))?;
+    bind(
+        &listenfd,
+        &SockAddr::from(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))),
+    )?;
     listen(&listenfd, 0)?;
     let to = getsockname(&listenfd)?.as_socket().context("no address")?;
     let filler = socket(Domain::IPV4, Type::STREAM, None)?;
@@ -141,7 +147,10 @@ fn timed_out(user_timeout: Duration) -> anyhow::Result<bool> {
     print!("{}", ch04_sockets::table(to.port(), &[me]));
     let sockfd = socket(Domain::IPV4, Type::STREAM, None)?;
     sockfd.set_tcp_user_timeout(Some(user_timeout))?;
-    println!("setsockopt(TCP_USER_TIMEOUT, {} ms): give up after that, not after 127 s", user_timeout.as_millis());
+    println!(
+        "setsockopt(TCP_USER_TIMEOUT, {} ms): give up after that, not after 127 s",
+        user_timeout.as_millis()
+    );
     Ok(try_connect("timeout", &sockfd, to, "ETIMEDOUT"))
 }
 // ANCHOR_END: timeout
@@ -166,7 +175,10 @@ fn unreachable() -> anyhow::Result<bool> {
     let route = ["route", "add", "unreachable", "192.0.2.0/24"];
     match Command::new("ip").args(route).status() {
         Ok(st) if st.success() => {
-            println!("ip {}: the kernel now knows the network and says no", route.join(" "));
+            println!(
+                "ip {}: the kernel now knows the network and says no",
+                route.join(" ")
+            );
             let sockfd = socket(Domain::IPV4, Type::STREAM, None)?;
             ok &= try_connect("hostunreach", &sockfd, to, "EHOSTUNREACH");
         }

@@ -13,12 +13,12 @@
 use ch04_sockets::parse_with_port;
 use clap::Parser;
 use common::ClientArgs;
+use common::MAXLINE;
 use common::args::Resolve;
 use common::notice;
 use common::sock_ntop::sock_ntop;
 use common::wrapsock::{Connect, Getsockname, Socket};
 use common::wrapunix::{Read, Write};
-use common::MAXLINE;
 use socket2::{Domain, SockAddr, Type};
 
 /// UNP §1.2 (Fig 1.5): the TCP daytime client. Connects, prints whatever

@@ -55,7 +55,11 @@ fn main() {
             continue; // not an IP address: cannot happen on a TCP listener
         };
         // as_socket() did ntohs for us; the C server must call it itself.
-        let port = if args.forget_ntohs { forgot_byte_order(peer.port()) } else { peer.port() };
+        let port = if args.forget_ntohs {
+            forgot_byte_order(peer.port())
+        } else {
+            peer.port()
+        };
         notice!("connection from {}, port {port}", peer.ip());
 
         let buff = format!("{}\r\n", ctime_utc(std::time::SystemTime::now()));

@@ -67,16 +67,22 @@ fn main() {
     let parent = std::process::id() as i32;
 
     let listenfd = Socket(Domain::IPV4, Type::STREAM, None);
-    Bind(&listenfd, &SockAddr::from(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))));
+    Bind(
+        &listenfd,
+        &SockAddr::from(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))),
+    );
     Listen(&listenfd, 5);
     let servaddr = Getsockname(&listenfd);
     let port = servaddr.as_socket().map_or(0, |a| a.port());
     let lfd = listenfd.as_raw_fd();
-    println!("parent (the server) pid {parent}: listenfd = {lfd}, listening on {}", common::sock_ntop::sock_ntop(&servaddr));
+    println!(
+        "parent (the server) pid {parent}: listenfd = {lfd}, listening on {}",
+        common::sock_ntop::sock_ntop(&servaddr)
+    );
 
     // The client: a process of its own, forked before any connection exists.
-    let (to_client, client_end) =
-        socket2::Socket::pair(Domain::UNIX, Type::STREAM, None).unwrap_or_else(|e| common::error::err_sys("socketpair error", &e));
+    let (to_client, client_end) = socket2::Socket::pair(Domain::UNIX, Type::STREAM, None)
+        .unwrap_or_else(|e| common::error::err_sys("socketpair error", &e));
     // SAFETY: single-threaded program: no other thread holds a lock.
     let client = match unsafe { Fork() } {
         ForkResult::Child => {
@@ -95,7 +101,11 @@ fn main() {
     command(&to_client, CONNECT);
     let names = [(lfd, "listenfd")];
     let cnames = [(3, "sockfd")];
-    show(port, &["LISTEN", "ESTABLISHED", "ESTABLISHED"], &[(parent, "parent", &names[..]), (client, "client", &cnames[..])]);
+    show(
+        port,
+        &["LISTEN", "ESTABLISHED", "ESTABLISHED"],
+        &[(parent, "parent", &names[..]), (client, "client", &cnames[..])],
+    );
     steps.done();
     // ANCHOR_END: fig4_14
 
@@ -104,7 +114,11 @@ fn main() {
     let cfd = connfd.as_raw_fd();
     println!("== Fig 4.15: accept returned connfd = {cfd}; listenfd = {lfd} still listens");
     let names = [(lfd, "listenfd"), (cfd, "connfd")];
-    show(port, &["LISTEN", "ESTABLISHED", "ESTABLISHED"], &[(parent, "parent", &names[..]), (client, "client", &cnames[..])]);
+    show(
+        port,
+        &["LISTEN", "ESTABLISHED", "ESTABLISHED"],
+        &[(parent, "parent", &names[..]), (client, "client", &cnames[..])],
+    );
     steps.done();
     // ANCHOR_END: fig4_15
 
@@ -119,11 +133,16 @@ fn main() {
         }
         ForkResult::Parent { child } => child.as_raw(),
     };
-    wait_state(child, 'T', Duration::from_secs(5)).unwrap_or_else(|e| common::error::err_quit(&format!("{e}")));
+    wait_state(child, 'T', Duration::from_secs(5))
+        .unwrap_or_else(|e| common::error::err_quit(&format!("{e}")));
     println!("== Fig 4.16: after fork() the child (pid {child}) has the same descriptors");
     print_fds("parent", parent, port);
     print_fds("child ", child, port);
-    let who = [(parent, "parent", &names[..]), (child, "child", &names[..]), (client, "client", &cnames[..])];
+    let who = [
+        (parent, "parent", &names[..]),
+        (child, "child", &names[..]),
+        (client, "client", &cnames[..]),
+    ];
     show(port, &["LISTEN", "ESTABLISHED", "ESTABLISHED"], &who);
     steps.done();
     // ANCHOR_END: fig4_16
@@ -141,7 +160,10 @@ fn main() {
 
     println!("== the client closes; the child reads end of file and exits");
     command(&to_client, CLOSE);
-    println!("parent: waitpid({child}) = {:?}", Waitpid(Some(Pid::from_raw(child)), None));
+    println!(
+        "parent: waitpid({child}) = {:?}",
+        Waitpid(Some(Pid::from_raw(child)), None)
+    );
     println!();
 
     // ANCHOR: shutdown
@@ -161,12 +183,19 @@ fn main() {
     dropped(child, lfd);
     println!("accept() = {cfd}, fork() = {child}; the child closed listenfd and reads connfd = {cfd}");
     let names = [(lfd, "listenfd"), (cfd, "connfd")];
-    let who = [(parent, "parent", &names[..]), (child, "child", &names[..]), (client, "client", &cnames[..])];
+    let who = [
+        (parent, "parent", &names[..]),
+        (child, "child", &names[..]),
+        (client, "client", &cnames[..]),
+    ];
     show(port, &["LISTEN", "TIME_WAIT", "ESTABLISHED", "ESTABLISHED"], &who);
     Shutdown(&connfd, Shutdown::Both);
     println!("parent: shutdown({cfd}, SHUT_RDWR) = 0   <- the child still holds fd {cfd}");
     command(&to_client, EXPECT_EOF);
-    println!("parent: waitpid({child}) = {:?}", Waitpid(Some(Pid::from_raw(child)), None));
+    println!(
+        "parent: waitpid({child}) = {:?}",
+        Waitpid(Some(Pid::from_raw(child)), None)
+    );
     show(port, &["LISTEN", "TIME_WAIT", "FIN_WAIT_2", "CLOSE_WAIT"], &who);
     println!("result: shutdown client=eof   <- shutdown() ended it for every holder");
     steps.done();
@@ -174,7 +203,10 @@ fn main() {
 
     Close(connfd);
     let _ = (&to_client).write_all(&[QUIT]); // the client exits: no answer
-    println!("parent: waitpid({client}) = {:?}", Waitpid(Some(Pid::from_raw(client)), None));
+    println!(
+        "parent: waitpid({client}) = {:?}",
+        Waitpid(Some(Pid::from_raw(client)), None)
+    );
     std::process::exit(0);
 }
 
@@ -208,8 +240,11 @@ fn print_fds(who: &str, pid: i32, port: u16) {
     println!("{who} (pid {pid}) fds: {}", list.join(", "));
 }
 
+/// Who holds what: (pid, role, the program's names for its descriptors).
+type Who<'a> = (i32, &'a str, &'a [(i32, &'a str)]);
+
 /// Waits for the states, then prints the table with the holders named.
-fn show(port: u16, expect: &[&str], who: &[(i32, &str, &[(i32, &str)])]) {
+fn show(port: u16, expect: &[&str], who: &[Who]) {
     let socks = settle(port, expect, Duration::from_secs(1));
     let holders: Vec<Holder> = who
         .iter()
@@ -228,7 +263,10 @@ fn serve(connfd: socket2::Socket) -> ! {
     loop {
         match conn.readline(&mut line) {
             Ok(0) => {
-                println!("child {me}: read() = 0: end of file on connfd = {}", connfd.as_raw_fd());
+                println!(
+                    "child {me}: read() = 0: end of file on connfd = {}",
+                    connfd.as_raw_fd()
+                );
                 std::process::exit(0);
             }
             Ok(_) => {

@@ -76,7 +76,10 @@ fn run(args: &Args) -> anyhow::Result<()> {
     let mut steps = Stepper::new(args.step);
     let addr = resolve(&args.host, args.port)?;
     let family = if addr.is_ipv4() { "AF_INET" } else { "AF_INET6" };
-    println!("tour (pid {pid}): UNP 4.2-4.10 on {}, one call at a time", addr.ip());
+    println!(
+        "tour (pid {pid}): UNP 4.2-4.10 on {}, one call at a time",
+        addr.ip()
+    );
     println!();
 
     // ANCHOR: server_side
@@ -90,12 +93,18 @@ fn run(args: &Args) -> anyhow::Result<()> {
     let bound = getsockname(&listenfd).context("getsockname")?;
     let port = bound.as_socket().map(|a| a.port()).unwrap_or(0);
     println!("bind({lfd}, {addr}) = 0");
-    println!("getsockname({lfd}) = {}   <- port 0 asked the kernel to choose", sock_ntop(&bound));
+    println!(
+        "getsockname({lfd}) = {}   <- port 0 asked the kernel to choose",
+        sock_ntop(&bound)
+    );
     println!("    still no entry: bound is not listening");
     steps.done();
 
     listen(&listenfd, args.backlog).context("listen")?;
-    println!("listen({lfd}, {}) = 0     <- CLOSED -> LISTEN: now in /proc/net/tcp", args.backlog);
+    println!(
+        "listen({lfd}, {}) = 0     <- CLOSED -> LISTEN: now in /proc/net/tcp",
+        args.backlog
+    );
     // ANCHOR_END: server_side
     let names = [(lfd, "listenfd")];
     show(port, &["LISTEN"], pid, &names);
@@ -107,7 +116,10 @@ fn run(args: &Args) -> anyhow::Result<()> {
     println!("socket({family}, SOCK_STREAM, 0) = {sfd}          <- sockfd, the client's socket");
     let servaddr = SockAddr::from(bound.as_socket().context("not an IP address")?);
     connect(&sockfd, &servaddr).context("connect")?;
-    println!("connect({sfd}, {}) = 0   <- SYN, SYN+ACK, ACK: the handshake is done", sock_ntop(&servaddr));
+    println!(
+        "connect({sfd}, {}) = 0   <- SYN, SYN+ACK, ACK: the handshake is done",
+        sock_ntop(&servaddr)
+    );
     println!("    the server's end is ESTABLISHED before anyone calls accept: it waits");
     println!("    in the listener's accept queue (listener Recv-Q 1), held by no descriptor");
     // ANCHOR_END: client_side
@@ -118,7 +130,10 @@ fn run(args: &Args) -> anyhow::Result<()> {
     // ANCHOR: accept
     let (connfd, cliaddr) = accept(&listenfd).context("accept")?;
     let cfd = connfd.as_raw_fd();
-    println!("accept({lfd}, &cliaddr) = {cfd}   <- connfd, a NEW socket; cliaddr = {}", sock_ntop(&cliaddr));
+    println!(
+        "accept({lfd}, &cliaddr) = {cfd}   <- connfd, a NEW socket; cliaddr = {}",
+        sock_ntop(&cliaddr)
+    );
     println!("    the listening socket stays in LISTEN for the next client");
     // ANCHOR_END: accept
     let names = [(lfd, "listenfd"), (sfd, "sockfd"), (cfd, "connfd")];
@@ -128,9 +143,18 @@ fn run(args: &Args) -> anyhow::Result<()> {
     // ANCHOR: names
     let (c_local, c_peer) = (getsockname(&connfd)?, getpeername(&connfd)?);
     let (s_local, s_peer) = (getsockname(&sockfd)?, getpeername(&sockfd)?);
-    println!("getsockname({cfd}) = {}   <- connfd has the listener's port", sock_ntop(&c_local));
-    println!("getpeername({cfd}) = {}   <- the same as accept's cliaddr", sock_ntop(&c_peer));
-    println!("getsockname({sfd}) = {}   <- connect chose the client's ephemeral port", sock_ntop(&s_local));
+    println!(
+        "getsockname({cfd}) = {}   <- connfd has the listener's port",
+        sock_ntop(&c_local)
+    );
+    println!(
+        "getpeername({cfd}) = {}   <- the same as accept's cliaddr",
+        sock_ntop(&c_peer)
+    );
+    println!(
+        "getsockname({sfd}) = {}   <- connect chose the client's ephemeral port",
+        sock_ntop(&s_local)
+    );
     println!("getpeername({sfd}) = {}", sock_ntop(&s_peer));
     // ANCHOR_END: names
     steps.done();

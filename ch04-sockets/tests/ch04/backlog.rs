@@ -12,18 +12,33 @@ use crate::support::{WAIT, after, check_table, step};
 /// returns how many clients completed before any accept, per /proc.
 fn established_before_accept(backlog: u32) -> usize {
     let b = backlog.to_string();
-    let mut p = Proc::spawn(env!("CARGO_BIN_EXE_backlog"), &["--backlog", &b, "--extra", "2", "--step"]).unwrap();
+    let mut p = Proc::spawn(
+        env!("CARGO_BIN_EXE_backlog"),
+        &["--backlog", &b, "--extra", "2", "--step"],
+    )
+    .unwrap();
     let text = step(&p, 1);
     let port: u16 = after(&text, ") on ").trim_end_matches(';').parse().unwrap();
     let socks = observer::tcp_sockets(port);
     check_table(&text, &socks, &[("me", p.pid())]).unwrap_or_else(|e| panic!("{e}\n{text}"));
-    let clients = |st: &str| socks.iter().filter(|t| t.state == st && t.local.port() != port).count();
+    let clients = |st: &str| {
+        socks
+            .iter()
+            .filter(|t| t.state == st && t.local.port() != port)
+            .count()
+    };
     let listener = socks.iter().find(|t| t.state == "LISTEN").unwrap();
     let done = clients("ESTABLISHED");
     assert_eq!(clients("SYN_SENT"), 3 + backlog as usize - done, "{text}");
-    assert_eq!(listener.recv_q as usize, done, "the accept queue holds the completed ones");
+    assert_eq!(
+        listener.recv_q as usize, done,
+        "the accept queue holds the completed ones"
+    );
     // No RST: no client has a pending error.
-    let line = format!("result: established={done} syn_sent={} listener_recv_q={done} errors=0", 3 + backlog as usize - done);
+    let line = format!(
+        "result: established={done} syn_sent={} listener_recv_q={done} errors=0",
+        3 + backlog as usize - done
+    );
     assert!(text.contains(&line), "want {line:?} in:\n{text}");
 
     p.write_stdin(b"\n").unwrap();
@@ -31,7 +46,10 @@ fn established_before_accept(backlog: u32) -> usize {
     assert!(text.contains("got in after"), "{text}");
     let more = eventually(WAIT, "one more client to connect", || {
         let s = observer::tcp_sockets(port);
-        let n = s.iter().filter(|t| t.state == "ESTABLISHED" && t.local.port() != port).count();
+        let n = s
+            .iter()
+            .filter(|t| t.state == "ESTABLISHED" && t.local.port() != port)
+            .count();
         (n > done).then_some(n)
     });
     assert!(more.is_ok(), "{text}");

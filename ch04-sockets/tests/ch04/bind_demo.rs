@@ -15,13 +15,23 @@ fn run(args: &[&str]) -> String {
 fn port_zero_wildcard_and_in_use() {
     let out = run(&["--case", "all"]);
     let e = result(&out, "ephemeral");
-    let (port, lo, hi): (u16, u16, u16) = (e[0].parse().unwrap(), e[1].parse().unwrap(), e[2].parse().unwrap());
+    let (port, lo, hi): (u16, u16, u16) = (
+        e[0].parse().unwrap(),
+        e[1].parse().unwrap(),
+        e[2].parse().unwrap(),
+    );
     assert!((lo..=hi).contains(&port), "{port} outside {lo}-{hi}");
     assert_eq!(e[3], "inside");
 
     let w = result(&out, "wildcard");
-    assert!(w[0].starts_with("0.0.0.0:"), "the listener keeps the wildcard: {w:?}");
-    assert!(w[1].starts_with("127.0.0.1:"), "the connection gets the real address: {w:?}");
+    assert!(
+        w[0].starts_with("0.0.0.0:"),
+        "the listener keeps the wildcard: {w:?}"
+    );
+    assert!(
+        w[1].starts_with("127.0.0.1:"),
+        "the connection gets the real address: {w:?}"
+    );
     assert_eq!(w[0].split(':').nth(1), w[1].split(':').nth(1), "same port");
     assert_eq!(w[2], "EADDRINUSE", "127.0.0.1:P collides with 0.0.0.0:P");
 
@@ -56,7 +66,10 @@ fn privileged_port_needs_privilege() {
     let st = p.wait_exit(WAIT).unwrap();
     let out = String::from_utf8_lossy(&p.stdout_bytes()).into_owned();
     if !st.success() || !out.contains("result: privileged") {
-        return skip(&format!("bind_demo privileged: unshare -r failed: {}", p.stderr_text()));
+        return skip(&format!(
+            "bind_demo privileged: unshare -r failed: {}",
+            p.stderr_text()
+        ));
     }
     assert_eq!(result(&out, "privileged"), ["EACCES"]);
 }

@@ -17,13 +17,21 @@ fn one_client(extra: &[&str]) -> (u16, u16, String) {
     let srv = Proc::spawn(env!("CARGO_BIN_EXE_daytimetcpsrv1"), &args).unwrap();
     let addr = srv.listening().unwrap();
     let port = addr.port().to_string();
-    let mut cli = Proc::spawn(env!("CARGO_BIN_EXE_daytimetcpcli"), &["127.0.0.1", "--port", &port]).unwrap();
+    let mut cli = Proc::spawn(
+        env!("CARGO_BIN_EXE_daytimetcpcli"),
+        &["127.0.0.1", "--port", &port],
+    )
+    .unwrap();
     cli.expect_exit(0, WAIT).unwrap();
     let mine = cli.wait_stderr("connected from 127.0.0.1:", WAIT).unwrap();
     let mine: u16 = mine.rsplit(':').next().unwrap().trim().parse().unwrap();
     let logged = srv.wait_stderr("connection from 127.0.0.1, port ", WAIT).unwrap();
     let logged: u16 = logged.rsplit(' ').next().unwrap().trim().parse().unwrap();
-    (logged, mine, String::from_utf8_lossy(&cli.stdout_bytes()).into_owned())
+    (
+        logged,
+        mine,
+        String::from_utf8_lossy(&cli.stdout_bytes()).into_owned(),
+    )
 }
 
 #[test]
@@ -38,7 +46,9 @@ fn server_logs_the_clients_own_port() {
 fn forgetting_ntohs_logs_the_wrong_port() {
     let (logged, mine, _) = one_client(&["--forget-ntohs"]);
     if forgot_byte_order(mine) == mine {
-        return skip(&format!("daytime: port {mine} reads the same in both byte orders"));
+        return skip(&format!(
+            "daytime: port {mine} reads the same in both byte orders"
+        ));
     }
     assert_ne!(logged, mine, "the byte-order bug must show");
     assert_eq!(logged, forgot_byte_order(mine));
@@ -53,6 +63,7 @@ fn iterative_server_serves_one_client_after_another() {
         let me = s.local_addr().unwrap().port();
         let mut buf = String::new();
         s.read_to_string(&mut buf).unwrap();
-        srv.wait_stderr(&format!("connection from 127.0.0.1, port {me}"), WAIT).unwrap();
+        srv.wait_stderr(&format!("connection from 127.0.0.1, port {me}"), WAIT)
+            .unwrap();
     }
 }

@@ -11,18 +11,25 @@ use common::observer;
 use crate::support::{WAIT, after, check_table, printed_states, sorted, step};
 
 fn pid(text: &str, key: &str) -> i32 {
-    after(text, key).trim_end_matches([':', ')', ';']).parse().unwrap()
+    after(text, key)
+        .trim_end_matches([':', ')', ';'])
+        .parse()
+        .unwrap()
 }
 
 /// The (fd, inode) pairs of `pid` that are TCP sockets on `port`.
 fn tcp_fds(pid: i32, port: u16) -> BTreeSet<(i32, u64)> {
     let tcp: Vec<u64> = observer::tcp_sockets(port).iter().map(|t| t.inode).collect();
-    observer::socket_fds(pid).into_iter().filter(|(_, i)| tcp.contains(i)).collect()
+    observer::socket_fds(pid)
+        .into_iter()
+        .filter(|(_, i)| tcp.contains(i))
+        .collect()
 }
 
 /// Did the client read end of file in this part of the output?
 fn client_saw_eof(text: &str) -> bool {
-    text.lines().any(|l| l.starts_with("client: read(") && l.contains(") = 0: end of file"))
+    text.lines()
+        .any(|l| l.starts_with("client: read(") && l.contains(") = 0: end of file"))
 }
 
 #[test]
@@ -35,7 +42,10 @@ fn fork_shares_descriptors_close_keeps_shutdown_ends() {
     let who = |child: i32| vec![("parent", parent), ("child", child), ("client", client)];
 
     // Fig 4.14: the connection is complete and queued, nobody holds it.
-    assert_eq!(printed_states(&s1), sorted(&["LISTEN", "ESTABLISHED", "ESTABLISHED"]));
+    assert_eq!(
+        printed_states(&s1),
+        sorted(&["LISTEN", "ESTABLISHED", "ESTABLISHED"])
+    );
     check_table(&s1, &observer::tcp_sockets(port), &who(0)).unwrap_or_else(|e| panic!("{e}\n{s1}"));
     assert!(s1.contains("(kernel only)"), "{s1}");
     p.write_stdin(b"\n").unwrap();
@@ -60,9 +70,15 @@ fn fork_shares_descriptors_close_keeps_shutdown_ends() {
     // in the child, and the client talks to it.
     let s4 = step(&p, 4);
     check_table(&s4, &observer::tcp_sockets(port), &who(child)).unwrap_or_else(|e| panic!("{e}\n{s4}"));
-    assert!(s4.contains(&format!("got back \"child {child} echoes: hello\"")), "{s4}");
+    assert!(
+        s4.contains(&format!("got back \"child {child} echoes: hello\"")),
+        "{s4}"
+    );
     assert!(s4.contains("result: close client=reply"), "{s4}");
-    assert!(!client_saw_eof(&s4), "close() in the parent must not end the connection:\n{s4}");
+    assert!(
+        !client_saw_eof(&s4),
+        "close() in the parent must not end the connection:\n{s4}"
+    );
     p.write_stdin(b"\n").unwrap();
 
     // shutdown(): the client and the second child both read end of file.
@@ -72,7 +88,10 @@ fn fork_shares_descriptors_close_keeps_shutdown_ends() {
     assert!(s5.contains(&format!("child {child2}: read() = 0")), "{s5}");
     assert!(s5.contains("result: shutdown client=eof"), "{s5}");
     let last = s5.rsplit("waitpid(").next().unwrap();
-    assert_eq!(printed_states(last), sorted(&["LISTEN", "TIME_WAIT", "FIN_WAIT_2", "CLOSE_WAIT"]));
+    assert_eq!(
+        printed_states(last),
+        sorted(&["LISTEN", "TIME_WAIT", "FIN_WAIT_2", "CLOSE_WAIT"])
+    );
     check_table(last, &observer::tcp_sockets(port), &who(child2)).unwrap_or_else(|e| panic!("{e}\n{s5}"));
     p.write_stdin(b"\n").unwrap();
     p.expect_exit(0, WAIT).unwrap();

@@ -42,11 +42,16 @@ pub fn after<'a>(text: &'a str, key: &str) -> &'a str {
 type Key = (std::net::SocketAddr, std::net::SocketAddr, String);
 
 fn keys_of_rows(rows: &[Row]) -> BTreeSet<Key> {
-    rows.iter().map(|r| (r.local, r.remote, r.state.clone())).collect()
+    rows.iter()
+        .map(|r| (r.local, r.remote, r.state.clone()))
+        .collect()
 }
 
 fn keys_of_proc(socks: &[TcpSock]) -> BTreeSet<Key> {
-    socks.iter().map(|t| (t.local, t.remote, t.state.to_string())).collect()
+    socks
+        .iter()
+        .map(|t| (t.local, t.remote, t.state.to_string()))
+        .collect()
 }
 
 /// Compares the table printed in `text` with `socks` (what /proc said):

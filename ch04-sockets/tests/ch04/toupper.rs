@@ -54,10 +54,15 @@ fn second_client(addr: SocketAddr, server_pid: i32) -> Second {
         let theirs = observer::tcp_sockets(addr.port())
             .into_iter()
             .find(|t| t.local.port() == addr.port() && t.remote.port() == b_port)?;
-        let held = observer::socket_fds(server_pid).iter().any(|&(_, i)| i == theirs.inode);
+        let held = observer::socket_fds(server_pid)
+            .iter()
+            .any(|&(_, i)| i == theirs.inode);
         (theirs.recv_q == 7 && !held).then_some(true)
     };
-    let stuck = eventually(WAIT, "B answered, or B's line queued unaccepted", || queued(&mut got, &mut b)).unwrap();
+    let stuck = eventually(WAIT, "B answered, or B's line queued unaccepted", || {
+        queued(&mut got, &mut b)
+    })
+    .unwrap();
     if !stuck {
         return Second::AnsweredAtOnce;
     }
@@ -98,7 +103,10 @@ fn the_check_fails_on_a_concurrent_server() {
                 let mut w = conn.try_clone().unwrap();
                 for line in BufReader::new(conn).lines() {
                     let line = line.unwrap_or_default();
-                    if line.trim() == "quit" || w.write_all(format!("{}\n", line.to_uppercase()).as_bytes()).is_err() {
+                    if line.trim() == "quit"
+                        || w.write_all(format!("{}\n", line.to_uppercase()).as_bytes())
+                            .is_err()
+                    {
                         return;
                     }
                 }
@@ -116,7 +124,10 @@ fn client_upper_cases_and_quits() {
     let mut cli = Proc::spawn(env!("CARGO_BIN_EXE_toupper_cli"), &["127.0.0.1", "--port", &port]).unwrap();
     let _ = cli.feed_stdin(b"hello, world\nMixed Case 123\nquit\n".to_vec());
     cli.expect_exit(0, WAIT).unwrap();
-    assert_eq!(String::from_utf8_lossy(&cli.stdout_bytes()), "HELLO, WORLD\nMIXED CASE 123\n");
+    assert_eq!(
+        String::from_utf8_lossy(&cli.stdout_bytes()),
+        "HELLO, WORLD\nMIXED CASE 123\n"
+    );
     cli.wait_stderr("session ended by quit", WAIT).unwrap();
     srv.wait_stderr("asked to quit", WAIT).unwrap();
 }
@@ -126,14 +137,24 @@ fn client_that_forgets_htons_misses_the_server() {
     let srv = Proc::spawn(env!("CARGO_BIN_EXE_toupper_iter"), &["--port", "0"]).unwrap();
     let port = srv.listening().unwrap().port();
     if ch04_sockets::forgot_byte_order(port) == port {
-        return skip(&format!("toupper_cli: port {port} reads the same in both byte orders"));
+        return skip(&format!(
+            "toupper_cli: port {port} reads the same in both byte orders"
+        ));
     }
     let p = port.to_string();
-    let mut bad = Proc::spawn(env!("CARGO_BIN_EXE_toupper_cli"), &["127.0.0.1", "--port", &p, "--forget-htons"]).unwrap();
+    let mut bad = Proc::spawn(
+        env!("CARGO_BIN_EXE_toupper_cli"),
+        &["127.0.0.1", "--port", &p, "--forget-htons"],
+    )
+    .unwrap();
     bad.close_stdin();
     let st = bad.wait_exit(WAIT).unwrap();
     assert_eq!(st.code(), Some(1), "{}", bad.stderr_text());
-    assert!(bad.stderr_text().contains("connect error:"), "{}", bad.stderr_text());
+    assert!(
+        bad.stderr_text().contains("connect error:"),
+        "{}",
+        bad.stderr_text()
+    );
     // The right client, same port, same server: connects and ends cleanly.
     let mut good = Proc::spawn(env!("CARGO_BIN_EXE_toupper_cli"), &["127.0.0.1", "--port", &p]).unwrap();
     let _ = good.feed_stdin(b"ok\n".to_vec());

@@ -9,15 +9,15 @@ use crate::support::{WAIT, after, check_table, printed_states, sorted, step};
 /// The states UNP 4.2–4.10 predicts after each of tour's nine steps
 /// (None: the step prints no table).
 const BOOK: [Option<&[&str]>; 9] = [
-    Some(&[]),                                     // socket
-    Some(&[]),                                     // bind
-    Some(&["LISTEN"]),                             // listen
+    Some(&[]),                                       // socket
+    Some(&[]),                                       // bind
+    Some(&["LISTEN"]),                               // listen
     Some(&["LISTEN", "ESTABLISHED", "ESTABLISHED"]), // connect
     Some(&["LISTEN", "ESTABLISHED", "ESTABLISHED"]), // accept
-    None,                                          // getsockname / getpeername
-    Some(&["LISTEN", "FIN_WAIT_2", "CLOSE_WAIT"]), // close(connfd), read = 0
-    Some(&["LISTEN", "TIME_WAIT"]),                // shutdown(sockfd, SHUT_WR)
-    Some(&["TIME_WAIT"]),                          // close, close
+    None,                                            // getsockname / getpeername
+    Some(&["LISTEN", "FIN_WAIT_2", "CLOSE_WAIT"]),   // close(connfd), read = 0
+    Some(&["LISTEN", "TIME_WAIT"]),                  // shutdown(sockfd, SHUT_WR)
+    Some(&["TIME_WAIT"]),                            // close, close
 ];
 
 #[test]
@@ -33,9 +33,17 @@ fn tour_prints_what_proc_says_at_every_step() {
         if n == 2 {
             port = after(&text, "getsockname(3) = 127.0.0.1:").parse().unwrap();
         }
-        let now = if port == 0 { Vec::new() } else { observer::tcp_sockets(port) };
+        let now = if port == 0 {
+            Vec::new()
+        } else {
+            observer::tcp_sockets(port)
+        };
         if let Some(want) = book {
-            assert_eq!(printed_states(&text), sorted(want), "step {n}: not the book's states:\n{text}");
+            assert_eq!(
+                printed_states(&text),
+                sorted(want),
+                "step {n}: not the book's states:\n{text}"
+            );
             check_table(&text, &now, &[("tour", pid)]).unwrap_or_else(|e| panic!("step {n}: {e}\n{text}"));
         }
         if n == 6 {
@@ -54,10 +62,20 @@ fn tour_prints_what_proc_says_at_every_step() {
     // The listening socket is not the connected one: after accept, fd 3
     // (listenfd) is the LISTEN socket and fd 5 (connfd) an ESTABLISHED one.
     let accept = &texts[4];
-    assert!(accept.contains("LISTEN            0      0  tour:listenfd=3"), "{accept}");
-    assert!(accept.contains("ESTABLISHED       0      0  tour:connfd=5"), "{accept}");
+    assert!(
+        accept.contains("LISTEN            0      0  tour:listenfd=3"),
+        "{accept}"
+    );
+    assert!(
+        accept.contains("ESTABLISHED       0      0  tour:connfd=5"),
+        "{accept}"
+    );
     // Before accept the server's end is in the accept queue: no descriptor.
-    assert!(texts[3].contains("LISTEN            1      0  tour:listenfd=3"), "{}", texts[3]);
+    assert!(
+        texts[3].contains("LISTEN            1      0  tour:listenfd=3"),
+        "{}",
+        texts[3]
+    );
     assert!(texts[3].contains("(kernel only)"), "{}", texts[3]);
 }
 
