@@ -12,6 +12,7 @@
 //! | [`sock_ntop`] | lib/sock_ntop.c | an address as text |
 //! | [`error`] | lib/error.c | `err_sys`, `err_quit`, `strerror` |
 //! | [`log`] | (seed 003's logMessage) | levelled lines with time and pid; a signal-safe line |
+//! | [`ctime`] | ctime(3) | `ctime_utc`: the daytime line, in UTC |
 //! | [`args`] | — | shared clap flags; `Serv_listen`, `Resolve` |
 //! | [`observer`] | — | processes and TCP sockets, read from /proc |
 //! | [`harness`] | — | spawn lab programs in guarded process groups; deadlines |
@@ -20,6 +21,7 @@
 //! Capitalised wrappers print "<call> error: <strerror>" and exit 1.
 
 pub mod args;
+pub mod ctime;
 pub mod error;
 pub mod harness;
 pub mod log;

@@ -14,10 +14,11 @@
 //! uses 13013 by default (--port 13 works as root).
 #![allow(non_snake_case)]
 
-use ch04_sockets::{ctime_utc, forgot_byte_order, parse_with_port};
+use ch04_sockets::{forgot_byte_order, parse_with_port};
 use clap::Parser;
 use common::ServerArgs;
 use common::args::Serv_listen;
+use common::ctime::ctime_utc;
 use common::notice;
 use common::wrapsock::{Accept, Close};
 use common::wrapunix::Write;
