@@ -240,3 +240,13 @@ fn a_port_in_use_is_address_already_in_use() {
         "bind error: Address already in use",
     );
 }
+
+// Boundary conditions of UNP ch.5, one submodule each (files in tests/echo/).
+#[path = "echo/abort.rs"]
+mod abort;
+#[path = "echo/hostcrash.rs"]
+mod hostcrash;
+#[path = "echo/session.rs"]
+mod session;
+#[path = "echo/sigpipe.rs"]
+mod sigpipe;

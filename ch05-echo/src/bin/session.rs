@@ -1,0 +1,90 @@
+//! UNP §5.6–5.7, Fig 4.14–4.17 — one echo session from start to end, with
+//! the processes and the TCP states of both ends shown at every step.
+//!
+//! Run:        cargo run -p ch05-echo            (this is the default program)
+//! Observe:    1. the listener alone (LISTEN);
+//!             2. after connect: both ends ESTABLISHED, the parent and a
+//!                forked child, the connection held by the child only;
+//!             3. one line round trip;
+//!             4. client EOF: the client's end FIN_WAIT_2, the child's end
+//!                CLOSE_WAIT (the child is held stopped so you can see it);
+//!             5. the child ends: the client's end TIME_WAIT (the side that
+//!                closed first), the child a zombie (`Z`, tcpserv01 never
+//!                calls wait — fixed in ch05-sigchld).
+//! It runs tcpserv01 and tcpcli01 on an ephemeral port, takes under a
+//! second, and kills everything it started, also on Ctrl-C.
+//! Changed from the book: the book shows these steps with `netstat -a` and
+//! `ps` typed by hand (§5.6, 5.7); here /proc is read between the steps.
+
+use ch05_echo::demo::{new_log_lines, show, step};
+use clap::Parser;
+use common::harness::{
+    DEADLINE, Proc, bin_path, cont, kill_all_on_interrupt, stop, wait_children, wait_tcp, wait_zombies,
+};
+use std::process::ExitCode;
+
+/// UNP §5.6–5.7: a guided echo session — start, accept, fork, one line,
+/// client EOF, the four-segment close — with `ps` and `netstat` views read
+/// from /proc at each step. Leaves nothing running.
+#[derive(Parser)]
+#[command(version, verbatim_doc_comment)]
+struct Args {
+    #[command(flatten)]
+    log: common::LogArgs,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    args.log.init("session");
+    common::exit_code(run())
+}
+
+fn run() -> anyhow::Result<()> {
+    kill_all_on_interrupt();
+    // ANCHOR: run
+    let serv = Proc::spawn(bin_path("tcpserv01"), &["--port", "0"])?;
+    let port = serv.listening()?.port();
+    let (mut seen, mut cseen) = (0, 0);
+    step("1. tcpserv01 started: socket, bind, listen; it blocks in accept (Fig 4.14)");
+    new_log_lines(&serv, &mut seen);
+    show(&[serv.pid()], port);
+
+    let mut cli = Proc::spawn(bin_path("tcpcli01"), &["127.0.0.1", "--port", &port.to_string()])?;
+    let child = wait_children(serv.pid(), 1, DEADLINE)?[0].pid;
+    wait_tcp(port, "ESTABLISHED", DEADLINE, |t| t.remote.port() == port)?;
+    serv.wait_stderr("connection from", DEADLINE)?;
+    step("2. tcpcli01 connected; accept returned; the server forked (Fig 4.15–4.17)");
+    new_log_lines(&serv, &mut seen);
+    println!("  the parent closed its copy of the connection: only the child holds it");
+    show(&[serv.pid(), cli.pid()], port);
+
+    cli.write_stdin(b"hello, world\n")?;
+    cli.wait_stdout(b"hello, world\n", DEADLINE)?;
+    step("3. a line typed into the client came back (§5.5)");
+    println!(
+        "  client stdout │ {}",
+        String::from_utf8_lossy(&cli.stdout_bytes()).trim_end()
+    );
+
+    stop(child)?; // hold the child so the half-closed states stay visible
+    cli.close_stdin(); // the terminal's EOF (Ctrl-D)
+    cli.expect_exit(0, DEADLINE)?;
+    wait_tcp(port, "CLOSE_WAIT", DEADLINE, |t| t.local.port() == port)?;
+    wait_tcp(port, "FIN_WAIT_2", DEADLINE, |t| t.remote.port() == port)?;
+    step("4. EOF: the client exited; its FIN got an ACK (§5.7 steps 1–3; the child is held stopped)");
+    new_log_lines(&cli, &mut cseen);
+    show(&[serv.pid()], port);
+
+    cont(child)?;
+    wait_zombies(serv.pid(), 1, DEADLINE)?;
+    wait_tcp(port, "TIME_WAIT", DEADLINE, |t| t.remote.port() == port)?;
+    step("5. the child read EOF and exited: its FIN, the client's ACK (§5.7 steps 4–7)");
+    show(&[serv.pid()], port);
+    println!(
+        "\nTIME_WAIT is on the client's side, the end that closed first; it lasts 60 s on Linux.\n\
+         The child is a zombie: tcpserv01 never calls wait (see ch05-sigchld)."
+    );
+    // ANCHOR_END: run
+    drop(serv); // kills tcpserv01; its zombie goes with it: nothing is left
+    Ok(())
+}

@@ -1,0 +1,44 @@
+//! UNP §5.18 — the client of the text sum server tcpserv08: the same
+//! stop-and-wait client as tcpcli01 (the book does not change it).
+//!
+//! Run:        cargo run -p ch05-echo --bin tcpcli08 -- 127.0.0.1
+//!             (a server first: cargo run -p ch05-echo --bin tcpserv08)
+//! Talk to it: type "11 22" → "33"; "hello" → "input error". Ctrl-D ends.
+//! Observe:    the numbers travel as text, so this works between any two
+//!             hosts (compare tcpcli09, which sends them in binary).
+//! Changed from tcpcli01: nothing but the names — the protocol change is all
+//! in the server (the book runs tcpcli01 against tcpserv08).
+#![allow(non_snake_case)]
+
+use clap::Parser;
+use common::ClientArgs;
+use common::args::Resolve;
+use common::str_cli::str_cli;
+use common::wrapsock::{Connect, Socket};
+use socket2::{Domain, SockAddr, Type};
+
+/// UNP §5.18: the text sum client. Sends each line of stdin ("11 22") to
+/// the server, prints its answer ("33", or "input error"), and waits for it
+/// before sending the next line (stop-and-wait). End input with Ctrl-D.
+///
+/// Start a server first: cargo run -p ch05-echo --bin tcpserv08
+#[derive(Parser)]
+#[command(version, verbatim_doc_comment)]
+struct Args {
+    #[command(flatten)]
+    cli: ClientArgs,
+}
+
+fn main() {
+    let args = Args::parse();
+    args.cli.log.init("tcpcli08");
+    // ANCHOR: main
+    let servaddr = Resolve(&args.cli.host, args.cli.port);
+    let sockfd = Socket(Domain::for_address(servaddr), Type::STREAM, None);
+    Connect(&sockfd, &SockAddr::from(servaddr));
+
+    str_cli(std::io::stdin(), &sockfd); // do it all
+
+    std::process::exit(0);
+    // ANCHOR_END: main
+}

@@ -1,0 +1,39 @@
+//! Printing what the kernel says, step by step, for the guided demos.
+
+use common::harness::Proc;
+use common::observer;
+
+/// Prints a numbered heading.
+pub fn step(title: &str) {
+    println!("\n== {title}");
+}
+
+/// Prints the processes (each of `pids` and its children, zombies marked)
+/// and every TCP socket of `port` with the pid holding it.
+pub fn show(pids: &[i32], port: u16) {
+    let mut rows = Vec::new();
+    for &pid in pids {
+        rows.extend(observer::process(pid));
+        rows.extend(observer::children(pid));
+    }
+    rows.dedup_by_key(|p| p.pid);
+    let mut holders: Vec<i32> = rows.iter().map(|p| p.pid).collect();
+    holders.sort_unstable();
+    holders.dedup();
+    print!("{}", observer::format_processes(&rows));
+    print!(
+        "{}",
+        observer::format_sockets(&observer::tcp_sockets(port), &holders)
+    );
+}
+
+/// Prints the stderr lines `p` wrote since the last call (`seen` counts the
+/// lines already printed), indented, prefixed with the program's name.
+pub fn new_log_lines(p: &Proc, seen: &mut usize) {
+    let text = p.stderr_text();
+    let lines: Vec<&str> = text.lines().collect();
+    for l in lines.iter().skip(*seen) {
+        println!("  {} stderr │ {l}", p.name());
+    }
+    *seen = lines.len();
+}

@@ -1,0 +1,83 @@
+//! The default-run demo (UNP 5.6–5.7): every step shows what it claims, it
+//! ends in time, and it leaves nothing running.
+
+use std::time::{Duration, Instant};
+
+use common::harness::{DEADLINE, Proc};
+use common::observer;
+
+/// The process-table and socket lines printed under heading `n.`.
+fn section(out: &str, n: u32) -> String {
+    let start = format!("== {n}.");
+    let next = format!("== {}.", n + 1);
+    out.split(&start)
+        .nth(1)
+        .map(|s| s.split(&next).next().unwrap_or(s).to_owned())
+        .unwrap_or_default()
+}
+
+/// The states printed for (the server's end, the client's end) of the
+/// connection under heading `n`; the server's end has the listener's port
+/// as its local port.
+fn states(out: &str, n: u32, port: &str) -> (String, String) {
+    let (mut serv, mut cli) = (String::from("-"), String::from("-"));
+    for l in section(out, n).lines() {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        if f.len() < 3 || !f[0].contains(':') || f[2] == "LISTEN" {
+            continue;
+        }
+        if f[0].ends_with(&format!(":{port}")) {
+            serv = f[2].to_owned();
+        } else {
+            cli = f[2].to_owned();
+        }
+    }
+    (serv, cli)
+}
+
+#[test]
+fn the_session_demo_shows_each_tcp_state_and_the_zombie_in_order_and_cleans_up() {
+    let t0 = Instant::now();
+    let mut d = Proc::spawn(env!("CARGO_BIN_EXE_session"), &[] as &[&str]).unwrap();
+    d.expect_exit(0, DEADLINE).unwrap();
+    let took = t0.elapsed();
+    let out = String::from_utf8_lossy(&d.stdout_bytes()).into_owned();
+    let port = out
+        .split("listening on 127.0.0.1:")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .expect("the listening line")
+        .to_owned();
+    let want = [
+        (2, ("ESTABLISHED", "ESTABLISHED")),
+        (4, ("CLOSE_WAIT", "FIN_WAIT_2")),
+        (5, ("-", "TIME_WAIT")),
+    ];
+    for (n, (serv, cli)) in want {
+        assert_eq!(
+            states(&out, n, &port),
+            (serv.to_owned(), cli.to_owned()),
+            "step {n}: (server end, client end); output:\n{out}"
+        );
+    }
+    assert!(section(&out, 1).contains("LISTEN"), "{out}");
+    assert!(section(&out, 2).contains("tcpcli01"), "{out}");
+    assert!(section(&out, 4).contains(" T "), "the child held stopped:\n{out}");
+    assert!(section(&out, 5).contains("<defunct>"), "the zombie:\n{out}");
+    assert!(
+        !section(&out, 4).contains("<defunct>"),
+        "no zombie before step 5:\n{out}"
+    );
+    assert!(took < Duration::from_secs(5), "the demo took {took:?}");
+    // Nothing left: no process still holds a socket of that port.
+    let port: u16 = port.parse().unwrap();
+    let left: Vec<_> = observer::tcp_sockets(port)
+        .into_iter()
+        .filter(|t| t.state != "TIME_WAIT")
+        .collect();
+    assert!(
+        left.is_empty(),
+        "left behind:\n{}",
+        observer::format_sockets(&left, &[])
+    );
+}

@@ -1,0 +1,54 @@
+//! Exercise 5's server: a fork-per-client echo server whose SIGCHLD handler
+//! (the lab's reaper) is installed **without** SA_RESTART, as on the book's
+//! Solaris: every child that ends interrupts the parent's accept. The
+//! exercise's `next_connection` is its only way to get a client; an error
+//! from it ends the server with the book's "accept error: ...".
+
+use std::io;
+use std::process::ExitCode;
+
+use clap::Parser;
+use common::ServerArgs;
+use common::args::Serv_listen;
+use common::error::err_sys;
+use nix::sys::signal::{SigHandler, Signal};
+use socket2::{SockAddr, Socket};
+
+use super::{fork_echo, parse, sig_chld_reaper};
+
+/// The exercise's function: the next connection, whatever signals arrive.
+pub type Imp = fn(&Socket) -> io::Result<(Socket, SockAddr)>;
+
+fn pick(variant: &str) -> Option<Imp> {
+    Some(match variant {
+        crate::STUDENT => crate::student::e05_eintr::next_connection,
+        #[cfg(feature = "solutions")]
+        crate::SOLUTION => crate::solutions::e05_eintr::next_connection,
+        #[cfg(feature = "solutions")]
+        "eintr-fatal" => crate::wrong::e05_eintr::eintr_fatal,
+        _ => return None,
+    })
+}
+
+pub fn knows(variant: &str) -> bool {
+    pick(variant).is_some()
+}
+
+#[derive(Parser)]
+struct Args {
+    #[command(flatten)]
+    serv: ServerArgs,
+}
+
+pub fn run(variant: &str, args: &[String]) -> Option<ExitCode> {
+    let next_connection = pick(variant)?;
+    let a: Args = parse("eintr", args);
+    a.serv.log.init("e05_eintr");
+    let mut listenfd = Serv_listen(&a.serv, false);
+    // SAFETY: sig_chld_reaper only calls waitpid(2): async-signal-safe.
+    unsafe { common::signal::signal_intr(Signal::SIGCHLD, SigHandler::Handler(sig_chld_reaper)) };
+    loop {
+        let (connfd, _) = next_connection(&listenfd).unwrap_or_else(|e| err_sys("accept error", &e));
+        listenfd = fork_echo(listenfd, connfd);
+    }
+}

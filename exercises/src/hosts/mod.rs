@@ -1,0 +1,130 @@
+//! The programs around the exercises. `exercises run <id> --impl <variant>
+//! -- ARGS` runs one: a server (or a test bench) from the lab that calls the
+//! chosen implementation — the student's function, the reference solution,
+//! or a wrong answer — at the one place the exercise is about.
+//!
+//! Run one yourself, e.g. with your SIGCHLD handler:
+//!     cargo run -p exercises -- run reap -- --port 9877
+//! and talk to it with `tcpcli04` (ch05-sigchld) or `nc 127.0.0.1 9877`.
+
+use std::ffi::c_int;
+use std::io::{self, Write as _};
+use std::process::ExitCode;
+
+use clap::Parser;
+use nix::sys::wait::{WaitPidFlag, WaitStatus};
+use nix::unistd::ForkResult;
+use socket2::Socket;
+
+use common::str_echo::str_echo;
+use common::wrapunix::{Fork, waitpid};
+
+pub mod dfork;
+pub mod eintr;
+pub mod halfclose;
+pub mod peername;
+pub mod readline;
+pub mod reap;
+pub mod refcount;
+pub mod reset;
+pub mod sum;
+pub mod writen;
+
+/// Parses a host's own arguments (clap's usage error: exit 2).
+pub fn parse<A: Parser>(name: &'static str, args: &[String]) -> A {
+    A::parse_from(std::iter::once(name.to_string()).chain(args.iter().cloned()))
+}
+
+/// The server child's job in the fork-per-client hosts: echo, then exit
+/// (closing the connection: FIN to the client). Never returns.
+pub fn serve(connfd: Socket) -> ! {
+    str_echo(&connfd);
+    std::process::exit(0)
+}
+
+/// Fork a child to echo on `connfd`; the child closes the listener, the
+/// parent closes `connfd` and gets the listener back (Fig 5.2's loop body).
+pub fn fork_echo(listenfd: Socket, connfd: Socket) -> Socket {
+    // SAFETY: every host that calls this is single-threaded: no other
+    // thread can hold a lock across the fork.
+    match unsafe { Fork() } {
+        ForkResult::Child => {
+            drop(listenfd);
+            serve(connfd)
+        }
+        ForkResult::Parent { .. } => {
+            drop(connfd);
+            listenfd
+        }
+    }
+}
+
+/// The lab's SIGCHLD handler (UNP Fig 5.11), for hosts whose exercise is not
+/// the handler itself: reap every child that has ended, never block.
+/// Async-signal-safe: only waitpid(2).
+pub extern "C" fn sig_chld_reaper(_signo: c_int) {
+    while let Ok(st) = waitpid(None, Some(WaitPidFlag::WNOHANG)) {
+        if st == WaitStatus::StillAlive {
+            break;
+        }
+    }
+}
+
+/// A verdict line for the self-judging benches: `FAIL did | saw | expected`.
+pub fn verdict_fail(did: &str, saw: &str, expected: &str) -> ExitCode {
+    // One line on stdout: newlines travel as the unit separator (0x1f).
+    println!("FAIL {did} | {} | {expected}", saw.replace('\n', "\u{1f}"));
+    let _ = io::stdout().flush();
+    ExitCode::FAILURE
+}
+
+/// A verdict line for the self-judging benches: `ok ...`.
+pub fn verdict_ok(note: &str) -> ExitCode {
+    println!("ok {note}");
+    let _ = io::stdout().flush();
+    ExitCode::SUCCESS
+}
+
+/// The time as the book's daytime server sends it (ctime(3) format, UTC),
+/// with the protocol's "\r\n".
+pub fn daytime() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    const WD: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MO: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    format!(
+        "{} {} {:>2} {:02}:{:02}:{:02} {}\r\n",
+        WD[days.rem_euclid(7) as usize],
+        MO[(m - 1) as usize],
+        d,
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60,
+        y
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn daytime_looks_like_ctime() {
+        let s = super::daytime();
+        assert!(s.ends_with("\r\n"), "{s:?}");
+        assert_eq!(s.split_whitespace().count(), 5, "{s:?}");
+    }
+}

@@ -1,0 +1,174 @@
+//! The exercises' command line: progress, hints, running and checking.
+//!
+//! Progress:  cargo run -p exercises -- list
+//! Hints:     cargo run -p exercises -- hint 4
+//! Check one: cargo run -p exercises -- check 4      (same as: cargo test -p exercises e04)
+//! Run one:   cargo run -p exercises -- run reap -- --port 9877
+//!            (the exercise's server with YOUR code; talk to it with nc or the chapter's clients)
+//! Start over on one: git checkout -- exercises/src/student/e04_reap.rs
+
+use std::path::PathBuf;
+use std::process::{Command, ExitCode};
+use std::thread;
+
+use clap::{Parser, Subcommand};
+use exercises::catalog::{EXERCISES, Exercise, find};
+use exercises::{STUDENT, rng, verify};
+use nix::errno::Errno;
+use nix::sys::wait::WaitStatus;
+
+/// Self-checking exercises for UNP ch.4–5. Edit the files in
+/// exercises/src/student/, then run `cargo test -p exercises` (all) or
+/// `cargo test -p exercises e04` (one), or `list` here for your progress.
+#[derive(Parser)]
+#[command(version, verbatim_doc_comment)]
+struct Args {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Every exercise, solved or not yet — computed by running the checks on your code.
+    List,
+    /// Both hints for one exercise (a nudge, then specifics).
+    Hint {
+        /// Number (4), id (e04_reap) or name (reap).
+        which: String,
+    },
+    /// Run one exercise's check and print its report.
+    Check {
+        /// Number (4), id (e04_reap) or name (reap).
+        which: String,
+        /// Whose code: student, or (with --features solutions) solution or a wrong answer's name.
+        #[arg(long = "impl", default_value = STUDENT)]
+        variant: String,
+    },
+    /// Run one exercise's program (a server or bench around the exercise's function).
+    Run {
+        /// Number (4), id (e04_reap) or name (reap).
+        which: String,
+        /// Whose code: student, or (with --features solutions) solution or a wrong answer's name.
+        #[arg(long = "impl", default_value = STUDENT)]
+        variant: String,
+        /// The program's own arguments, after `--` (e.g. -- --port 9877).
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
+    /// (used by exercise 10's check) run CMD as a child subreaper: orphans
+    /// below it are adopted and reaped here, not by PID 1.
+    Reaper {
+        #[arg(last = true, required = true)]
+        cmd: Vec<String>,
+    },
+}
+
+fn exercise(which: &str) -> Result<&'static Exercise, ExitCode> {
+    find(which).ok_or_else(|| {
+        eprintln!(
+            "no exercise {which:?}: try 1..{} or a name from `list`",
+            EXERCISES.len()
+        );
+        ExitCode::from(2)
+    })
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("exercises"));
+    let result = match args.cmd {
+        Cmd::List => Ok(list(&exe)),
+        Cmd::Hint { which } => exercise(&which).map(hint),
+        Cmd::Check { which, variant } => exercise(&which).map(|ex| check(&exe, ex, &variant)),
+        Cmd::Run { which, variant, args } => exercise(&which).map(|ex| {
+            (ex.run)(&variant, &args).unwrap_or_else(|| {
+                eprintln!("exercise {}: no implementation {variant:?} in this build", ex.id);
+                ExitCode::from(2)
+            })
+        }),
+        Cmd::Reaper { cmd } => Ok(reaper(&cmd)),
+    };
+    result.unwrap_or_else(|code| code)
+}
+
+fn list(exe: &std::path::Path) -> ExitCode {
+    let seed = rng::seed();
+    let results: Vec<_> = thread::scope(|s| {
+        let hs: Vec<_> = EXERCISES
+            .iter()
+            .map(|ex| s.spawn(move || verify::run_check(exe, ex, STUDENT, seed)))
+            .collect();
+        hs.into_iter().map(|h| h.join().ok()).collect()
+    });
+    let mut solved = 0;
+    for (ex, r) in EXERCISES.iter().zip(results) {
+        let status = match r {
+            Some(Ok(())) => {
+                solved += 1;
+                "✓ solved".to_string()
+            }
+            Some(Err(f)) => format!("✗ not yet — {}", f.saw.lines().next().unwrap_or("")),
+            None => "✗ the check crashed".to_string(),
+        };
+        println!("{:>2}  {:<14} {status}", ex.num, ex.id);
+    }
+    println!(
+        "\n{solved} of {} solved. Details: cargo test -p exercises <id>; hints: cargo run -p exercises -- hint <n>",
+        EXERCISES.len()
+    );
+    ExitCode::SUCCESS
+}
+
+fn hint(ex: &'static Exercise) -> ExitCode {
+    println!(
+        "exercise {} — {}\nyour file: {}\nrelated:   {}\n",
+        ex.num, ex.title, ex.file, ex.related
+    );
+    println!("hint 1 (a nudge):\n{}\n", ex.nudge());
+    println!("hint 2 (specifics):\n{}", ex.more());
+    ExitCode::SUCCESS
+}
+
+fn check(exe: &std::path::Path, ex: &'static Exercise, variant: &str) -> ExitCode {
+    let seed = rng::seed();
+    match verify::run_check(exe, ex, variant, seed) {
+        Ok(()) => {
+            println!(
+                "exercise {} — {}: solved ({variant}, seed {seed})",
+                ex.num, ex.title
+            );
+            ExitCode::SUCCESS
+        }
+        Err(f) => {
+            println!("{}", verify::report(ex, &f, seed));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn reaper(cmd: &[String]) -> ExitCode {
+    if let Err(e) = nix::sys::prctl::set_child_subreaper(true) {
+        eprintln!("reaper: prctl(PR_SET_CHILD_SUBREAPER): {e}");
+        return ExitCode::FAILURE;
+    }
+    let child = match Command::new(&cmd[0]).args(&cmd[1..]).spawn() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("reaper: cannot start {}: {e}", cmd[0]);
+            return ExitCode::FAILURE;
+        }
+    };
+    let server = child.id() as i32;
+    eprintln!("reaper: server pid {server}");
+    // Reap everything: the server when it ends, and every orphan adopted.
+    loop {
+        match nix::sys::wait::wait() {
+            Ok(WaitStatus::Exited(pid, code)) if pid.as_raw() == server => return ExitCode::from(code as u8),
+            Ok(WaitStatus::Signaled(pid, sig, _)) if pid.as_raw() == server => {
+                return ExitCode::from(128 + sig as u8);
+            }
+            Ok(_) | Err(Errno::EINTR) => {}
+            Err(_) => return ExitCode::FAILURE,
+        }
+    }
+}
