@@ -24,13 +24,22 @@ pub fn text_reply(line: &[u8]) -> Vec<u8> {
 }
 
 fn text_sum(line: &[u8]) -> Option<i64> {
+    let (a, b) = two_numbers(line, 8)?;
+    a.checked_add(b)
+}
+
+/// The two integers of a line like "11 22" (spaces or tabs around them,
+/// nothing else), each of which must fit in a `long_size`-byte integer.
+pub fn two_numbers(line: &[u8], long_size: usize) -> Option<(i64, i64)> {
     let text = std::str::from_utf8(line).ok()?;
     let mut words = text.split_ascii_whitespace();
     let (a, b) = (words.next()?, words.next()?);
     if words.next().is_some() {
         return None;
     }
-    a.parse::<i64>().ok()?.checked_add(b.parse::<i64>().ok()?)
+    let fits = |v: i64| long_size >= 8 || i32::try_from(v).is_ok();
+    let (a, b) = (a.parse::<i64>().ok()?, b.parse::<i64>().ok()?);
+    (fits(a) && fits(b)).then_some((a, b))
 }
 
 /// The byte order of a host.
@@ -84,9 +93,26 @@ impl Host {
         i64::from_le_bytes(le.try_into().unwrap_or([0; 8]))
     }
 
+    /// This host, or one with another byte order and/or size of long.
+    pub fn pretend(order: Option<Order>, long: Option<usize>) -> Host {
+        Host {
+            order: order.unwrap_or(Host::NATIVE.order),
+            long: long.unwrap_or(Host::NATIVE.long),
+        }
+    }
+
     /// `sizeof(struct args)`: two longs.
     pub fn args_size(&self) -> usize {
         2 * self.long
+    }
+}
+
+/// Parses `--long`: 4 or 8.
+pub fn long_size(s: &str) -> Result<usize, String> {
+    match s {
+        "4" => Ok(4),
+        "8" => Ok(8),
+        _ => Err("sizeof(long) is 4 or 8".into()),
     }
 }
 

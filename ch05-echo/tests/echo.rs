@@ -250,3 +250,5 @@ mod hostcrash;
 mod session;
 #[path = "echo/sigpipe.rs"]
 mod sigpipe;
+#[path = "echo/sums.rs"]
+mod sums;
