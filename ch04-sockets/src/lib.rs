@@ -79,9 +79,22 @@ pub fn format_table(socks: &[TcpSock], holders: &[Holder], indent: usize) -> Str
     s
 }
 
-/// [`format_table`] of every TCP socket whose local or remote port is `port`.
-pub fn table(port: u16, holders: &[Holder]) -> String {
-    format_table(&observer::tcp_sockets(port), holders, 4)
+/// The TCP sockets of the server at `addr`: the listener and both ends of
+/// each of its connections (local or remote address equal to `addr`). For
+/// a wildcard `addr` (0.0.0.0, ::) every socket with its port. Other
+/// programs' sockets that merely share the port number on another address
+/// are left out: a busy machine runs many loopback servers at once.
+pub fn sockets_at(addr: SocketAddr) -> Vec<TcpSock> {
+    let mut v = observer::tcp_sockets(addr.port());
+    if !addr.ip().is_unspecified() {
+        v.retain(|t| t.local == addr || t.remote == addr);
+    }
+    v
+}
+
+/// [`format_table`] of [`sockets_at`] `addr`.
+pub fn table(addr: SocketAddr, holders: &[Holder]) -> String {
+    format_table(&sockets_at(addr), holders, 4)
 }
 
 /// The TCP states on `port`, sorted: what [`settle`] compares.
@@ -91,17 +104,17 @@ pub fn states(socks: &[TcpSock]) -> Vec<&'static str> {
     v
 }
 
-/// Polls /proc (at most `timeout`) until the sockets on `port` are in
+/// Polls /proc (at most `timeout`) until the sockets at `addr` are in
 /// exactly the states `expect` (in any order), and returns them. On
 /// loopback a transition is normally complete when the call returns; the
 /// poll only covers a slow machine. If the deadline passes, the sockets as
 /// they are now are returned, and the caller prints what it really saw.
-pub fn settle(port: u16, expect: &[&str], timeout: Duration) -> Vec<TcpSock> {
+pub fn settle(addr: SocketAddr, expect: &[&str], timeout: Duration) -> Vec<TcpSock> {
     let mut want: Vec<&str> = expect.to_vec();
     want.sort_unstable();
     let end = Instant::now() + timeout;
     loop {
-        let now = observer::tcp_sockets(port);
+        let now = sockets_at(addr);
         if states(&now) == want || Instant::now() >= end {
             return now;
         }

@@ -25,7 +25,7 @@ use anyhow::Context;
 use ch04_sockets::{Holder, Stepper, errno_name, format_table, settle};
 use clap::Parser;
 use common::LogArgs;
-use common::observer::{self, TcpSock};
+use common::observer::TcpSock;
 use common::wrapsock::{accept, bind, connect, getsockname, listen, socket};
 use socket2::{Domain, SockAddr, Socket, Type};
 
@@ -70,7 +70,8 @@ fn run(args: &Args) -> anyhow::Result<()> {
     )?;
     listen(&listenfd, args.backlog)?;
     let servaddr = getsockname(&listenfd)?;
-    let port = servaddr.as_socket().context("no address")?.port();
+    let listen_addr = servaddr.as_socket().context("no address")?;
+    let port = listen_addr.port();
     println!(
         "listen(fd {}, backlog {}) on {port}; this server never calls accept",
         listenfd.as_raw_fd(),
@@ -108,7 +109,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
         who: "me",
         names: &names,
     }];
-    let socks = settle(port, &expect, Duration::from_secs(2));
+    let socks = settle(listen_addr, &expect, Duration::from_secs(2));
     print!("{}", format_table(&socks, &holders, 4));
     summary(port, &socks, &clients)?;
     steps.done();
@@ -128,7 +129,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
     };
     let before = established(&socks);
     let after = common::harness::eventually(Duration::from_secs(5), "a waiting client to connect", || {
-        let now = observer::tcp_sockets(port);
+        let now = ch04_sockets::sockets_at(listen_addr);
         (established(&now) > before).then_some(now)
     });
     // ANCHOR_END: accept_one

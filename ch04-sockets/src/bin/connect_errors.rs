@@ -144,7 +144,7 @@ fn timed_out(user_timeout: Duration) -> anyhow::Result<bool> {
         who: "me",
         names: &names,
     };
-    print!("{}", ch04_sockets::table(to.port(), &[me]));
+    print!("{}", ch04_sockets::table(to, &[me]));
     let sockfd = socket(Domain::IPV4, Type::STREAM, None)?;
     sockfd.set_tcp_user_timeout(Some(user_timeout))?;
     println!(

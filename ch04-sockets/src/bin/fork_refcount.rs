@@ -28,7 +28,7 @@ use ch04_sockets::{Holder, Stepper, settle};
 use clap::Parser;
 use common::LogArgs;
 use common::harness::{eventually, wait_state};
-use common::observer::{self, socket_fds};
+use common::observer::socket_fds;
 use common::readline::{Readline, Rline};
 use common::wrapsock::{Accept, Bind, Close, Connect, Getsockname, Listen, Shutdown, Socket};
 use common::wrapunix::{Fork, Waitpid};
@@ -73,7 +73,9 @@ fn main() {
     );
     Listen(&listenfd, 5);
     let servaddr = Getsockname(&listenfd);
-    let port = servaddr.as_socket().map_or(0, |a| a.port());
+    let at = servaddr
+        .as_socket()
+        .unwrap_or_else(|| common::error::err_quit("not an IP address"));
     let lfd = listenfd.as_raw_fd();
     println!(
         "parent (the server) pid {parent}: listenfd = {lfd}, listening on {}",
@@ -102,7 +104,7 @@ fn main() {
     let names = [(lfd, "listenfd")];
     let cnames = [(3, "sockfd")];
     show(
-        port,
+        at,
         &["LISTEN", "ESTABLISHED", "ESTABLISHED"],
         &[(parent, "parent", &names[..]), (client, "client", &cnames[..])],
     );
@@ -115,7 +117,7 @@ fn main() {
     println!("== Fig 4.15: accept returned connfd = {cfd}; listenfd = {lfd} still listens");
     let names = [(lfd, "listenfd"), (cfd, "connfd")];
     show(
-        port,
+        at,
         &["LISTEN", "ESTABLISHED", "ESTABLISHED"],
         &[(parent, "parent", &names[..]), (client, "client", &cnames[..])],
     );
@@ -136,14 +138,14 @@ fn main() {
     wait_state(child, 'T', Duration::from_secs(5))
         .unwrap_or_else(|e| common::error::err_quit(&format!("{e}")));
     println!("== Fig 4.16: after fork() the child (pid {child}) has the same descriptors");
-    print_fds("parent", parent, port);
-    print_fds("child ", child, port);
+    print_fds("parent", parent, at);
+    print_fds("child ", child, at);
     let who = [
         (parent, "parent", &names[..]),
         (child, "child", &names[..]),
         (client, "client", &cnames[..]),
     ];
-    show(port, &["LISTEN", "ESTABLISHED", "ESTABLISHED"], &who);
+    show(at, &["LISTEN", "ESTABLISHED", "ESTABLISHED"], &who);
     steps.done();
     // ANCHOR_END: fig4_16
 
@@ -152,7 +154,7 @@ fn main() {
     let _ = kill(Pid::from_raw(child), Signal::SIGCONT); // the child closes listenfd
     dropped(child, lfd);
     println!("== Fig 4.17: the parent closed connfd = {cfd}, the child closed listenfd = {lfd}");
-    show(port, &["LISTEN", "ESTABLISHED", "ESTABLISHED"], &who);
+    show(at, &["LISTEN", "ESTABLISHED", "ESTABLISHED"], &who);
     command(&to_client, SEND);
     println!("result: close client=reply   <- close() in the parent did not end the connection");
     steps.done();
@@ -188,7 +190,7 @@ fn main() {
         (child, "child", &names[..]),
         (client, "client", &cnames[..]),
     ];
-    show(port, &["LISTEN", "TIME_WAIT", "ESTABLISHED", "ESTABLISHED"], &who);
+    show(at, &["LISTEN", "TIME_WAIT", "ESTABLISHED", "ESTABLISHED"], &who);
     Shutdown(&connfd, Shutdown::Both);
     println!("parent: shutdown({cfd}, SHUT_RDWR) = 0   <- the child still holds fd {cfd}");
     command(&to_client, EXPECT_EOF);
@@ -196,7 +198,7 @@ fn main() {
         "parent: waitpid({child}) = {:?}",
         Waitpid(Some(Pid::from_raw(child)), None)
     );
-    show(port, &["LISTEN", "TIME_WAIT", "FIN_WAIT_2", "CLOSE_WAIT"], &who);
+    show(at, &["LISTEN", "TIME_WAIT", "FIN_WAIT_2", "CLOSE_WAIT"], &who);
     println!("result: shutdown client=eof   <- shutdown() ended it for every holder");
     steps.done();
     // ANCHOR_END: shutdown
@@ -230,8 +232,8 @@ fn dropped(pid: i32, fd: i32) {
 
 /// "parent fds: 3 -> socket:[12345], 5 -> socket:[12346]" (TCP sockets
 /// only; the socketpair to the client is left out).
-fn print_fds(who: &str, pid: i32, port: u16) {
-    let tcp: Vec<u64> = observer::tcp_sockets(port).iter().map(|t| t.inode).collect();
+fn print_fds(who: &str, pid: i32, at: SocketAddr) {
+    let tcp: Vec<u64> = ch04_sockets::sockets_at(at).iter().map(|t| t.inode).collect();
     let list: Vec<String> = socket_fds(pid)
         .into_iter()
         .filter(|(_, inode)| tcp.contains(inode))
@@ -244,8 +246,8 @@ fn print_fds(who: &str, pid: i32, port: u16) {
 type Who<'a> = (i32, &'a str, &'a [(i32, &'a str)]);
 
 /// Waits for the states, then prints the table with the holders named.
-fn show(port: u16, expect: &[&str], who: &[Who]) {
-    let socks = settle(port, expect, Duration::from_secs(1));
+fn show(at: SocketAddr, expect: &[&str], who: &[Who]) {
+    let socks = settle(at, expect, Duration::from_secs(1));
     let holders: Vec<Holder> = who
         .iter()
         .map(|&(pid, who, names)| Holder { pid, who, names })

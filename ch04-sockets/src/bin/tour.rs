@@ -16,7 +16,7 @@
 //! here client and server are one process so the whole life of a
 //! connection fits on one screen.
 
-use std::net::Shutdown;
+use std::net::{Shutdown, SocketAddr};
 use std::os::fd::AsRawFd;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -91,7 +91,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
 
     bind(&listenfd, &SockAddr::from(addr)).with_context(|| format!("bind {addr}"))?;
     let bound = getsockname(&listenfd).context("getsockname")?;
-    let port = bound.as_socket().map(|a| a.port()).unwrap_or(0);
+    let at = bound.as_socket().context("not an IP address")?;
     println!("bind({lfd}, {addr}) = 0");
     println!(
         "getsockname({lfd}) = {}   <- port 0 asked the kernel to choose",
@@ -107,14 +107,14 @@ fn run(args: &Args) -> anyhow::Result<()> {
     );
     // ANCHOR_END: server_side
     let names = [(lfd, "listenfd")];
-    show(port, &["LISTEN"], pid, &names);
+    show(at, &["LISTEN"], pid, &names);
     steps.done();
 
     // ANCHOR: client_side
     let sockfd = socket(Domain::for_address(addr), Type::STREAM, None).context("socket")?;
     let sfd = sockfd.as_raw_fd();
     println!("socket({family}, SOCK_STREAM, 0) = {sfd}          <- sockfd, the client's socket");
-    let servaddr = SockAddr::from(bound.as_socket().context("not an IP address")?);
+    let servaddr = SockAddr::from(at);
     connect(&sockfd, &servaddr).context("connect")?;
     println!(
         "connect({sfd}, {}) = 0   <- SYN, SYN+ACK, ACK: the handshake is done",
@@ -124,7 +124,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
     println!("    in the listener's accept queue (listener Recv-Q 1), held by no descriptor");
     // ANCHOR_END: client_side
     let names = [(lfd, "listenfd"), (sfd, "sockfd")];
-    show(port, &["LISTEN", "ESTABLISHED", "ESTABLISHED"], pid, &names);
+    show(at, &["LISTEN", "ESTABLISHED", "ESTABLISHED"], pid, &names);
     steps.done();
 
     // ANCHOR: accept
@@ -137,7 +137,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
     println!("    the listening socket stays in LISTEN for the next client");
     // ANCHOR_END: accept
     let names = [(lfd, "listenfd"), (sfd, "sockfd"), (cfd, "connfd")];
-    show(port, &["LISTEN", "ESTABLISHED", "ESTABLISHED"], pid, &names);
+    show(at, &["LISTEN", "ESTABLISHED", "ESTABLISHED"], pid, &names);
     steps.done();
 
     // ANCHOR: names
@@ -164,7 +164,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
     println!("close({cfd}) = 0   <- the server closes first (active close): FIN to the client");
     println!("    connfd is gone but its socket is not: FIN_WAIT_2, held by the kernel alone;");
     println!("    the client is in CLOSE_WAIT, Recv-Q 1: the FIN takes one sequence number");
-    show(port, &["LISTEN", "FIN_WAIT_2", "CLOSE_WAIT"], pid, &names);
+    show(at, &["LISTEN", "FIN_WAIT_2", "CLOSE_WAIT"], pid, &names);
     let n = read(&sockfd, &mut [0u8; 64]).context("read")?;
     println!("read({sfd}, buf, 64) = {n}   <- the client reads end of file: the FIN arrived");
     steps.done();
@@ -173,7 +173,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
     println!("shutdown({sfd}, SHUT_WR) = 0   <- the client's FIN; fd {sfd} is still open");
     println!("    the side that closed first waits in TIME_WAIT (2MSL, 60 s on Linux),");
     println!("    held by no process; the client's socket has left the table (CLOSED)");
-    show(port, &["LISTEN", "TIME_WAIT"], pid, &names);
+    show(at, &["LISTEN", "TIME_WAIT"], pid, &names);
     steps.done();
 
     close(sockfd).context("close sockfd")?;
@@ -181,14 +181,14 @@ fn run(args: &Args) -> anyhow::Result<()> {
     println!("close({sfd}) = 0");
     println!("close({lfd}) = 0   <- no more LISTEN; new clients would get RST (ECONNREFUSED)");
     // ANCHOR_END: close
-    show(port, &["TIME_WAIT"], pid, &names);
+    show(at, &["TIME_WAIT"], pid, &names);
     steps.done();
     Ok(())
 }
 
 /// Waits for the states the book predicts, then prints what /proc says.
-fn show(port: u16, expect: &[&str], pid: i32, names: &[(i32, &str)]) {
-    let socks = settle(port, expect, SETTLE);
+fn show(at: SocketAddr, expect: &[&str], pid: i32, names: &[(i32, &str)]) {
+    let socks = settle(at, expect, SETTLE);
     let holders = [Holder {
         pid,
         who: "tour",

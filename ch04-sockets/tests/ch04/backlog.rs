@@ -4,9 +4,8 @@
 //! retransmit.
 
 use common::harness::{Proc, eventually};
-use common::observer;
 
-use crate::support::{WAIT, after, check_table, step};
+use crate::support::{WAIT, after, at, check_table, step};
 
 /// Runs `backlog --backlog N --extra 2 --step` and checks both steps;
 /// returns how many clients completed before any accept, per /proc.
@@ -19,7 +18,7 @@ fn established_before_accept(backlog: u32) -> usize {
     .unwrap();
     let text = step(&p, 1);
     let port: u16 = after(&text, ") on ").trim_end_matches(';').parse().unwrap();
-    let socks = observer::tcp_sockets(port);
+    let socks = ch04_sockets::sockets_at(at(port));
     check_table(&text, &socks, &[("me", p.pid())]).unwrap_or_else(|e| panic!("{e}\n{text}"));
     let clients = |st: &str| {
         socks
@@ -29,7 +28,12 @@ fn established_before_accept(backlog: u32) -> usize {
     };
     let listener = socks.iter().find(|t| t.state == "LISTEN").unwrap();
     let done = clients("ESTABLISHED");
-    assert_eq!(clients("SYN_SENT"), 3 + backlog as usize - done, "{text}");
+    assert_eq!(
+        clients("SYN_SENT") + done,
+        3 + backlog as usize,
+        "{text}
+/proc now: {socks:#?}"
+    );
     assert_eq!(
         listener.recv_q as usize, done,
         "the accept queue holds the completed ones"
@@ -37,7 +41,7 @@ fn established_before_accept(backlog: u32) -> usize {
     // No RST: no client has a pending error.
     let line = format!(
         "result: established={done} syn_sent={} listener_recv_q={done} errors=0",
-        3 + backlog as usize - done
+        clients("SYN_SENT")
     );
     assert!(text.contains(&line), "want {line:?} in:\n{text}");
 
@@ -45,7 +49,7 @@ fn established_before_accept(backlog: u32) -> usize {
     let text = step(&p, 2);
     assert!(text.contains("got in after"), "{text}");
     let more = eventually(WAIT, "one more client to connect", || {
-        let s = observer::tcp_sockets(port);
+        let s = ch04_sockets::sockets_at(at(port));
         let n = s
             .iter()
             .filter(|t| t.state == "ESTABLISHED" && t.local.port() != port)

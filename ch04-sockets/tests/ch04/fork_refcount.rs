@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use common::harness::Proc;
 use common::observer;
 
-use crate::support::{WAIT, after, check_table, printed_states, sorted, step};
+use crate::support::{WAIT, after, at, check_table, printed_states, sorted, step};
 
 fn pid(text: &str, key: &str) -> i32 {
     after(text, key)
@@ -19,7 +19,10 @@ fn pid(text: &str, key: &str) -> i32 {
 
 /// The (fd, inode) pairs of `pid` that are TCP sockets on `port`.
 fn tcp_fds(pid: i32, port: u16) -> BTreeSet<(i32, u64)> {
-    let tcp: Vec<u64> = observer::tcp_sockets(port).iter().map(|t| t.inode).collect();
+    let tcp: Vec<u64> = ch04_sockets::sockets_at(at(port))
+        .iter()
+        .map(|t| t.inode)
+        .collect();
     observer::socket_fds(pid)
         .into_iter()
         .filter(|(_, i)| tcp.contains(i))
@@ -46,13 +49,13 @@ fn fork_shares_descriptors_close_keeps_shutdown_ends() {
         printed_states(&s1),
         sorted(&["LISTEN", "ESTABLISHED", "ESTABLISHED"])
     );
-    check_table(&s1, &observer::tcp_sockets(port), &who(0)).unwrap_or_else(|e| panic!("{e}\n{s1}"));
+    check_table(&s1, &ch04_sockets::sockets_at(at(port)), &who(0)).unwrap_or_else(|e| panic!("{e}\n{s1}"));
     assert!(s1.contains("(kernel only)"), "{s1}");
     p.write_stdin(b"\n").unwrap();
 
     // Fig 4.15: accept gave the parent connfd.
     let s2 = step(&p, 2);
-    check_table(&s2, &observer::tcp_sockets(port), &who(0)).unwrap_or_else(|e| panic!("{e}\n{s2}"));
+    check_table(&s2, &ch04_sockets::sockets_at(at(port)), &who(0)).unwrap_or_else(|e| panic!("{e}\n{s2}"));
     assert!(s2.contains("parent:connfd=5"), "{s2}");
     p.write_stdin(b"\n").unwrap();
 
@@ -62,14 +65,16 @@ fn fork_shares_descriptors_close_keeps_shutdown_ends() {
     let (pf, cf) = (tcp_fds(parent, port), tcp_fds(child, port));
     assert_eq!(pf.len(), 2, "listenfd and connfd: {pf:?}");
     assert_eq!(pf, cf, "parent and child must hold the same (fd, socket) pairs");
-    check_table(&s3, &observer::tcp_sockets(port), &who(child)).unwrap_or_else(|e| panic!("{e}\n{s3}"));
+    check_table(&s3, &ch04_sockets::sockets_at(at(port)), &who(child))
+        .unwrap_or_else(|e| panic!("{e}\n{s3}"));
     assert!(s3.contains("parent:connfd=5, child:connfd=5"), "{s3}");
     p.write_stdin(b"\n").unwrap();
 
     // Fig 4.17: each closed what it does not need; the connection lives on
     // in the child, and the client talks to it.
     let s4 = step(&p, 4);
-    check_table(&s4, &observer::tcp_sockets(port), &who(child)).unwrap_or_else(|e| panic!("{e}\n{s4}"));
+    check_table(&s4, &ch04_sockets::sockets_at(at(port)), &who(child))
+        .unwrap_or_else(|e| panic!("{e}\n{s4}"));
     assert!(
         s4.contains(&format!("got back \"child {child} echoes: hello\"")),
         "{s4}"
@@ -92,7 +97,8 @@ fn fork_shares_descriptors_close_keeps_shutdown_ends() {
         printed_states(last),
         sorted(&["LISTEN", "TIME_WAIT", "FIN_WAIT_2", "CLOSE_WAIT"])
     );
-    check_table(last, &observer::tcp_sockets(port), &who(child2)).unwrap_or_else(|e| panic!("{e}\n{s5}"));
+    check_table(last, &ch04_sockets::sockets_at(at(port)), &who(child2))
+        .unwrap_or_else(|e| panic!("{e}\n{s5}"));
     p.write_stdin(b"\n").unwrap();
     p.expect_exit(0, WAIT).unwrap();
 }

@@ -33,6 +33,11 @@ pub fn step(p: &Proc, n: u32) -> String {
     out[start..end].to_string()
 }
 
+/// 127.0.0.1:`port`, where every server in these tests listens.
+pub fn at(port: u16) -> std::net::SocketAddr {
+    std::net::SocketAddr::from(([127, 0, 0, 1], port))
+}
+
 /// The value after `key` on the first line containing it, up to a space.
 pub fn after<'a>(text: &'a str, key: &str) -> &'a str {
     let i = text.find(key).unwrap_or_else(|| panic!("no {key:?} in:\n{text}")) + key.len();

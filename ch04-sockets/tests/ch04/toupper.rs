@@ -28,10 +28,27 @@ enum Second {
     AnsweredAtOnce,
 }
 
+/// Is `pid` a single-threaded process asleep in read(2)? Then it cannot
+/// accept anybody until its read returns: /proc/PID/syscall shows the
+/// number of the call a sleeping task is in, /proc/PID/status its threads.
+fn single_thread_blocked_in_read(pid: i32) -> bool {
+    let threads = std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["Threads:", "1"]);
+    let syscall = std::fs::read_to_string(format!("/proc/{pid}/syscall")).unwrap_or_default();
+    let nr = syscall
+        .split_whitespace()
+        .next()
+        .and_then(|w| w.parse::<i64>().ok());
+    threads && nr == Some(nix::libc::SYS_read)
+}
+
 /// Client A connects and is answered; client B connects and sends a line.
-/// Which happens: B answered while A is connected, or B's line stuck in the
-/// accept queue (its server-side socket, held by no descriptor of
-/// `server_pid`, has the line in Recv-Q) while A is still answered?
+/// Which happens: B is answered while A is connected, or B is certainly
+/// stuck — its line (7 bytes) sits in the Recv-Q of a server-side socket no
+/// descriptor of `server_pid` holds, while the server, single-threaded, is
+/// asleep reading A's connection?
 fn second_client(addr: SocketAddr, server_pid: i32) -> Second {
     let mut a = BufReader::new(TcpStream::connect(addr).unwrap());
     assert_eq!(ask(&mut a, "hello\n"), "HELLO\n");
@@ -40,36 +57,29 @@ fn second_client(addr: SocketAddr, server_pid: i32) -> Second {
     let b_port = b.local_addr().unwrap().port();
     b.write_all(b"second\n").unwrap();
     b.set_nonblocking(true).unwrap();
-    let mut got = Vec::new();
-    let queued = |got: &mut Vec<u8>, b: &mut TcpStream| -> Option<bool> {
+    let stuck_or_answered = |b: &mut TcpStream| -> Option<bool> {
         let mut buf = [0u8; 64];
         match b.read(&mut buf) {
-            Ok(n) if n > 0 => {
-                got.extend_from_slice(&buf[..n]);
-                return Some(false); // answered
-            }
+            Ok(n) if n > 0 => return Some(false), // answered
             Err(e) if e.kind() != ErrorKind::WouldBlock => panic!("B: {e}"),
             _ => {}
         }
-        let theirs = observer::tcp_sockets(addr.port())
+        let theirs = ch04_sockets::sockets_at(addr)
             .into_iter()
             .find(|t| t.local.port() == addr.port() && t.remote.port() == b_port)?;
         let held = observer::socket_fds(server_pid)
             .iter()
             .any(|&(_, i)| i == theirs.inode);
-        (theirs.recv_q == 7 && !held).then_some(true)
+        (theirs.recv_q == 7 && !held && single_thread_blocked_in_read(server_pid)).then_some(true)
     };
-    let stuck = eventually(WAIT, "B answered, or B's line queued unaccepted", || {
-        queued(&mut got, &mut b)
-    })
-    .unwrap();
-    if !stuck {
+    let what = "B answered, or B's line queued while the server reads A";
+    if !eventually(WAIT, what, || stuck_or_answered(&mut b)).unwrap() {
         return Second::AnsweredAtOnce;
     }
-    // The server is alive and busy with A: A is answered ...
+    // The server is alive and busy with A: A is answered, and B is still
+    // where it was.
     assert_eq!(ask(&mut a, "again\n"), "AGAIN\n");
-    // ... and B's line still sits there unread, with no answer for B.
-    if queued(&mut got, &mut b) != Some(true) {
+    if !eventually(WAIT, what, || stuck_or_answered(&mut b)).unwrap() {
         return Second::AnsweredAtOnce;
     }
     // A quits: now B's answer comes, within the deadline.

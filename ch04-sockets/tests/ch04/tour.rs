@@ -2,9 +2,8 @@
 //! is paused with --step while we look), and the states follow the book.
 
 use common::harness::Proc;
-use common::observer;
 
-use crate::support::{WAIT, after, check_table, printed_states, sorted, step};
+use crate::support::{WAIT, after, at, check_table, printed_states, sorted, step};
 
 /// The states UNP 4.2–4.10 predicts after each of tour's nine steps
 /// (None: the step prints no table).
@@ -36,7 +35,7 @@ fn tour_prints_what_proc_says_at_every_step() {
         let now = if port == 0 {
             Vec::new()
         } else {
-            observer::tcp_sockets(port)
+            ch04_sockets::sockets_at(at(port))
         };
         if let Some(want) = book {
             assert_eq!(
@@ -99,7 +98,7 @@ fn the_check_fails_on_a_stale_transcript() {
         p.write_stdin(b"\n").unwrap();
     }
     let _ = step(&p, 7); // paused after close(connfd)
-    let now = observer::tcp_sockets(port); // FIN_WAIT_2 / CLOSE_WAIT now
+    let now = ch04_sockets::sockets_at(at(port)); // FIN_WAIT_2 / CLOSE_WAIT now
     let err = check_table(&connect, &now, &[("tour", pid)]).expect_err("a stale table must not pass");
     assert!(err.contains("printed sockets"), "{err}");
 }
