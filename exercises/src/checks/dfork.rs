@@ -76,8 +76,17 @@ pub fn check(target: &Target) -> Verdict {
                 .collect()
         };
         let adopted = eventually(STEP / 2, "the serving process to be adopted", || {
-            family().into_iter().find(|p| holder(p.pid) && p.ppid == reaper)
-        });
+            if exited(server) {
+                return Some(None); // no use waiting
+            }
+            family()
+                .into_iter()
+                .find(|p| holder(p.pid) && p.ppid == reaper)
+                .map(Some)
+        })
+        .ok()
+        .flatten()
+        .ok_or(());
         if adopted.is_err() {
             if let Some(f) = died(&mut p, server, &t) {
                 return Err(f);

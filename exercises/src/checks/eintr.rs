@@ -39,8 +39,13 @@ pub fn check(target: &Target) -> Verdict {
             (exited(pid) || observer::children(pid).is_empty()).then_some(())
         })
         .map_err(|e| t.fail(e.to_string(), "the child reaped by the handler"))?;
-        if let Some(why) = super::gone(&mut server) {
-            return Err(t.fail(why, expected));
+        if exited(pid) {
+            return Err(fail_or_gone(
+                &mut server,
+                &t,
+                "the server has exited".into(),
+                expected,
+            ));
         }
     }
     Ok(())

@@ -27,13 +27,18 @@ pub fn check(target: &Target) -> Verdict {
     let me = c.local_addr().map_err(|e| t.fail(e.to_string(), "an address"))?;
     t.did(format!("connected from {me}"));
 
+    let pid = server.pid();
     let printed = eventually(STEP, "both lines", || {
+        if crate::observe::exited(pid) {
+            return Some(None); // no use waiting
+        }
         let out = String::from_utf8_lossy(&server.stdout_bytes()).into_owned();
-        Some((
-            number_after(&out, "parent: connfd =")?,
-            number_after(&out, "child: connfd =")?,
-        ))
-    });
+        let parent = number_after(&out, "parent: connfd =")?;
+        Some(Some((parent, number_after(&out, "child: connfd =")?)))
+    })
+    .ok()
+    .flatten()
+    .ok_or(());
     let (parent_n, child_n) = printed.map_err(|_| {
         let out = String::from_utf8_lossy(&server.stdout_bytes()).into_owned();
         fail_or_gone(

@@ -7,46 +7,27 @@
 use std::io;
 use std::process::ExitCode;
 
-use clap::Parser;
-use common::ServerArgs;
-use common::args::Serv_listen;
 use common::error::err_sys;
 use common::wrapsock::Accept;
 use socket2::{SockAddr, Socket};
 
-use super::{parse, serve};
+use super::serve;
 
 /// The exercise's function: get `connfd` served by a grandchild.
 pub type Imp = fn(Socket, &SockAddr, fn(Socket) -> !) -> io::Result<()>;
 
-fn pick(variant: &str) -> Option<Imp> {
-    Some(match variant {
-        crate::STUDENT => crate::student::e10_dfork::handoff,
-        #[cfg(feature = "solutions")]
-        crate::SOLUTION => crate::solutions::e10_dfork::handoff,
-        #[cfg(feature = "solutions")]
+super::variants!(Imp,
+    student: crate::student::e10_dfork::handoff,
+    solution: crate::solutions::e10_dfork::handoff,
+    wrong: {
         "waitpid-peer-port" => crate::wrong::e10_dfork::waitpid_peer_port,
-        #[cfg(feature = "solutions")]
         "no-wait" => crate::wrong::e10_dfork::no_wait,
-        _ => return None,
-    })
-}
-
-pub fn knows(variant: &str) -> bool {
-    pick(variant).is_some()
-}
-
-#[derive(Parser)]
-struct Args {
-    #[command(flatten)]
-    serv: ServerArgs,
-}
+    }
+);
 
 pub fn run(variant: &str, args: &[String]) -> Option<ExitCode> {
     let handoff = pick(variant)?;
-    let a: Args = parse("dfork", args);
-    a.serv.log.init("e10_dfork");
-    let listenfd = Serv_listen(&a.serv, false);
+    let listenfd = super::listen("e10_dfork", args);
     loop {
         let (connfd, cliaddr) = Accept(&listenfd);
         if let Err(e) = handoff(connfd, &cliaddr, serve) {

@@ -7,44 +7,26 @@
 use std::io;
 use std::process::ExitCode;
 
-use clap::Parser;
-use common::ServerArgs;
-use common::args::Serv_listen;
 use common::error::err_sys;
 use nix::sys::signal::{SigHandler, Signal};
 use socket2::{SockAddr, Socket};
 
-use super::{fork_echo, parse, sig_chld_reaper};
+use super::{fork_echo, sig_chld_reaper};
 
 /// The exercise's function: the next connection, whatever signals arrive.
 pub type Imp = fn(&Socket) -> io::Result<(Socket, SockAddr)>;
 
-fn pick(variant: &str) -> Option<Imp> {
-    Some(match variant {
-        crate::STUDENT => crate::student::e05_eintr::next_connection,
-        #[cfg(feature = "solutions")]
-        crate::SOLUTION => crate::solutions::e05_eintr::next_connection,
-        #[cfg(feature = "solutions")]
+super::variants!(Imp,
+    student: crate::student::e05_eintr::next_connection,
+    solution: crate::solutions::e05_eintr::next_connection,
+    wrong: {
         "eintr-fatal" => crate::wrong::e05_eintr::eintr_fatal,
-        _ => return None,
-    })
-}
-
-pub fn knows(variant: &str) -> bool {
-    pick(variant).is_some()
-}
-
-#[derive(Parser)]
-struct Args {
-    #[command(flatten)]
-    serv: ServerArgs,
-}
+    }
+);
 
 pub fn run(variant: &str, args: &[String]) -> Option<ExitCode> {
     let next_connection = pick(variant)?;
-    let a: Args = parse("eintr", args);
-    a.serv.log.init("e05_eintr");
-    let mut listenfd = Serv_listen(&a.serv, false);
+    let mut listenfd = super::listen("e05_eintr", args);
     // SAFETY: sig_chld_reaper only calls waitpid(2): async-signal-safe.
     unsafe { common::signal::signal_intr(Signal::SIGCHLD, SigHandler::Handler(sig_chld_reaper)) };
     loop {

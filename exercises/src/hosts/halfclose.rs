@@ -17,20 +17,13 @@ use super::parse;
 /// The exercise's function: send everything, get everything back.
 pub type Imp = fn(socket2::Socket, &[u8]) -> io::Result<Vec<u8>>;
 
-fn pick(variant: &str) -> Option<Imp> {
-    Some(match variant {
-        crate::STUDENT => crate::student::e07_halfclose::batch,
-        #[cfg(feature = "solutions")]
-        crate::SOLUTION => crate::solutions::e07_halfclose::batch,
-        #[cfg(feature = "solutions")]
+super::variants!(Imp,
+    student: crate::student::e07_halfclose::batch,
+    solution: crate::solutions::e07_halfclose::batch,
+    wrong: {
         "close" => crate::wrong::e07_halfclose::close_instead_of_shutdown,
-        _ => return None,
-    })
-}
-
-pub fn knows(variant: &str) -> bool {
-    pick(variant).is_some()
-}
+    }
+);
 
 #[derive(Parser)]
 struct Args {

@@ -16,6 +16,9 @@ use nix::sys::wait::{WaitPidFlag, WaitStatus};
 use nix::unistd::ForkResult;
 use socket2::Socket;
 
+use common::ServerArgs;
+use common::args::Serv_listen;
+
 use common::str_echo::str_echo;
 use common::wrapunix::{Fork, waitpid};
 
@@ -29,6 +32,47 @@ pub mod refcount;
 pub mod reset;
 pub mod sum;
 pub mod writen;
+
+/// Generates, for one exercise, `pick(variant)` — the implementation of
+/// that name: the student's always; the reference and the wrong answers
+/// only with the `solutions` feature — and `knows(variant)`.
+macro_rules! variants {
+    ($imp:ty, student: $s:expr, solution: $r:expr, wrong: { $($name:literal => $w:expr,)* }) => {
+        fn pick(variant: &str) -> Option<$imp> {
+            Some(match variant {
+                $crate::STUDENT => $s,
+                #[cfg(feature = "solutions")]
+                $crate::SOLUTION => $r,
+                $(
+                    #[cfg(feature = "solutions")]
+                    $name => $w,
+                )*
+                _ => return None,
+            })
+        }
+
+        /// Is there an implementation named `variant` in this build?
+        pub fn knows(variant: &str) -> bool {
+            pick(variant).is_some()
+        }
+    };
+}
+pub(crate) use variants;
+
+/// The arguments of a host that is just a server.
+#[derive(Parser)]
+struct ServerOnly {
+    #[command(flatten)]
+    serv: ServerArgs,
+}
+
+/// Parses a server host's arguments, starts logging as `name`, and
+/// listens (printing `listening on ADDR` first on stderr).
+pub fn listen(name: &'static str, args: &[String]) -> Socket {
+    let a: ServerOnly = parse(name, args);
+    a.serv.log.init(name);
+    Serv_listen(&a.serv, false)
+}
 
 /// Parses a host's own arguments (clap's usage error: exit 2).
 pub fn parse<A: Parser>(name: &'static str, args: &[String]) -> A {
@@ -88,35 +132,7 @@ pub fn verdict_ok(note: &str) -> ExitCode {
 /// The time as the book's daytime server sends it (ctime(3) format, UTC),
 /// with the protocol's "\r\n".
 pub fn daytime() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    const WD: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MO: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    format!(
-        "{} {} {:>2} {:02}:{:02}:{:02} {}\r\n",
-        WD[days.rem_euclid(7) as usize],
-        MO[(m - 1) as usize],
-        d,
-        rem / 3600,
-        rem / 60 % 60,
-        rem % 60,
-        y
-    )
+    format!("{}\r\n", common::ctime::ctime_utc(std::time::SystemTime::now()))
 }
 
 #[cfg(test)]

@@ -31,24 +31,15 @@ impl<F: AsFd> Lines for crate::student::e02_readline::Rline<F> {
 /// Makes a variant's reader for one descriptor.
 pub type Make = fn(Socket) -> Box<dyn Lines>;
 
-fn pick(variant: &str) -> Option<Make> {
-    Some(match variant {
-        crate::STUDENT => |fd| Box::new(crate::student::e02_readline::Rline::new(fd)),
-        #[cfg(feature = "solutions")]
-        crate::SOLUTION => |fd| Box::new(crate::solutions::e02_readline::Rline::new(fd)),
-        #[cfg(feature = "solutions")]
+super::variants!(Make,
+    student: |fd| Box::new(crate::student::e02_readline::Rline::new(fd)),
+    solution: |fd| Box::new(crate::solutions::e02_readline::Rline::new(fd)),
+    wrong: {
         "shared-buffer" => |fd| Box::new(crate::wrong::e02_readline::shared_buffer(fd)),
-        #[cfg(feature = "solutions")]
         "maxline-minus-one" => |fd| Box::new(crate::wrong::e02_readline::maxline_minus_one(fd)),
-        #[cfg(feature = "solutions")]
         "byte-at-a-time" => |fd| Box::new(crate::wrong::e02_readline::byte_at_a_time(fd)),
-        _ => return None,
-    })
-}
-
-pub fn knows(variant: &str) -> bool {
-    pick(variant).is_some()
-}
+    }
+);
 
 #[derive(Parser)]
 struct Args {

@@ -6,44 +6,26 @@ use std::ffi::c_int;
 use std::io;
 use std::process::ExitCode;
 
-use clap::Parser;
-use common::ServerArgs;
-use common::args::Serv_listen;
 use common::error::err_sys;
 use common::wrapsock::accept;
 use nix::sys::signal::{SigHandler, Signal};
 
-use super::{fork_echo, parse};
+use super::fork_echo;
 
 /// The exercise's function: the SIGCHLD handler.
 pub type Imp = extern "C" fn(c_int);
 
-fn pick(variant: &str) -> Option<Imp> {
-    Some(match variant {
-        crate::STUDENT => crate::student::e04_reap::sig_chld,
-        #[cfg(feature = "solutions")]
-        crate::SOLUTION => crate::solutions::e04_reap::sig_chld,
-        #[cfg(feature = "solutions")]
+super::variants!(Imp,
+    student: crate::student::e04_reap::sig_chld,
+    solution: crate::solutions::e04_reap::sig_chld,
+    wrong: {
         "one-wait" => crate::wrong::e04_reap::one_wait,
-        _ => return None,
-    })
-}
-
-pub fn knows(variant: &str) -> bool {
-    pick(variant).is_some()
-}
-
-#[derive(Parser)]
-struct Args {
-    #[command(flatten)]
-    serv: ServerArgs,
-}
+    }
+);
 
 pub fn run(variant: &str, args: &[String]) -> Option<ExitCode> {
     let sig_chld = pick(variant)?;
-    let a: Args = parse("reap", args);
-    a.serv.log.init("e04_reap");
-    let mut listenfd = Serv_listen(&a.serv, false);
+    let mut listenfd = super::listen("e04_reap", args);
     // SAFETY: the exercise's rule for the handler is "async-signal-safe work
     // only" (waitpid, write via SigLine, atomics); the reference obeys it.
     unsafe { common::signal::Signal(Signal::SIGCHLD, SigHandler::Handler(sig_chld)) };

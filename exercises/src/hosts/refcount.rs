@@ -21,22 +21,14 @@ use super::{parse, serve, sig_chld_reaper};
 /// processes; the child serves, the parent closes its copy.
 pub type Imp = fn(Socket, fn(Socket) -> !) -> io::Result<()>;
 
-fn pick(variant: &str) -> Option<Imp> {
-    Some(match variant {
-        crate::STUDENT => crate::student::e03_refcount::handoff,
-        #[cfg(feature = "solutions")]
-        crate::SOLUTION => crate::solutions::e03_refcount::handoff,
-        #[cfg(feature = "solutions")]
+super::variants!(Imp,
+    student: crate::student::e03_refcount::handoff,
+    solution: crate::solutions::e03_refcount::handoff,
+    wrong: {
         "into-raw-fd" => crate::wrong::e03_refcount::into_raw_fd,
-        #[cfg(feature = "solutions")]
         "shutdown" => crate::wrong::e03_refcount::shutdown,
-        _ => return None,
-    })
-}
-
-pub fn knows(variant: &str) -> bool {
-    pick(variant).is_some()
-}
+    }
+);
 
 #[derive(Parser)]
 struct Args {

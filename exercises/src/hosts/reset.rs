@@ -7,39 +7,21 @@
 use std::io;
 use std::process::ExitCode;
 
-use clap::Parser;
-use common::ServerArgs;
-use common::args::Serv_listen;
 use common::error::{err_quit, err_sys};
 use common::readline::Rline;
 use common::writen::writen;
 use socket2::Socket;
 
-use super::parse;
-
 /// The exercise's function: accept and serve clients, forever.
 pub type Imp = fn(&Socket, fn(&Socket) -> io::Result<()>) -> io::Result<()>;
 
-fn pick(variant: &str) -> Option<Imp> {
-    Some(match variant {
-        crate::STUDENT => crate::student::e06_reset::serve_forever,
-        #[cfg(feature = "solutions")]
-        crate::SOLUTION => crate::solutions::e06_reset::serve_forever,
-        #[cfg(feature = "solutions")]
+super::variants!(Imp,
+    student: crate::student::e06_reset::serve_forever,
+    solution: crate::solutions::e06_reset::serve_forever,
+    wrong: {
         "exit-on-reset" => crate::wrong::e06_reset::exit_on_reset,
-        _ => return None,
-    })
-}
-
-pub fn knows(variant: &str) -> bool {
-    pick(variant).is_some()
-}
-
-#[derive(Parser)]
-struct Args {
-    #[command(flatten)]
-    serv: ServerArgs,
-}
+    }
+);
 
 /// Echoes `connfd`'s lines until the client's FIN; returns the first error.
 pub fn echo_lines(connfd: &Socket) -> io::Result<()> {
@@ -53,9 +35,7 @@ pub fn echo_lines(connfd: &Socket) -> io::Result<()> {
 
 pub fn run(variant: &str, args: &[String]) -> Option<ExitCode> {
     let serve_forever = pick(variant)?;
-    let a: Args = parse("reset", args);
-    a.serv.log.init("e06_reset");
-    let listenfd = Serv_listen(&a.serv, false);
+    let listenfd = super::listen("e06_reset", args);
     match serve_forever(&listenfd, echo_lines) {
         Ok(()) => err_quit("serve_forever returned: the server stops"),
         Err(e) => err_sys("serve error", &e),

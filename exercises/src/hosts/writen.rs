@@ -8,10 +8,12 @@ use std::ffi::c_int;
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
+use std::time::Duration;
 
 use clap::Parser;
+use common::harness::eventually;
 use nix::sys::pthread::{pthread_kill, pthread_self};
 use nix::sys::signal::{SigHandler, Signal};
 use socket2::{Domain, Socket, Type};
@@ -22,22 +24,14 @@ use crate::rng::Rng;
 /// The exercise's function: write all of `buf` to `fd`.
 pub type Imp = fn(BorrowedFd<'_>, &[u8]) -> io::Result<()>;
 
-fn pick(variant: &str) -> Option<Imp> {
-    Some(match variant {
-        crate::STUDENT => crate::student::e01_writen::writen,
-        #[cfg(feature = "solutions")]
-        crate::SOLUTION => crate::solutions::e01_writen::writen,
-        #[cfg(feature = "solutions")]
+super::variants!(Imp,
+    student: crate::student::e01_writen::writen,
+    solution: crate::solutions::e01_writen::writen,
+    wrong: {
         "one-write" => crate::wrong::e01_writen::one_write,
-        #[cfg(feature = "solutions")]
         "eintr-fatal" => crate::wrong::e01_writen::eintr_fatal,
-        _ => return None,
-    })
-}
-
-pub fn knows(variant: &str) -> bool {
-    pick(variant).is_some()
-}
+    }
+);
 
 #[derive(Parser)]
 struct Args {
@@ -47,10 +41,34 @@ struct Args {
 }
 
 static SIGNALS: AtomicUsize = AtomicUsize::new(0);
+/// Set once the writer has made its last call.
+static DONE: AtomicBool = AtomicBool::new(false);
+
+/// Waits (briefly) until thread `tid` of this process sleeps in write(2);
+/// false once it has finished, or if it does not block within 200 ms.
+fn blocked_in_write(tid: i32) -> bool {
+    let path = format!("/proc/self/task/{tid}/syscall");
+    let sleeping = || {
+        let stat = std::fs::read_to_string(format!("/proc/self/task/{tid}/stat")).ok()?;
+        let state = stat.rsplit(')').next()?.split_whitespace().next()?.to_string();
+        let nr: i64 = std::fs::read_to_string(&path)
+            .ok()?
+            .split_whitespace()
+            .next()?
+            .parse()
+            .ok()?;
+        (state == "S" && nr == nix::libc::SYS_write).then_some(true)
+    };
+    let done = || DONE.load(Ordering::SeqCst).then_some(false);
+    eventually(Duration::from_millis(200), "the writer to block", || {
+        done().or_else(sleeping)
+    })
+    .unwrap_or(false)
+}
 
 /// Async-signal-safe: one atomic add.
 extern "C" fn on_usr1(_signo: c_int) {
-    SIGNALS.fetch_add(1, Ordering::Relaxed);
+    SIGNALS.fetch_add(1, Ordering::SeqCst);
 }
 
 pub fn run(variant: &str, args: &[String]) -> Option<ExitCode> {
@@ -74,18 +92,33 @@ fn bench(imp: Imp, seed: u64) -> anyhow::Result<ExitCode> {
 
     let rounds: Vec<Vec<u8>> = (0..ROUNDS)
         .map(|_| {
-            let n = rng.range(60_000, 200_000);
+            let n = rng.range(100_000, 200_000);
             rng.bytes(n)
         })
         .collect();
     let total: usize = rounds.iter().map(Vec::len).sum();
     let writer = pthread_self();
+    let me = nix::unistd::getpid().as_raw(); // the writer is the main thread: tid == pid
     let mut chunks = Rng::new(rng.next_u64());
     let reader = thread::spawn(move || -> io::Result<Vec<u8>> {
         let mut got = Vec::new();
         let mut buf = vec![0u8; 8192];
+        let mut sent = 0;
         loop {
-            let _ = pthread_kill(writer, Signal::SIGUSR1); // interrupt the writer
+            // Twice, each time once the writer sleeps in write(2) with the
+            // buffer full: the first signal cuts a write short (or fails it),
+            // the second surely fails the retry with EINTR, since nothing
+            // has been read in between.
+            for _ in 0..2 {
+                if !blocked_in_write(me) {
+                    break; // finished, or busy: nothing to interrupt
+                }
+                let _ = pthread_kill(writer, Signal::SIGUSR1);
+                sent += 1;
+                let _ = eventually(Duration::from_secs(5), "the handler", || {
+                    (SIGNALS.load(Ordering::SeqCst) >= sent).then_some(())
+                });
+            }
             let n = chunks.range(1, buf.len());
             match common::wrapunix::read(&r, &mut buf[..n]) {
                 Ok(0) => return Ok(got),
@@ -98,7 +131,7 @@ fn bench(imp: Imp, seed: u64) -> anyhow::Result<ExitCode> {
 
     let did = format!(
         "called writen {ROUNDS} times ({total} bytes in all) on a Unix stream socket with a 4 KB send \
-         buffer, while the reader sent the writer a SIGUSR1 (handler without SA_RESTART) before each read"
+         buffer, while the reader, each time the writer slept in write(2) with the buffer full, sent it two SIGUSR1s (handler without SA_RESTART: a short write, then EINTR) before reading a chunk"
     );
     let mut error = None;
     for (i, round) in rounds.iter().enumerate() {
@@ -107,10 +140,33 @@ fn bench(imp: Imp, seed: u64) -> anyhow::Result<ExitCode> {
             break;
         }
     }
+    DONE.store(true, Ordering::SeqCst);
     w.shutdown(std::net::Shutdown::Write)?;
     let got = reader.join().map_err(|_| anyhow::anyhow!("reader panicked"))??;
     let signals = SIGNALS.load(Ordering::Relaxed);
+    let want: Vec<u8> = rounds.concat();
+    let lost = |upto: usize| -> Option<String> {
+        // The first call that returned Ok(()) before all its bytes arrived.
+        let mut end = 0;
+        for (i, round) in rounds[..upto].iter().enumerate() {
+            end += round.len();
+            if got.len() < end || got[..end] != want[..end] {
+                let arrived = got.len().min(end) - (end - round.len()).min(got.len());
+                return Some(format!(
+                    "call {} returned Ok(()), but only {arrived} of its {} bytes reached the reader",
+                    i + 1,
+                    round.len()
+                ));
+            }
+        }
+        None
+    };
+    let expected_all =
+        "every byte, in order: write(2) may write fewer bytes than asked, so loop until all are written";
     if let Some((i, e)) = error {
+        if let Some(saw) = lost(i - 1) {
+            return Ok(verdict_fail(&did, &saw, expected_all));
+        }
         return Ok(verdict_fail(
             &did,
             &format!(
@@ -120,21 +176,9 @@ fn bench(imp: Imp, seed: u64) -> anyhow::Result<ExitCode> {
             "Ok(()) after every byte was written: an interrupted write(2) is retried, not an error",
         ));
     }
-    let want: Vec<u8> = rounds.concat();
     if got == want {
         return Ok(verdict_ok(&format!("{total} bytes, {signals} signals")));
     }
-    let first = got
-        .iter()
-        .zip(&want)
-        .position(|(a, b)| a != b)
-        .unwrap_or(got.len().min(want.len()));
-    Ok(verdict_fail(
-        &did,
-        &format!(
-            "the reader received {} of {total} bytes; the first wrong or missing byte is at offset {first}",
-            got.len()
-        ),
-        "every byte, in order: write(2) may write fewer bytes than asked, so loop until all are written",
-    ))
+    let saw = lost(ROUNDS).unwrap_or_else(|| format!("the reader received {} of {total} bytes", got.len()));
+    Ok(verdict_fail(&did, &saw, expected_all))
 }
