@@ -1,0 +1,294 @@
+//! UNP §5.8–5.10 and TCPIP ch.10 — the guided experiment (the crate's
+//! default run): every server version of the chapter, run for real against
+//! five clients that leave at once, with the kernel's process table shown.
+//!
+//! Run:        cargo run -p ch05-sigchld
+//!             cargo run -p ch05-sigchld -- --step eintr --pause
+//! Talk to it: nothing to type (with --pause: Enter between steps).
+//! Observe:    exact zombie counts, the same every run — tcpserv01: 5,
+//!             tcpserv03: 4, tcpserv04: 0 — made exact by stopping each
+//!             server while its children exit (SIGSTOP, state T: the five
+//!             SIGCHLDs merge into one pending signal; then SIGCONT). One run
+//!             of tcpserv03 without the stop shows the count is a race.
+//!             Then EINTR (tcpserv02 dies without SA_RESTART; tcpserv03
+//!             survives; std hides it), SIG_IGN (toupper_fork) and the double
+//!             fork (toupper_dfork under a subreaper).
+//!
+//! "tcpserv01" is run as `tcpserv02 --sigchld none` (tcpserv02 with no
+//! handler installed: the same code path as ch05-echo's tcpserv01). The
+//! real tcpserv01 belongs to ch05-echo, and `cargo run -p ch05-sigchld`
+//! builds only this crate's programs.
+//!
+//! Every program runs in its own process group through
+//! common::harness::Proc; Ctrl-C kills them all before the demo dies, so
+//! nothing is left behind.
+
+use std::io::BufRead;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use ch05_sigchld::experiment::{self, FirstChild};
+use clap::{Parser, ValueEnum};
+use common::LogArgs;
+use common::harness::DEADLINE;
+
+/// The guided experiment of UNP §5.8–5.10: runs each server version
+/// (tcpserv01, 02, 03, 04, the SIG_IGN and double-fork servers of the
+/// notes) against tcpcli04's five connections and prints the server's
+/// process table — pid, parent, state, zombies marked — with a one-line
+/// conclusion. Counts are exact (stop-the-parent method) except in the one
+/// run labelled as racy. Takes about a second; leaves nothing running.
+#[derive(Parser)]
+#[command(version, verbatim_doc_comment)]
+struct Args {
+    /// Run one step only.
+    #[arg(long, value_enum, default_value_t = Step::All)]
+    step: Step,
+
+    /// Wait for Enter before each step (for a classroom).
+    #[arg(long)]
+    pause: bool,
+
+    #[command(flatten)]
+    log: LogArgs,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Step {
+    /// Every step below, in order.
+    All,
+    /// tcpserv01 / 03 / 04 against five clients: 5, 4, 0 zombies (exact).
+    Zombies,
+    /// tcpserv03 without stopping the server: the count is a race.
+    Racy,
+    /// tcpserv02 without SA_RESTART dies of EINTR; 02 with it, 03, and std don't.
+    Eintr,
+    /// toupper_fork: SIGCHLD ignored, the kernel reaps, waitpid says ECHILD.
+    Sigign,
+    /// toupper_dfork under a subreaper: the grandchildren are adopted.
+    Dfork,
+}
+
+fn main() -> ExitCode {
+    common::harness::kill_all_on_interrupt();
+    let args = Args::parse();
+    args.log.init("sigchld_demo");
+    common::exit_code(run(&args))
+}
+
+type StepFn = fn() -> anyhow::Result<()>;
+
+fn run(args: &Args) -> anyhow::Result<()> {
+    let steps: [(Step, StepFn); 5] = [
+        (Step::Zombies, zombies),
+        (Step::Racy, racy),
+        (Step::Eintr, eintr),
+        (Step::Sigign, sigign),
+        (Step::Dfork, dfork),
+    ];
+    for (step, f) in steps {
+        if args.step == Step::All || args.step == step {
+            if args.pause {
+                pause()?;
+            }
+            f()?;
+        }
+    }
+    Ok(())
+}
+
+fn pause() -> anyhow::Result<()> {
+    println!("[press Enter to run the next step]");
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("read stdin")?;
+    Ok(())
+}
+
+fn title(t: &str) {
+    println!("\n=== {t} ===");
+}
+
+fn indent(table: &str) -> String {
+    table.lines().map(|l| format!("    {l}\n")).collect()
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+// ANCHOR: zombies
+fn zombies() -> anyhow::Result<()> {
+    title("1. Zombies (UNP 5.8-5.10): five clients end at once");
+    println!("tcpcli04 opens five connections, echoes a line, exits: five server children");
+    println!("end together. Each server is stopped (SIGSTOP, state T) while they exit, so");
+    println!("their five SIGCHLDs merge into one pending signal; SIGCONT lets it run once.");
+    let versions: [(&str, &str, &[&str], &str); 3] = [
+        (
+            "tcpserv01",
+            "no SIGCHLD handler (run as tcpserv02 --sigchld none)",
+            &["--sigchld", "none"],
+            "nobody calls wait(): every child stays a zombie",
+        ),
+        (
+            "tcpserv03",
+            "handler calls wait() once per signal",
+            &[],
+            "five SIGCHLDs arrived as one, one wait() reaped one child",
+        ),
+        (
+            "tcpserv04",
+            "handler loops on waitpid(-1, WNOHANG)",
+            &[],
+            "the loop reaps every ended child, however the signals merged",
+        ),
+    ];
+    for (name, what, args, why) in versions {
+        let bin = if name == "tcpserv01" { "tcpserv02" } else { name };
+        let r = experiment::five_clients(bin, args, true)?;
+        println!("\n--- {name}: {what} ---");
+        if let Some(t) = &r.stopped_table {
+            println!("  server stopped, five children ended:");
+            print!("{}", indent(t));
+        }
+        println!(
+            "  after SIGCONT ({} \"terminated\" line{} from the handler):",
+            r.terminated,
+            plural(r.terminated)
+        );
+        print!("{}", indent(&r.table));
+        println!("  => {name}: {} zombie{} - {why}.", r.zombies, plural(r.zombies));
+    }
+    Ok(())
+}
+// ANCHOR_END: zombies
+
+fn racy() -> anyhow::Result<()> {
+    title("2. The same without stopping the server: a race");
+    println!("tcpserv03 again, three times, this time never stopped: how many SIGCHLDs");
+    println!("merge depends on when the server runs, so the count varies (0 to 4).");
+    let mut counts = Vec::new();
+    for _ in 0..3 {
+        counts.push(
+            experiment::five_clients("tcpserv03", &[], false)?
+                .zombies
+                .to_string(),
+        );
+    }
+    println!(
+        "  => tcpserv03 unstopped, zombies in three runs: {}",
+        counts.join(", ")
+    );
+    println!("     (only the stopped runs above are exact; tcpserv04 is 0 either way)");
+    Ok(())
+}
+
+fn eintr() -> anyhow::Result<()> {
+    title("3. EINTR (UNP 5.9): the handler interrupts accept");
+    println!("One client connects and leaves; its child's SIGCHLD arrives while the parent");
+    println!("is blocked in accept. Then a second client tries to talk to the server.");
+    let cases: [(&str, &[&str], &str); 4] = [
+        (
+            "tcpserv02",
+            &["--sigchld", "intr"],
+            "no SA_RESTART (the book's Solaris run)",
+        ),
+        ("tcpserv02", &[], "SA_RESTART (the book's Signal; Linux's signal)"),
+        (
+            "tcpserv03",
+            &["--sigchld", "intr"],
+            "no SA_RESTART, but accept's EINTR loops",
+        ),
+        (
+            "tcpserv02_std",
+            &["--sigchld", "intr"],
+            "no SA_RESTART, std::net's accept",
+        ),
+    ];
+    for (bin, args, what) in cases {
+        let shown = if args.is_empty() {
+            bin.to_string()
+        } else {
+            format!("{bin} {}", args.join(" "))
+        };
+        match experiment::first_child_ends(bin, args)? {
+            FirstChild::Died { status, line } => {
+                println!("  {shown:<28} {what}:");
+                println!("      {line}");
+                println!("      => died ({status}): accept failed with EINTR.");
+            }
+            FirstChild::Served { echo } => {
+                println!("  {shown:<28} {what}:");
+                println!("      => survived; the next client got its echo: {echo:?}");
+            }
+        }
+    }
+    println!("  std::net::TcpListener::accept retries EINTR inside, so through std the");
+    println!("  lesson of 5.9 never shows: the lab's servers call accept(2) via socket2.");
+    Ok(())
+}
+
+fn sigign() -> anyhow::Result<()> {
+    title("4. SIGCHLD = SIG_IGN (the notes' toupper_fork)");
+    println!("Same five clients, server stopped the same way - but no handler at all:");
+    println!("with SIGCHLD ignored the kernel discards each child the moment it exits.");
+    let r = experiment::five_clients("toupper_fork", &[], true)?;
+    if let Some(t) = &r.stopped_table {
+        println!("  server stopped, five children ended:");
+        print!("{}", indent(t));
+    }
+    // One more client: the server asks waitpid what is left to collect.
+    let before = r.server.stderr_text().lines().count();
+    let s = experiment::connect(r.addr)?;
+    r.server.wait_stderr("waitpid(-1, WNOHANG)", DEADLINE)?;
+    let line = common::harness::eventually(DEADLINE, "the sixth waitpid line", || {
+        r.server
+            .stderr_text()
+            .lines()
+            .skip(before)
+            .find(|l| l.contains("waitpid(-1, WNOHANG)"))
+            .map(str::to_owned)
+    })?;
+    drop(s);
+    println!("  a sixth client connects; before forking, the server logs:");
+    println!("      {line}");
+    println!(
+        "  => toupper_fork: {} zombies, and no exit status to collect (ECHILD).",
+        r.zombies
+    );
+    Ok(())
+}
+
+fn dfork() -> anyhow::Result<()> {
+    title("5. Double fork (the notes' toupper_dfork), under a subreaper");
+    println!("The child forks the worker and exits at once; the server reaps it at once;");
+    println!("the worker, orphaned, is adopted - here by `subreaper`, the program that");
+    println!("started the server (prctl PR_SET_CHILD_SUBREAPER), instead of PID 1.");
+    let r = experiment::adoption("toupper_dfork", &[], 3)?;
+    println!(
+        "  three clients connected (subreaper {}, server {}):",
+        r.subreaper, r.server
+    );
+    print!("{}", indent(&r.table));
+    println!(
+        "  the server has {} child{}; {} worker{} adopted by pid {}.",
+        r.server_children.len(),
+        if r.server_children.len() == 1 { "" } else { "ren" },
+        r.adopted.len(),
+        if r.adopted.len() == 1 { " was" } else { "s were" },
+        r.subreaper
+    );
+    println!("  the clients leave; the subreaper reaps the orphans:");
+    for l in &r.reaped {
+        let msg = l.split(" NOTICE ").nth(1).unwrap_or(l);
+        println!("      {msg}");
+    }
+    println!(
+        "  => toupper_dfork: {} zombie{} under the server; its workers were reaped by their adopter.",
+        r.zombies_after,
+        plural(r.zombies_after)
+    );
+    Ok(())
+}

@@ -1,0 +1,53 @@
+//! UNP §5.8, Fig 5.9 — TCP echo client that opens five connections to the
+//! server, uses only the first, and exits: the five connections end at the
+//! same moment, and so do the five server children serving them.
+//!
+//! Run:        cargo run -p ch05-sigchld --bin tcpcli04 -- 127.0.0.1
+//!             (a server first: cargo run -p ch05-sigchld --bin tcpserv03)
+//! Talk to it: type lines; each comes back from the server (through the
+//!             first connection). Ctrl-D (EOF) ends the client; its exit
+//!             closes all five sockets at once (five FINs).
+//! Observe:    ps -o pid,ppid,stat,cmd --ppid <server pid>
+//!             → tcpserv02/03: zombies left (their handler waits once per
+//!             signal, and five SIGCHLDs at once merge); tcpserv04: none.
+//! Changed from tcpcli01 (ch05-echo): five sockets, five connects; str_cli
+//! runs on the first one only.
+#![allow(non_snake_case)]
+
+use clap::Parser;
+use common::ClientArgs;
+use common::args::Resolve;
+use common::str_cli::str_cli;
+use common::wrapsock::{Connect, Socket};
+use socket2::{Domain, SockAddr, Type};
+
+/// UNP §5.8 (Fig 5.9): the echo client with five connections. Echoes the
+/// lines of stdin through the first connection; at EOF it exits, and the
+/// kernel closes all five connections at the same time — five server
+/// children end together, and their five SIGCHLDs with them.
+///
+/// Start a server first: cargo run -p ch05-sigchld --bin tcpserv03
+#[derive(Parser)]
+#[command(version, verbatim_doc_comment)]
+struct Args {
+    #[command(flatten)]
+    cli: ClientArgs,
+}
+
+fn main() {
+    let args = Args::parse();
+    args.cli.log.init("tcpcli04");
+    // ANCHOR: main
+    let servaddr = Resolve(&args.cli.host, args.cli.port);
+    let mut sockfd = Vec::with_capacity(5);
+    for _ in 0..5 {
+        let s = Socket(Domain::for_address(servaddr), Type::STREAM, None);
+        Connect(&s, &SockAddr::from(servaddr));
+        sockfd.push(s);
+    }
+
+    str_cli(std::io::stdin(), &sockfd[0]); // do it all
+
+    std::process::exit(0); // the kernel closes all five: five FINs at once
+    // ANCHOR_END: main
+}
