@@ -7,6 +7,7 @@
 //!            (the exercise's server with YOUR code; talk to it with nc or the chapter's clients)
 //! Start over on one: git checkout -- exercises/src/student/e04_reap.rs
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 use std::thread;
@@ -107,7 +108,7 @@ fn list(exe: &std::path::Path) -> ExitCode {
                 solved += 1;
                 "✓ solved".to_string()
             }
-            Some(Err(f)) => format!("✗ not yet — {}", f.saw.lines().next().unwrap_or("")),
+            Some(Err(f)) => format!("✗ not yet — {}", summary(&f.saw)),
             None => "✗ the check crashed".to_string(),
         };
         println!("{:>2}  {:<14} {status}", ex.num, ex.id);
@@ -117,6 +118,17 @@ fn list(exe: &std::path::Path) -> ExitCode {
         EXERCISES.len()
     );
     ExitCode::SUCCESS
+}
+
+/// One line of what a check saw: the program's own error if it logged
+/// one, else the first line.
+fn summary(saw: &str) -> &str {
+    let logged = saw.lines().find_map(|l| {
+        [" FATAL ", " WARNING "]
+            .iter()
+            .find_map(|lvl| l.split_once(lvl).map(|(_, msg)| msg))
+    });
+    logged.unwrap_or_else(|| saw.lines().next().unwrap_or(""))
 }
 
 fn hint(ex: &'static Exercise) -> ExitCode {
@@ -159,7 +171,8 @@ fn reaper(cmd: &[String]) -> ExitCode {
         }
     };
     let server = child.id() as i32;
-    eprintln!("reaper: server pid {server}");
+    // One write(2), so a reader never sees the line without its number.
+    let _ = std::io::stderr().write_all(format!("reaper: server pid {server}\n").as_bytes());
     // Reap everything: the server when it ends, and every orphan adopted.
     loop {
         match nix::sys::wait::wait() {

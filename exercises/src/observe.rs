@@ -42,7 +42,7 @@ pub fn idle_in_accept(pid: i32, timeout: Duration) -> anyhow::Result<()> {
         timeout,
         &format!("pid {pid} to be idle in accept()"),
         || match observer::state(pid) {
-            None | Some('Z') => Some(Err(anyhow::anyhow!("pid {pid} has exited"))),
+            None | Some('Z') => Some(Err(anyhow::anyhow!("the server (pid {pid}) has exited"))),
             Some('S') if in_accept(pid) && !sigchld_pending(pid) => Some(Ok(())),
             _ => None,
         },

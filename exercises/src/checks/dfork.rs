@@ -5,6 +5,7 @@
 //! parent has exited — and afterwards the server must have no zombie.
 
 use std::process::Command;
+use std::time::Duration;
 
 use common::harness::{Proc, eventually};
 use common::observer::{self, ProcInfo};
@@ -14,10 +15,11 @@ use crate::observe::{exited, idle_in_accept};
 use crate::report::{Failure, Trace, Verdict, tail};
 use crate::rng::Rng;
 
-fn died(p: &mut Proc, server: i32, t: &Trace) -> Option<Failure> {
-    if !exited(server) {
-        return None;
-    }
+/// If the server has exited: the failure, with its last words. `patience`:
+/// how long to give it (a client can see a dying server's RST before /proc
+/// shows it gone).
+fn died(p: &mut Proc, server: i32, t: &Trace, patience: Duration) -> Option<Failure> {
+    eventually(patience, "exit", || exited(server).then_some(())).ok()?;
     let _ = p.wait_exit(STEP);
     Some(t.fail(
         format!(
@@ -42,21 +44,20 @@ pub fn check(target: &Target) -> Verdict {
         "started the server under a child subreaper (pid {reaper}), on port 0"
     ));
     let addr = listening(&mut p, &t)?;
-    let line = p
-        .wait_stderr("reaper: server pid ", STEP)
-        .map_err(|e| t.fail(e.to_string(), "the pid"))?;
-    let server: i32 = line
-        .rsplit(' ')
-        .next()
-        .and_then(|s| s.trim().parse().ok())
-        .ok_or_else(|| t.fail(line.clone(), "reaper: server pid N"))?;
+    let server: i32 = eventually(STEP, "the reaper's line", || {
+        let err = p.stderr_text();
+        let line = err.lines().find(|l| l.starts_with("reaper: server pid "))?;
+        line.rsplit(' ').next()?.trim().parse().ok()
+    })
+    .map_err(|e| t.fail(e.to_string(), "reaper: server pid N"))?;
 
     for i in 1..=3 {
         let mut c = connect(addr).map_err(|e| t.fail(format!("connect: {e}"), "a connection"))?;
         let me = c.local_addr().map_err(|e| t.fail(e.to_string(), "an address"))?;
         let text = rng.line(3, 40);
         if let Err(saw) = roundtrip(&mut c, &text) {
-            return Err(died(&mut p, server, &t).unwrap_or_else(|| t.fail(saw, "the echo")));
+            let half = Duration::from_millis(500);
+            return Err(died(&mut p, server, &t, half).unwrap_or_else(|| t.fail(saw, "the echo")));
         }
         t.did(format!("client {i} connected and echoed a line"));
         let inode = observer::tcp_sockets(addr.port())
@@ -88,7 +89,7 @@ pub fn check(target: &Target) -> Verdict {
         .flatten()
         .ok_or(());
         if adopted.is_err() {
-            if let Some(f) = died(&mut p, server, &t) {
+            if let Some(f) = died(&mut p, server, &t, Duration::ZERO) {
                 return Err(f);
             }
             let who = family().into_iter().find(|p| holder(p.pid));
@@ -102,13 +103,14 @@ pub fn check(target: &Target) -> Verdict {
             ));
         }
         finish(c).map_err(|saw| t.fail(saw, "end of file after the client's"))?;
-        if let Some(f) = died(&mut p, server, &t) {
+        if let Some(f) = died(&mut p, server, &t, Duration::ZERO) {
             return Err(f);
         }
     }
     t.did("checked each was served by a grandchild the subreaper had adopted");
-    idle_in_accept(server, STEP)
-        .map_err(|e| died(&mut p, server, &t).unwrap_or_else(|| t.fail(e.to_string(), "accept")))?;
+    idle_in_accept(server, STEP).map_err(|e| {
+        died(&mut p, server, &t, Duration::ZERO).unwrap_or_else(|| t.fail(e.to_string(), "accept"))
+    })?;
     t.did("waited until the server was back in accept()");
     let z = observer::zombies(server);
     if !z.is_empty() {
