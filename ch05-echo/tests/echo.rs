@@ -244,6 +244,8 @@ fn a_port_in_use_is_address_already_in_use() {
 // Boundary conditions of UNP ch.5, one submodule each (files in tests/echo/).
 #[path = "echo/abort.rs"]
 mod abort;
+#[path = "echo/badflags.rs"]
+mod badflags;
 #[path = "echo/halfclose.rs"]
 mod halfclose;
 #[path = "echo/hostcrash.rs"]

@@ -69,12 +69,13 @@ fn in_line_mode_q_ends_the_input_and_the_echoes_before_it_still_arrive() {
 fn close_instead_of_shutdown_sends_no_fin_so_the_reader_times_out() {
     let (s, port) = server();
     let input = mixed(1 << 20);
-    let mut c = mpclient(port, &["--batch", "--close", "--timeout-ms", "400"]);
+    let mut c = mpclient(port, &["--batch", "--close", "--timeout-ms", "1500"]);
     c.feed_stdin(input.clone());
     // The writer has finished (a zombie: its parent is still reading) ...
     wait_zombies(c.pid(), 1, DEADLINE).unwrap();
     c.wait_stdout(&input[input.len() - 64..], DEADLINE).unwrap();
     // ... yet the server's end saw no FIN: still ESTABLISHED, not CLOSE_WAIT.
+    // (The client's 1.5 s timeout leaves time to look before it exits.)
     let child = observer::children(s.pid())[0].pid;
     let conn = observer::tcp_sockets(port)
         .into_iter()
