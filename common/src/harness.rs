@@ -177,10 +177,23 @@ impl Proc {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         cmd.process_group(0);
+        // If the spawner dies between fork and the child's prctl (Ctrl-C in
+        // a demo, while the child waits for a CPU), PDEATHSIG is set too late
+        // to fire, and the group is not registered yet: the child would run
+        // on as an orphan. So the child checks that its parent is still the
+        // spawner after setting it, and dies otherwise.
+        let spawner = nix::unistd::getpid();
         // SAFETY: the closure runs in the forked child before exec and calls
-        // only prctl(2), which is async-signal-safe; it touches no locks.
+        // only prctl(2), getppid(2) and kill(2), which are async-signal-safe;
+        // it touches no locks and does not allocate.
         unsafe {
-            cmd.pre_exec(|| nix::sys::prctl::set_pdeathsig(Signal::SIGKILL).map_err(std::io::Error::from));
+            cmd.pre_exec(move || {
+                nix::sys::prctl::set_pdeathsig(Signal::SIGKILL).map_err(std::io::Error::from)?;
+                if nix::unistd::getppid() != spawner {
+                    let _ = kill(nix::unistd::getpid(), Signal::SIGKILL);
+                }
+                Ok(())
+            });
         }
         let mut child = cmd.spawn().with_context(|| format!("cannot start {name}"))?;
         register(child.id() as i32);
