@@ -50,20 +50,63 @@ pub fn wait_children_ended(pid: i32) -> anyhow::Result<()> {
     .with_context(|| observer::process_table(pid))
 }
 
-/// Waits until the server `pid` is back asleep (`S`, in accept) or has
-/// died (`Z` until its spawner reaps it, or gone). After SIGCONT a pending
-/// SIGCHLD is delivered before the process can sleep again, so `S` means
-/// the handler has finished.
+/// Waits until the server `pid` is back asleep in accept with no SIGCHLD
+/// pending or being handled — or has died (`Z` until its spawner reaps
+/// it, or gone). Returns the state letter (`-` for gone).
+///
+/// State `S` alone is not enough: a wake-up sent to another CPU can leave a
+/// process reading `S` for a moment after a signal was queued for it. So
+/// /proc/PID/status is read whole, twice: `State: S` and SIGCHLD in none of
+/// SigPnd, ShdPnd (pending) and SigBlk (blocked: the handler is running).
 pub fn settle(pid: i32) -> anyhow::Result<char> {
-    eventually(
-        DEADLINE,
-        &format!("pid {pid} to settle in accept"),
-        || match observer::state(pid) {
-            Some(c @ ('S' | 'Z')) => Some(c),
-            None => Some('-'),
-            Some(_) => None,
-        },
-    )
+    eventually(DEADLINE, &format!("pid {pid} to settle in accept"), || {
+        match (quiet(pid), quiet(pid)) {
+            (Some('S'), Some('S')) => Some('S'),
+            (Some(c @ 'Z'), _) | (_, Some(c @ 'Z')) => Some(c),
+            (None, _) | (_, None) => match observer::state(pid) {
+                Some('Z') => Some('Z'),
+                None => Some('-'),
+                _ => None,
+            },
+            _ => None,
+        }
+    })
+}
+
+/// The state of `pid` if no SIGCHLD is pending or blocked for it, `Some('?')`
+/// if one is, None if /proc has no such process.
+fn quiet(pid: i32) -> Option<char> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let mut state = '?';
+    let sigchld = 1u64 << (nix::libc::SIGCHLD - 1);
+    for line in status.lines() {
+        let Some((key, val)) = line.split_once(':') else {
+            continue;
+        };
+        let val = val.trim();
+        match key {
+            "State" => state = val.chars().next().unwrap_or('?'),
+            "SigPnd" | "ShdPnd" | "SigBlk" => {
+                if u64::from_str_radix(val, 16).unwrap_or(0) & sigchld != 0 {
+                    return Some('?');
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(state)
+}
+
+/// Waits until `pid` is blocked in accept(2) — /proc/PID/syscall names the
+/// system call a sleeping process is in — so that a signal sent now
+/// interrupts accept, not some other step of the loop.
+pub fn wait_in_accept(pid: i32) -> anyhow::Result<()> {
+    let accept4 = nix::libc::SYS_accept4.to_string();
+    eventually(DEADLINE, &format!("pid {pid} to block in accept"), || {
+        let sc = std::fs::read_to_string(format!("/proc/{pid}/syscall")).ok()?;
+        (sc.split_whitespace().next() == Some(accept4.as_str()) && observer::state(pid) == Some('S'))
+            .then_some(())
+    })
 }
 
 /// A client connection made with the chapter's own calls (socket2).
@@ -98,8 +141,27 @@ pub struct Five {
     pub table: String,
     /// Zombie children of the server at that moment.
     pub zombies: usize,
-    /// "child N terminated" lines the server printed.
-    pub terminated: usize,
+}
+
+impl Five {
+    /// The "child N terminated" lines the server's handler printed, once
+    /// at least `at_least` have been read from its stderr pipe (or the
+    /// deadline passed): the handler has written them by the time the
+    /// server settles, but the harness reads the pipe on its own thread.
+    pub fn terminated(&self, at_least: usize) -> usize {
+        let count = || {
+            self.server
+                .stderr_text()
+                .lines()
+                .filter(|l| l.contains(" terminated"))
+                .count()
+        };
+        eventually(DEADLINE, "the handler's lines", || {
+            (count() >= at_least).then_some(())
+        })
+        .ok();
+        count()
+    }
 }
 
 /// UNP Fig 5.9–5.10: `tcpcli04` opens five connections to `server` (run
@@ -136,11 +198,6 @@ pub fn five_clients(server: &str, args: &[&str], stop: bool) -> anyhow::Result<F
     settle(pid)?;
     let table = observer::process_table(pid);
     let zombies = observer::zombies(pid).len();
-    let terminated = server
-        .stderr_text()
-        .lines()
-        .filter(|l| l.contains(" terminated"))
-        .count();
     Ok(Five {
         server,
         addr,
@@ -148,7 +205,6 @@ pub fn five_clients(server: &str, args: &[&str], stop: bool) -> anyhow::Result<F
         stopped_table,
         table,
         zombies,
-        terminated,
     })
 }
 
@@ -169,6 +225,7 @@ pub fn first_child_ends(server: &str, args: &[&str]) -> anyhow::Result<FirstChil
     let pid = server.pid();
     let first = connect(addr)?;
     harness::wait_children(pid, 1, DEADLINE)?;
+    wait_in_accept(pid)?; // the book's case: SIGCHLD while blocked in accept
     drop(first); // close: the child reads EOF and exits → SIGCHLD
     wait_children_ended(pid)?;
     if settle(pid)? != 'S' {

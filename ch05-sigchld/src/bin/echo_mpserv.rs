@@ -78,8 +78,8 @@ fn main() {
             Err(e) if e.kind() == ErrorKind::Interrupted => continue, // SIGCHLD
             Err(e) => {
                 warning!("accept error: {}", strerror(&e));
-                // EMFILE and the like: the connection stays queued, and an
-                // immediate retry would fail again at full speed.
+                // EMFILE and the like: accept fails again at once (Linux
+                // takes the descriptor before it waits), so don't spin.
                 std::thread::sleep(Duration::from_millis(100));
                 continue;
             }

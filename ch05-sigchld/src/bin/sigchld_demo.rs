@@ -153,10 +153,10 @@ fn zombies() -> anyhow::Result<()> {
             println!("  server stopped, five children ended:");
             print!("{}", indent(t));
         }
+        let lines = r.terminated(5 - r.zombies);
         println!(
-            "  after SIGCONT ({} \"terminated\" line{} from the handler):",
-            r.terminated,
-            plural(r.terminated)
+            "  after SIGCONT ({lines} \"terminated\" line{} from the handler):",
+            plural(lines)
         );
         print!("{}", indent(&r.table));
         println!("  => {name}: {} zombie{} - {why}.", r.zombies, plural(r.zombies));

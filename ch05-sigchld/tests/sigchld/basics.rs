@@ -1,0 +1,93 @@
+//! TCPIP ch.10's process basics: fork, zombie, wait, waitpid, signal.
+
+use ch05_sigchld::experiment;
+use common::harness::{DEADLINE, Proc, eventually, wait_state};
+use common::observer;
+use nix::sys::signal::Signal;
+
+fn spawn(bin: &str, args: &[&str]) -> Proc {
+    Proc::spawn(experiment::bin(bin), args).unwrap()
+}
+
+fn stdout(p: &Proc) -> String {
+    String::from_utf8_lossy(&p.stdout_bytes()).into_owned()
+}
+
+#[test]
+fn fork_returns_twice_with_copied_variables() {
+    let mut p = spawn("fork", &[]);
+    p.expect_exit(0, DEADLINE).unwrap();
+    let out = stdout(&p);
+    assert!(
+        out.contains("Child Proc:  pid") && out.contains("fork() returned 0 → [13, 27]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Parent Proc: pid") && out.contains("→ [9, 23]"),
+        "{out}"
+    );
+}
+
+/// Once the program says it is sleeping and its children have ended, how
+/// many of them are zombies?
+fn zombies_while_sleeping(p: &Proc) -> usize {
+    p.wait_stdout(b"sleeping", DEADLINE).unwrap();
+    experiment::wait_children_ended(p.pid()).unwrap();
+    observer::zombies(p.pid()).len()
+}
+
+#[test]
+fn a_child_is_a_zombie_until_its_parent_waits() {
+    let mut z = spawn("zombie", &[]);
+    assert_eq!(
+        zombies_while_sleeping(&z),
+        1,
+        "\n{}",
+        observer::process_table(z.pid())
+    );
+    z.close_stdin(); // ends the sleep: the parent calls wait()
+    z.wait_stdout(b"the zombie is gone", DEADLINE).unwrap();
+    z.expect_exit(0, DEADLINE).unwrap();
+    // wait.c's parent has waited before it sleeps: the same check gives 0.
+    let w = spawn("wait", &[]);
+    assert_eq!(zombies_while_sleeping(&w), 0);
+    let out = stdout(&w);
+    assert!(out.contains("WIFEXITED true, WEXITSTATUS 3"), "{out}");
+    assert!(out.contains("WIFEXITED true, WEXITSTATUS 7"), "{out}");
+}
+
+#[test]
+fn wnohang_returns_zero_while_the_child_runs() {
+    let mut p = spawn("waitpid", &["--every", "0.01"]);
+    p.wait_stdout(b"waitpid returned 0", DEADLINE).unwrap();
+    let kids = observer::children(p.pid());
+    assert!(
+        kids.len() == 1 && !kids[0].is_zombie(),
+        "the child runs: {kids:?}"
+    );
+    p.close_stdin(); // the child's sleep ends: it exits with 24
+    p.wait_stdout(b"sent 24", DEADLINE).unwrap();
+    p.expect_exit(0, DEADLINE).unwrap();
+}
+
+#[test]
+fn a_signal_cuts_the_sleep_short() {
+    // SIGINT three times: each ends one sleep(100) at once.
+    let mut p = spawn("signal", &["--alarm", "1000"]);
+    let count = |p: &Proc, pat: &str, n: usize| {
+        eventually(DEADLINE, pat, || {
+            (stdout(p).matches(pat).count() >= n).then_some(())
+        })
+        .unwrap()
+    };
+    for i in 1..=3 {
+        count(&p, "wait...", i);
+        // In sleep(100), not just before it: a signal that came earlier
+        // would leave the next sleep to run its 100 s.
+        wait_state(p.pid(), 'S', DEADLINE).unwrap();
+        p.signal(Signal::SIGINT).unwrap();
+        count(&p, "CTRL+C pressed", i);
+    }
+    p.expect_exit(0, DEADLINE).unwrap();
+    assert_eq!(stdout(&p).matches("CTRL+C pressed").count(), 3, "{}", stdout(&p));
+}
