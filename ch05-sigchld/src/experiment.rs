@@ -86,10 +86,8 @@ fn quiet(pid: i32) -> Option<char> {
         let val = val.trim();
         match key {
             "State" => state = val.chars().next().unwrap_or('?'),
-            "SigPnd" | "ShdPnd" | "SigBlk" => {
-                if u64::from_str_radix(val, 16).unwrap_or(0) & sigchld != 0 {
-                    return Some('?');
-                }
+            "SigPnd" | "ShdPnd" | "SigBlk" if u64::from_str_radix(val, 16).unwrap_or(0) & sigchld != 0 => {
+                return Some('?');
             }
             _ => {}
         }
