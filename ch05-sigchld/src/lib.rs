@@ -37,6 +37,7 @@ pub enum Sigchld {
     None,
 }
 
+// ANCHOR: handler_kit
 /// Saves errno when a signal handler starts and restores it when the
 /// handler returns: the handler's own calls (waitpid, write) must not
 /// change the errno the interrupted code is about to read.
@@ -85,6 +86,8 @@ pub fn child_terminated(status: WaitStatus) {
         _ => {}
     }
 }
+
+// ANCHOR_END: handler_kit
 
 /// The notes' `to_upper` service (seed 003): reads what the client sends,
 /// answers it in upper case, until the client sends `quit` (any case, with

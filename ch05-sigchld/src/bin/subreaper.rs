@@ -17,6 +17,7 @@
 //! them with its own children. Here the only children are the program and
 //! its orphans, so waiting for any child (-1) is exact.
 
+use std::os::unix::process::CommandExt;
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
@@ -73,8 +74,16 @@ fn describe(status: WaitStatus) -> String {
 
 fn run(args: &Args) -> anyhow::Result<u8> {
     nix::sys::prctl::set_child_subreaper(true).context("prctl(PR_SET_CHILD_SUBREAPER)")?;
-    let child = Command::new(&args.program[0])
-        .args(&args.program[1..])
+    let mut cmd = Command::new(&args.program[0]);
+    cmd.args(&args.program[1..]);
+    // SAFETY: runs in the forked child before exec and calls only prctl(2),
+    // which is async-signal-safe: if the subreaper dies, so does PROGRAM
+    // (its descendants are PROGRAM's business, or orphans of the next
+    // subreaper up).
+    unsafe {
+        cmd.pre_exec(|| nix::sys::prctl::set_pdeathsig(Signal::SIGKILL).map_err(std::io::Error::from));
+    }
+    let child = cmd
         .spawn()
         .with_context(|| format!("cannot start {}", args.program[0]))?;
     let main_pid = child.id() as i32;
