@@ -20,6 +20,7 @@ fn install(signo: Signal, func: SigHandler, flags: SaFlags) -> io::Result<SigHan
     Ok(old.handler())
 }
 
+// ANCHOR: Signal
 /// `Signal`: installs `func` for `signo` with SA_RESTART — except for SIGALRM,
 /// which (as in the book) is left non-restarting so an alarm can interrupt a
 /// blocked call. Returns the previous handler; exits with "signal error" on
@@ -37,7 +38,9 @@ pub unsafe fn Signal(signo: Signal, func: SigHandler) -> SigHandler {
     };
     install(signo, func, flags).unwrap_or_else(|e| err_sys("signal error", &e))
 }
+// ANCHOR_END: Signal
 
+// ANCHOR: signal_intr
 /// `signal_intr`: installs `func` for `signo` *without* SA_RESTART, so a slow
 /// system call the handler interrupts fails with EINTR. (Older Unix kernels —
 /// the book's Solaris 9 — behaved like this by default.)
@@ -48,3 +51,4 @@ pub unsafe fn Signal(signo: Signal, func: SigHandler) -> SigHandler {
 pub unsafe fn signal_intr(signo: Signal, func: SigHandler) -> SigHandler {
     install(signo, func, SaFlags::empty()).unwrap_or_else(|e| err_sys("signal error", &e))
 }
+// ANCHOR_END: signal_intr
