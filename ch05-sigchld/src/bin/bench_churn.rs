@@ -12,7 +12,10 @@
 //! Each connection forks one server child, so this measures accept + fork
 //! + exit + SIGCHLD + reap per connection, on loopback.
 
+use std::io::Write;
 use std::process::ExitCode;
+
+use anyhow::Context;
 
 use ch05_sigchld::experiment;
 use clap::Parser;
@@ -52,7 +55,8 @@ fn run(args: &Args) -> anyhow::Result<()> {
     let (server, addr) = experiment::start_server(&args.server, &["-q"])?;
     let took = experiment::churn(addr, args.connections, !args.no_echo)?;
     let per_s = args.connections as f64 / took.as_secs_f64();
-    println!(
+    writeln!(
+        std::io::stdout(),
         "{}: {} sequential connections ({}) in {:.3} s: {:.0} connections/s",
         args.server,
         args.connections,
@@ -63,9 +67,11 @@ fn run(args: &Args) -> anyhow::Result<()> {
         },
         took.as_secs_f64(),
         per_s
-    );
+    )
+    .context("write to stdout")?;
     experiment::wait_children_ended(server.pid())?;
     experiment::settle(server.pid())?;
-    println!("zombies after: {}", observer::zombies(server.pid()).len());
+    let zombies = observer::zombies(server.pid()).len();
+    writeln!(std::io::stdout(), "zombies after: {zombies}").context("write to stdout")?;
     Ok(())
 }

@@ -23,7 +23,7 @@
 //! common::harness::Proc; Ctrl-C kills them all before the demo dies, so
 //! nothing is left behind.
 
-use std::io::BufRead;
+use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -69,6 +69,18 @@ enum Step {
     Dfork,
 }
 
+/// `println!` that returns an error instead of panicking when stdout is
+/// gone (`sigchld_demo | head`): the `?` unwinds through the steps, every
+/// `Proc` is dropped (killed and reaped), and main reports one line.
+macro_rules! say {
+    ($($t:tt)*) => { writeln!(std::io::stdout(), $($t)*).context("write to stdout")? };
+}
+
+/// `print!` in the same way.
+macro_rules! say_raw {
+    ($($t:tt)*) => { write!(std::io::stdout(), $($t)*).context("write to stdout")? };
+}
+
 fn main() -> ExitCode {
     common::harness::kill_all_on_interrupt();
     let args = Args::parse();
@@ -98,7 +110,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
 }
 
 fn pause() -> anyhow::Result<()> {
-    println!("[press Enter to run the next step]");
+    say!("[press Enter to run the next step]");
     let mut line = String::new();
     std::io::stdin()
         .lock()
@@ -107,8 +119,9 @@ fn pause() -> anyhow::Result<()> {
     Ok(())
 }
 
-fn title(t: &str) {
-    println!("\n=== {t} ===");
+fn title(t: &str) -> anyhow::Result<()> {
+    say!("\n=== {t} ===");
+    Ok(())
 }
 
 fn indent(table: &str) -> String {
@@ -121,10 +134,10 @@ fn plural(n: usize) -> &'static str {
 
 // ANCHOR: zombies
 fn zombies() -> anyhow::Result<()> {
-    title("1. Zombies (UNP 5.8-5.10): five clients end at once");
-    println!("tcpcli04 opens five connections, echoes a line, exits: five server children");
-    println!("end together. Each server is stopped (SIGSTOP, state T) while they exit, so");
-    println!("their five SIGCHLDs merge into one pending signal; SIGCONT lets it run once.");
+    title("1. Zombies (UNP 5.8-5.10): five clients end at once")?;
+    say!("tcpcli04 opens five connections, echoes a line, exits: five server children");
+    say!("end together. Each server is stopped (SIGSTOP, state T) while they exit, so");
+    say!("their five SIGCHLDs merge into one pending signal; SIGCONT lets it run once.");
     let versions: [(&str, &str, &[&str], &str); 3] = [
         (
             "tcpserv01",
@@ -148,27 +161,27 @@ fn zombies() -> anyhow::Result<()> {
     for (name, what, args, why) in versions {
         let bin = if name == "tcpserv01" { "tcpserv02" } else { name };
         let r = experiment::five_clients(bin, args, true)?;
-        println!("\n--- {name}: {what} ---");
+        say!("\n--- {name}: {what} ---");
         if let Some(t) = &r.stopped_table {
-            println!("  server stopped, five children ended:");
-            print!("{}", indent(t));
+            say!("  server stopped, five children ended:");
+            say_raw!("{}", indent(t));
         }
         let lines = r.terminated(5 - r.zombies);
-        println!(
+        say!(
             "  after SIGCONT ({lines} \"terminated\" line{} from the handler):",
             plural(lines)
         );
-        print!("{}", indent(&r.table));
-        println!("  => {name}: {} zombie{} - {why}.", r.zombies, plural(r.zombies));
+        say_raw!("{}", indent(&r.table));
+        say!("  => {name}: {} zombie{} - {why}.", r.zombies, plural(r.zombies));
     }
     Ok(())
 }
 // ANCHOR_END: zombies
 
 fn racy() -> anyhow::Result<()> {
-    title("2. The same without stopping the server: a race");
-    println!("tcpserv03 again, three times, this time never stopped: how many SIGCHLDs");
-    println!("merge depends on when the server runs, so the count varies (0 to 4).");
+    title("2. The same without stopping the server: a race")?;
+    say!("tcpserv03 again, three times, this time never stopped: how many SIGCHLDs");
+    say!("merge depends on when the server runs, so the count varies (0 to 4).");
     let mut counts = Vec::new();
     for _ in 0..3 {
         counts.push(
@@ -177,18 +190,18 @@ fn racy() -> anyhow::Result<()> {
                 .to_string(),
         );
     }
-    println!(
+    say!(
         "  => tcpserv03 unstopped, zombies in three runs: {}",
         counts.join(", ")
     );
-    println!("     (only the stopped runs above are exact; tcpserv04 is 0 either way)");
+    say!("     (only the stopped runs above are exact; tcpserv04 is 0 either way)");
     Ok(())
 }
 
 fn eintr() -> anyhow::Result<()> {
-    title("3. EINTR (UNP 5.9): the handler interrupts accept");
-    println!("One client connects and leaves; its child's SIGCHLD arrives while the parent");
-    println!("is blocked in accept. Then a second client tries to talk to the server.");
+    title("3. EINTR (UNP 5.9): the handler interrupts accept")?;
+    say!("One client connects and leaves; its child's SIGCHLD arrives while the parent");
+    say!("is blocked in accept. Then a second client tries to talk to the server.");
     let cases: [(&str, &[&str], &str); 4] = [
         (
             "tcpserv02",
@@ -215,29 +228,29 @@ fn eintr() -> anyhow::Result<()> {
         };
         match experiment::first_child_ends(bin, args)? {
             FirstChild::Died { status, line } => {
-                println!("  {shown:<28} {what}:");
-                println!("      {line}");
-                println!("      => died ({status}): accept failed with EINTR.");
+                say!("  {shown:<28} {what}:");
+                say!("      {line}");
+                say!("      => died ({status}): accept failed with EINTR.");
             }
             FirstChild::Served { echo } => {
-                println!("  {shown:<28} {what}:");
-                println!("      => survived; the next client got its echo: {echo:?}");
+                say!("  {shown:<28} {what}:");
+                say!("      => survived; the next client got its echo: {echo:?}");
             }
         }
     }
-    println!("  std::net::TcpListener::accept retries EINTR inside, so through std the");
-    println!("  lesson of 5.9 never shows: the lab's servers call accept(2) via socket2.");
+    say!("  std::net::TcpListener::accept retries EINTR inside, so through std the");
+    say!("  lesson of 5.9 never shows: the lab's servers call accept(2) via socket2.");
     Ok(())
 }
 
 fn sigign() -> anyhow::Result<()> {
-    title("4. SIGCHLD = SIG_IGN (the notes' toupper_fork)");
-    println!("Same five clients, server stopped the same way - but no handler at all:");
-    println!("with SIGCHLD ignored the kernel discards each child the moment it exits.");
+    title("4. SIGCHLD = SIG_IGN (the notes' toupper_fork)")?;
+    say!("Same five clients, server stopped the same way - but no handler at all:");
+    say!("with SIGCHLD ignored the kernel discards each child the moment it exits.");
     let r = experiment::five_clients("toupper_fork", &[], true)?;
     if let Some(t) = &r.stopped_table {
-        println!("  server stopped, five children ended:");
-        print!("{}", indent(t));
+        say!("  server stopped, five children ended:");
+        say_raw!("{}", indent(t));
     }
     // One more client: the server asks waitpid what is left to collect.
     let before = r.server.stderr_text().lines().count();
@@ -252,9 +265,9 @@ fn sigign() -> anyhow::Result<()> {
             .map(str::to_owned)
     })?;
     drop(s);
-    println!("  a sixth client connects; before forking, the server logs:");
-    println!("      {line}");
-    println!(
+    say!("  a sixth client connects; before forking, the server logs:");
+    say!("      {line}");
+    say!(
         "  => toupper_fork: {} zombies, and no exit status to collect (ECHILD).",
         r.zombies
     );
@@ -262,17 +275,18 @@ fn sigign() -> anyhow::Result<()> {
 }
 
 fn dfork() -> anyhow::Result<()> {
-    title("5. Double fork (the notes' toupper_dfork), under a subreaper");
-    println!("The child forks the worker and exits at once; the server reaps it at once;");
-    println!("the worker, orphaned, is adopted - here by `subreaper`, the program that");
-    println!("started the server (prctl PR_SET_CHILD_SUBREAPER), instead of PID 1.");
+    title("5. Double fork (the notes' toupper_dfork), under a subreaper")?;
+    say!("The child forks the worker and exits at once; the server reaps it at once;");
+    say!("the worker, orphaned, is adopted - here by `subreaper`, the program that");
+    say!("started the server (prctl PR_SET_CHILD_SUBREAPER), instead of PID 1.");
     let r = experiment::adoption("toupper_dfork", &[], 3)?;
-    println!(
+    say!(
         "  three clients connected (subreaper {}, server {}):",
-        r.subreaper, r.server
+        r.subreaper,
+        r.server
     );
-    print!("{}", indent(&r.table));
-    println!(
+    say_raw!("{}", indent(&r.table));
+    say!(
         "  the server has {} child{}; {} worker{} adopted by pid {}.",
         r.server_children.len(),
         if r.server_children.len() == 1 { "" } else { "ren" },
@@ -280,12 +294,12 @@ fn dfork() -> anyhow::Result<()> {
         if r.adopted.len() == 1 { " was" } else { "s were" },
         r.subreaper
     );
-    println!("  the clients leave; the subreaper reaps the orphans:");
+    say!("  the clients leave; the subreaper reaps the orphans:");
     for l in &r.reaped {
         let msg = l.split(" NOTICE ").nth(1).unwrap_or(l);
-        println!("      {msg}");
+        say!("      {msg}");
     }
-    println!(
+    say!(
         "  => toupper_dfork: {} zombie{} under the server; its workers were reaped by their adopter.",
         r.zombies_after,
         plural(r.zombies_after)
