@@ -12,7 +12,7 @@
 //! - [`experiment`]: the guided experiment's steps, run by the default-run
 //!   demo, the bench and the integration tests alike.
 
-use std::io::{self, ErrorKind};
+use std::io;
 use std::os::fd::AsFd;
 use std::time::Duration;
 
@@ -89,24 +89,23 @@ pub fn child_terminated(status: WaitStatus) {
 
 // ANCHOR_END: handler_kit
 
-/// The notes' `to_upper` service (seed 003): reads what the client sends,
-/// answers it in upper case, until the client sends `quit` (any case, with
-/// or without a newline) or closes. Returns why it stopped.
+/// The notes' `to_upper` service (seed 003): answers each line the client
+/// sends in upper case, until the client sends the line `quit` (any case)
+/// or closes. Returns why it stopped. Line by line, as ch04's
+/// `toupper_iter` does: the note compares whole read(2) chunks with
+/// "quit", which breaks as soon as TCP splits or joins the client's writes.
 pub fn to_upper(sock: impl AsFd) -> io::Result<&'static str> {
-    let mut buf = vec![0u8; common::MAXLINE];
+    let mut conn = common::readline::Rline::new(sock);
+    let mut line = Vec::new();
     loop {
-        let n = match common::wrapunix::read(&sock, &mut buf) {
-            Ok(0) => return Ok("client closed"),
-            Ok(n) => n,
-            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        let text = &mut buf[..n];
-        if text.trim_ascii().eq_ignore_ascii_case(b"quit") {
+        if conn.readline(&mut line)? == 0 {
+            return Ok("client closed");
+        }
+        if line.trim_ascii().eq_ignore_ascii_case(b"quit") {
             return Ok("client sent quit");
         }
-        text.make_ascii_uppercase();
-        common::writen::writen(&sock, text)?;
+        line.make_ascii_uppercase();
+        common::writen::writen(conn.get_ref(), &line)?;
     }
 }
 

@@ -15,6 +15,7 @@
 //! passed the client's port as the *options* argument; unknown option
 //! bits make waitpid fail with EINVAL, and the note's server then exits on
 //! its first client. Here the options are 0: wait for that one child.
+//! The service reads lines, as in toupper_fork.
 #![allow(non_snake_case)]
 
 use ch05_sigchld::to_upper;

@@ -12,8 +12,8 @@
 //!             (ECHILD): the statuses are gone. `--no-ignore` leaves SIGCHLD
 //!             at SIG_DFL to compare: zombies pile up, and waitpid finds them.
 //! Changed from the note's C++ class: plain functions, the chapter's
-//! wrappers, loopback by default; the service is the same (to upper case,
-//! "quit" ends).
+//! wrappers, loopback by default; the service reads lines (the note
+//! compared whole read(2) chunks with "quit").
 #![allow(non_snake_case)]
 
 use ch05_sigchld::to_upper;
