@@ -25,9 +25,13 @@ fn pages(dir: &Path, out: &mut Vec<PathBuf>) {
 fn includes(text: &str) -> Vec<(String, Option<String>)> {
     let mut v = Vec::new();
     for part in text.split("{{#").skip(1) {
-        let Some(body) = part.split("}}").next() else { continue };
+        let Some(body) = part.split("}}").next() else {
+            continue;
+        };
         let mut words = body.split_whitespace();
-        let (Some(kind), Some(target)) = (words.next(), words.next()) else { continue };
+        let (Some(kind), Some(target)) = (words.next(), words.next()) else {
+            continue;
+        };
         if kind != "include" && kind != "rustdoc_include" {
             continue;
         }
@@ -61,7 +65,10 @@ fn every_include_names_an_anchor_that_exists() {
                 }
                 continue;
             };
-            if anchor.split(':').all(|s| s.is_empty() || s.chars().all(|c| c.is_ascii_digit())) {
+            if anchor
+                .split(':')
+                .all(|s| s.is_empty() || s.chars().all(|c| c.is_ascii_digit()))
+            {
                 problems.push(format!("{where_}: line numbers ({anchor}); use a named anchor"));
                 continue;
             }
@@ -69,12 +76,17 @@ fn every_include_names_an_anchor_that_exists() {
             let end = format!("ANCHOR_END: {anchor}");
             let has = |needle: &str| code.lines().any(|l| l.trim_end().ends_with(needle));
             if !has(&start) || !has(&end) {
-                problems.push(format!("{where_}: anchor '{anchor}' not found (both ANCHOR and ANCHOR_END needed)"));
+                problems.push(format!(
+                    "{where_}: anchor '{anchor}' not found (both ANCHOR and ANCHOR_END needed)"
+                ));
             }
         }
     }
     assert!(problems.is_empty(), "broken includes:\n{}", problems.join("\n"));
-    assert!(count > 0, "no includes found at all: is docs/src where this test thinks?");
+    assert!(
+        count > 0,
+        "no includes found at all: is docs/src where this test thinks?"
+    );
 }
 
 #[test]
@@ -94,7 +106,10 @@ fn every_page_is_in_the_summary_and_every_summary_entry_exists() {
     let missing: Vec<_> = listed.difference(&on_disk).collect();
     let unlisted: Vec<_> = on_disk.difference(&listed).collect();
     assert!(missing.is_empty(), "in SUMMARY.md but no file: {missing:?}");
-    assert!(unlisted.is_empty(), "pages not in SUMMARY.md (mdBook would not build them): {unlisted:?}");
+    assert!(
+        unlisted.is_empty(),
+        "pages not in SUMMARY.md (mdBook would not build them): {unlisted:?}"
+    );
 }
 
 #[test]
