@@ -79,22 +79,10 @@ pub fn format_table(socks: &[TcpSock], holders: &[Holder], indent: usize) -> Str
     s
 }
 
-/// The TCP sockets of the server at `addr`: the listener and both ends of
-/// each of its connections (local or remote address equal to `addr`). For
-/// a wildcard `addr` (0.0.0.0, ::) every socket with its port. Other
-/// programs' sockets that merely share the port number on another address
-/// are left out: a busy machine runs many loopback servers at once.
-pub fn sockets_at(addr: SocketAddr) -> Vec<TcpSock> {
-    let mut v = observer::tcp_sockets(addr.port());
-    if !addr.ip().is_unspecified() {
-        v.retain(|t| t.local == addr || t.remote == addr);
-    }
-    v
-}
-
-/// [`format_table`] of [`sockets_at`] `addr`.
+/// [`format_table`] of the sockets of the server at `addr`
+/// ([`observer::tcp_sockets_at`]).
 pub fn table(addr: SocketAddr, holders: &[Holder]) -> String {
-    format_table(&sockets_at(addr), holders, 4)
+    format_table(&observer::tcp_sockets_at(addr), holders, 4)
 }
 
 /// The TCP states on `port`, sorted: what [`settle`] compares.
@@ -114,7 +102,7 @@ pub fn settle(addr: SocketAddr, expect: &[&str], timeout: Duration) -> Vec<TcpSo
     want.sort_unstable();
     let end = Instant::now() + timeout;
     loop {
-        let now = sockets_at(addr);
+        let now = observer::tcp_sockets_at(addr);
         if states(&now) == want || Instant::now() >= end {
             return now;
         }

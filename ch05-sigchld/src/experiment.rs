@@ -76,34 +76,16 @@ pub fn settle(pid: i32) -> anyhow::Result<char> {
 /// The state of `pid` if no SIGCHLD is pending or blocked for it, `Some('?')`
 /// if one is, None if /proc has no such process.
 fn quiet(pid: i32) -> Option<char> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let mut state = '?';
-    let sigchld = 1u64 << (nix::libc::SIGCHLD - 1);
-    for line in status.lines() {
-        let Some((key, val)) = line.split_once(':') else {
-            continue;
-        };
-        let val = val.trim();
-        match key {
-            "State" => state = val.chars().next().unwrap_or('?'),
-            "SigPnd" | "ShdPnd" | "SigBlk" if u64::from_str_radix(val, 16).unwrap_or(0) & sigchld != 0 => {
-                return Some('?');
-            }
-            _ => {}
-        }
-    }
-    Some(state)
+    let v = observer::signal_view(pid, nix::sys::signal::Signal::SIGCHLD)?;
+    Some(if v.pending || v.blocked { '?' } else { v.state })
 }
 
 /// Waits until `pid` is blocked in accept(2) — /proc/PID/syscall names the
 /// system call a sleeping process is in — so that a signal sent now
 /// interrupts accept, not some other step of the loop.
 pub fn wait_in_accept(pid: i32) -> anyhow::Result<()> {
-    let accept4 = nix::libc::SYS_accept4.to_string();
     eventually(DEADLINE, &format!("pid {pid} to block in accept"), || {
-        let sc = std::fs::read_to_string(format!("/proc/{pid}/syscall")).ok()?;
-        (sc.split_whitespace().next() == Some(accept4.as_str()) && observer::state(pid) == Some('S'))
-            .then_some(())
+        observer::blocked_in(pid, &[nix::libc::SYS_accept4]).then_some(())
     })
 }
 

@@ -257,3 +257,110 @@ pub fn format_sockets(rows: &[TcpSock], pids: &[i32]) -> String {
     }
     s
 }
+
+/// The TCP sockets of the server at `addr`: the listener and both ends of
+/// each of its connections (local or remote address equal to `addr`); for a
+/// wildcard `addr` (0.0.0.0, ::), every socket with its port. Unlike
+/// [`tcp_sockets`], sockets of other programs that merely share the port
+/// number on another address are left out — a busy machine runs many
+/// loopback servers at once.
+pub fn tcp_sockets_at(addr: SocketAddr) -> Vec<TcpSock> {
+    let mut v = tcp_sockets(addr.port());
+    if !addr.ip().is_unspecified() {
+        v.retain(|t| t.local == addr || t.remote == addr);
+    }
+    v
+}
+
+/// The number of the system call the main thread of `pid` is blocked in,
+/// from `/proc/PID/syscall` (compare with `nix::libc::SYS_accept4`, ...);
+/// None while it runs on a CPU, or when it is gone.
+pub fn syscall(pid: i32) -> Option<i64> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/syscall")).ok()?;
+    text.split_whitespace().next()?.parse().ok()
+}
+
+/// Is `pid` asleep (`S`) in one of the system calls `nrs`? For a server,
+/// "blocked in accept" is `blocked_in(pid, &[SYS_accept4, SYS_accept])`
+/// (socket2 calls accept4).
+pub fn blocked_in(pid: i32, nrs: &[i64]) -> bool {
+    state(pid) == Some('S') && syscall(pid).is_some_and(|n| nrs.contains(&n))
+}
+
+/// What `/proc/PID/status` says of a process and one signal, read at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignalView {
+    /// The state letter (`S`, `T`, `Z`, ...).
+    pub state: char,
+    /// How many threads the process has.
+    pub threads: u32,
+    /// The signal is pending (SigPnd for the thread, ShdPnd for the process):
+    /// raised, not yet delivered to a handler.
+    pub pending: bool,
+    /// The signal is blocked (SigBlk) — inside its own handler it is, since
+    /// sigaction blocks the signal being handled.
+    pub blocked: bool,
+}
+
+/// Reads `/proc/PID/status` once for `pid`'s state and signal `signo`;
+/// None if there is no such process.
+pub fn signal_view(pid: i32, signo: nix::sys::signal::Signal) -> Option<SignalView> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let bit = 1u64 << (signo as i32 - 1);
+    let has = |v: &str| u64::from_str_radix(v, 16).unwrap_or(0) & bit != 0;
+    let mut view = SignalView {
+        state: '?',
+        threads: 0,
+        pending: false,
+        blocked: false,
+    };
+    for line in status.lines() {
+        let Some((key, val)) = line.split_once(':') else {
+            continue;
+        };
+        let val = val.trim();
+        match key {
+            "State" => view.state = val.chars().next().unwrap_or('?'),
+            "Threads" => view.threads = val.parse().unwrap_or(0),
+            "SigPnd" | "ShdPnd" => view.pending |= has(val),
+            "SigBlk" => view.blocked = has(val),
+            _ => {}
+        }
+    }
+    Some(view)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nix::sys::signal::Signal;
+
+    #[test]
+    fn this_process_is_seen_and_a_missing_one_is_not() {
+        let me = std::process::id() as i32;
+        let v = signal_view(me, Signal::SIGUSR2).unwrap();
+        assert!(v.threads >= 1 && !v.pending && "RS".contains(v.state), "{v:?}");
+        assert_eq!(process(me).map(|p| p.pid), Some(me));
+        assert_eq!(signal_view(i32::MAX, Signal::SIGCHLD), None);
+        assert_eq!(syscall(i32::MAX), None);
+        assert!(!blocked_in(i32::MAX, &[nix::libc::SYS_accept4]));
+    }
+
+    #[test]
+    fn a_listener_and_its_connection_are_found_by_address() {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = l.local_addr().unwrap();
+        let c = std::net::TcpStream::connect(addr).unwrap();
+        let states: Vec<&str> = tcp_sockets_at(addr).iter().map(|t| t.state).collect();
+        assert_eq!(states.iter().filter(|s| **s == "LISTEN").count(), 1, "{states:?}");
+        assert_eq!(
+            states.iter().filter(|s| **s == "ESTABLISHED").count(),
+            2,
+            "{states:?}"
+        );
+        // Another address with the same port number is a different server.
+        let other = SocketAddr::from(([127, 0, 0, 2], addr.port()));
+        assert!(tcp_sockets_at(other).is_empty());
+        drop(c);
+    }
+}

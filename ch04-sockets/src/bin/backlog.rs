@@ -129,7 +129,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
     };
     let before = established(&socks);
     let after = common::harness::eventually(Duration::from_secs(5), "a waiting client to connect", || {
-        let now = ch04_sockets::sockets_at(listen_addr);
+        let now = common::observer::tcp_sockets_at(listen_addr);
         (established(&now) > before).then_some(now)
     });
     // ANCHOR_END: accept_one

@@ -233,7 +233,10 @@ fn dropped(pid: i32, fd: i32) {
 /// "parent fds: 3 -> socket:[12345], 5 -> socket:[12346]" (TCP sockets
 /// only; the socketpair to the client is left out).
 fn print_fds(who: &str, pid: i32, at: SocketAddr) {
-    let tcp: Vec<u64> = ch04_sockets::sockets_at(at).iter().map(|t| t.inode).collect();
+    let tcp: Vec<u64> = common::observer::tcp_sockets_at(at)
+        .iter()
+        .map(|t| t.inode)
+        .collect();
     let list: Vec<String> = socket_fds(pid)
         .into_iter()
         .filter(|(_, inode)| tcp.contains(inode))

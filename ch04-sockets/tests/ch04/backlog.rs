@@ -18,7 +18,7 @@ fn established_before_accept(backlog: u32) -> usize {
     .unwrap();
     let text = step(&p, 1);
     let port: u16 = after(&text, ") on ").trim_end_matches(';').parse().unwrap();
-    let socks = ch04_sockets::sockets_at(at(port));
+    let socks = common::observer::tcp_sockets_at(at(port));
     check_table(&text, &socks, &[("me", p.pid())]).unwrap_or_else(|e| panic!("{e}\n{text}"));
     let clients = |st: &str| {
         socks
@@ -49,7 +49,7 @@ fn established_before_accept(backlog: u32) -> usize {
     let text = step(&p, 2);
     assert!(text.contains("got in after"), "{text}");
     let more = eventually(WAIT, "one more client to connect", || {
-        let s = ch04_sockets::sockets_at(at(port));
+        let s = common::observer::tcp_sockets_at(at(port));
         let n = s
             .iter()
             .filter(|t| t.state == "ESTABLISHED" && t.local.port() != port)

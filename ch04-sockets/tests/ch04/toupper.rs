@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use common::harness::{Proc, eventually};
 use common::observer;
+use nix::sys::signal::Signal;
 
 use crate::support::{WAIT, skip};
 
@@ -32,16 +33,8 @@ enum Second {
 /// accept anybody until its read returns: /proc/PID/syscall shows the
 /// number of the call a sleeping task is in, /proc/PID/status its threads.
 fn single_thread_blocked_in_read(pid: i32) -> bool {
-    let threads = std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["Threads:", "1"]);
-    let syscall = std::fs::read_to_string(format!("/proc/{pid}/syscall")).unwrap_or_default();
-    let nr = syscall
-        .split_whitespace()
-        .next()
-        .and_then(|w| w.parse::<i64>().ok());
-    threads && nr == Some(nix::libc::SYS_read)
+    let one_thread = observer::signal_view(pid, Signal::SIGCHLD).is_some_and(|v| v.threads == 1);
+    one_thread && observer::blocked_in(pid, &[nix::libc::SYS_read])
 }
 
 /// Client A connects and is answered; client B connects and sends a line.
@@ -64,7 +57,7 @@ fn second_client(addr: SocketAddr, server_pid: i32) -> Second {
             Err(e) if e.kind() != ErrorKind::WouldBlock => panic!("B: {e}"),
             _ => {}
         }
-        let theirs = ch04_sockets::sockets_at(addr)
+        let theirs = common::observer::tcp_sockets_at(addr)
             .into_iter()
             .find(|t| t.local.port() == addr.port() && t.remote.port() == b_port)?;
         let held = observer::socket_fds(server_pid)
