@@ -91,3 +91,45 @@ fn a_signal_cuts_the_sleep_short() {
     p.expect_exit(0, DEADLINE).unwrap();
     assert_eq!(stdout(&p).matches("CTRL+C pressed").count(), 3, "{}", stdout(&p));
 }
+
+#[test]
+fn sigaction_handler_cuts_each_sleep_short() {
+    // The same loop as `signal`, with the handler installed by sigaction(2):
+    // three SIGALRMs (sent now, not waited for) end the three sleep(100)s.
+    let mut p = spawn("sigaction", &[]);
+    for i in 1..=3 {
+        eventually(DEADLINE, "wait...", || {
+            (stdout(&p).matches("wait...").count() >= i).then_some(())
+        })
+        .unwrap();
+        wait_state(p.pid(), 'S', DEADLINE).unwrap(); // inside sleep(100)
+        p.signal(Signal::SIGALRM).unwrap();
+        eventually(DEADLINE, "Time out!", || {
+            (stdout(&p).matches("Time out!").count() >= i).then_some(())
+        })
+        .unwrap();
+    }
+    p.expect_exit(0, DEADLINE).unwrap();
+}
+
+#[test]
+fn a_reaping_handler_leaves_no_zombie_while_the_parent_runs() {
+    // remove_zombie's children exit at once (--secs 0) while the parent is
+    // busy in its own loop; its SIGCHLD handler reaps both, with their
+    // exit statuses. The same check gave 1 zombie for `zombie` above.
+    let p = spawn("remove_zombie", &["--secs", "0"]);
+    p.wait_stdout(b"wait...", DEADLINE).unwrap();
+    p.wait_stderr("Child send: 12", DEADLINE).unwrap();
+    p.wait_stderr("Child send: 24", DEADLINE).unwrap();
+    experiment::wait_children_ended(p.pid()).unwrap();
+    assert_eq!(
+        observer::children(p.pid()).len(),
+        0,
+        "both children reaped while the parent still runs:\n{}",
+        observer::process_table(p.pid())
+    );
+    assert!(
+        observer::state(p.pid()).is_some_and(|s| s != 'Z'),
+        "the parent is still running"
+    );
+}
