@@ -2,6 +2,7 @@
 //! the processes and the TCP states of both ends shown at every step.
 //!
 //! Run:        cargo run -p ch05-echo            (this is the default program)
+//!             cargo run -p ch05-echo -- --pause (Enter between steps)
 //! Observe:    1. the listener alone (LISTEN);
 //!             2. after connect: both ends ESTABLISHED, the parent and a
 //!                forked child, the connection held by the child only;
@@ -16,7 +17,7 @@
 //! Changed from the book: the book shows these steps with `netstat -a` and
 //! `ps` typed by hand (§5.6, 5.7); here /proc is read between the steps.
 
-use ch05_echo::demo::{new_log_lines, show, step};
+use ch05_echo::demo::{Pause, new_log_lines, show, step};
 use clap::Parser;
 use common::harness::{
     DEADLINE, Proc, bin_path, cont, kill_all_on_interrupt, stop, wait_children, wait_tcp, wait_zombies,
@@ -29,6 +30,10 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(version, verbatim_doc_comment)]
 struct Args {
+    /// Wait for Enter between steps (for a classroom: look with ps / ss).
+    #[arg(long)]
+    pause: bool,
+
     #[command(flatten)]
     log: common::LogArgs,
 }
@@ -36,10 +41,10 @@ struct Args {
 fn main() -> ExitCode {
     let args = Args::parse();
     args.log.init("session");
-    common::exit_code(run())
+    common::exit_code(run(Pause(args.pause)))
 }
 
-fn run() -> anyhow::Result<()> {
+fn run(mut pause: Pause) -> anyhow::Result<()> {
     kill_all_on_interrupt();
     // ANCHOR: run
     let serv = Proc::spawn(bin_path("tcpserv01"), &["--port", "0"])?;
@@ -49,6 +54,7 @@ fn run() -> anyhow::Result<()> {
     new_log_lines(&serv, &mut seen);
     show(&[serv.pid()], port);
 
+    pause.wait();
     let mut cli = Proc::spawn(bin_path("tcpcli01"), &["127.0.0.1", "--port", &port.to_string()])?;
     let child = wait_children(serv.pid(), 1, DEADLINE)?[0].pid;
     wait_tcp(port, "ESTABLISHED", DEADLINE, |t| t.remote.port() == port)?;
@@ -58,6 +64,7 @@ fn run() -> anyhow::Result<()> {
     println!("  the parent closed its copy of the connection: only the child holds it");
     show(&[serv.pid(), cli.pid()], port);
 
+    pause.wait();
     cli.write_stdin(b"hello, world\n")?;
     cli.wait_stdout(b"hello, world\n", DEADLINE)?;
     step("3. a line typed into the client came back (§5.5)");
@@ -66,6 +73,7 @@ fn run() -> anyhow::Result<()> {
         String::from_utf8_lossy(&cli.stdout_bytes()).trim_end()
     );
 
+    pause.wait();
     stop(child)?; // hold the child so the half-closed states stay visible
     cli.close_stdin(); // the terminal's EOF (Ctrl-D)
     cli.expect_exit(0, DEADLINE)?;
@@ -75,6 +83,7 @@ fn run() -> anyhow::Result<()> {
     new_log_lines(&cli, &mut cseen);
     show(&[serv.pid()], port);
 
+    pause.wait();
     cont(child)?;
     wait_zombies(serv.pid(), 1, DEADLINE)?;
     wait_tcp(port, "TIME_WAIT", DEADLINE, |t| t.remote.port() == port)?;

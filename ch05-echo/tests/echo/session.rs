@@ -85,3 +85,51 @@ fn the_session_demo_shows_each_tcp_state_and_the_zombie_in_order_and_cleans_up()
         observer::format_sockets(&left, &[])
     );
 }
+
+#[test]
+fn ctrl_c_in_the_middle_of_the_session_leaves_nothing_running() {
+    use nix::sys::signal::Signal;
+    use std::os::unix::process::ExitStatusExt;
+
+    let mut demo = Proc::spawn(env!("CARGO_BIN_EXE_session"), &["--pause"]).unwrap();
+    // Enter twice, then it pauses after step 3: tcpserv01 (blocked in
+    // accept), its child and tcpcli01 are alive, each in its own process
+    // group, where the terminal's Ctrl-C would not reach them. Two layers
+    // end them: the demo's SIGINT handler kills every group it started, and
+    // PDEATHSIG kills its direct children when it dies. Shown failing with
+    // both removed: tcpserv01 lives on in accept. (Either alone suffices.
+    // Interrupted after step 4 the check would prove little: the stopped
+    // child makes tcpserv01's group an orphaned group with a stopped member
+    // once the demo is gone, and the kernel sends it SIGHUP + SIGCONT.)
+    demo.write_stdin(b"\n\n").unwrap();
+    demo.wait_stdout(b"== 3.", DEADLINE).unwrap();
+    let prompts = || {
+        String::from_utf8_lossy(&demo.stdout_bytes())
+            .matches("[Enter")
+            .count()
+    };
+    common::harness::eventually(DEADLINE, "the pause after step 3", || {
+        (prompts() >= 2).then_some(())
+    })
+    .unwrap();
+    let mut started: Vec<i32> = Vec::new();
+    for p in observer::children(demo.pid()) {
+        started.push(p.pid);
+        started.extend(observer::children(p.pid).iter().map(|c| c.pid));
+    }
+    assert_eq!(started.len(), 3, "tcpserv01, its child, tcpcli01: {started:?}");
+    demo.signal(Signal::SIGINT).unwrap(); // what Ctrl-C sends
+    let st = demo.wait_exit(DEADLINE).unwrap();
+    assert_eq!(st.signal(), Some(2), "the demo dies of SIGINT, got {st:?}");
+    // Dead means gone, or a zombie waiting for its new parent to reap it.
+    common::harness::eventually(DEADLINE, "every started process to be dead", || {
+        started
+            .iter()
+            .all(|&pid| matches!(observer::state(pid), None | Some('Z')))
+            .then_some(())
+    })
+    .unwrap_or_else(|e| {
+        let alive: Vec<_> = started.iter().filter_map(|&p| observer::process(p)).collect();
+        panic!("{e}: {alive:?}")
+    });
+}
