@@ -36,45 +36,30 @@ impl Holder<'_> {
     }
 }
 
-/// The header line of [`table`].
-pub const HEADER: &str = "LOCAL                  REMOTE                 STATE        RECV-Q SEND-Q  HELD BY";
-
 /// Formats `socks` as a table, one line per socket, each indented by
 /// `indent` spaces. The HELD BY column lists which descriptors of which
 /// `holders` refer to the socket, found by inode in `/proc/PID/fd`; a socket
 /// no descriptor refers to is "(kernel only)": a connection still in the
 /// accept queue, or one in TIME_WAIT after every close.
 pub fn format_table(socks: &[TcpSock], holders: &[Holder], indent: usize) -> String {
-    let pad = " ".repeat(indent);
     let fds: Vec<Vec<(i32, u64)>> = holders.iter().map(|h| observer::socket_fds(h.pid)).collect();
-    let mut s = format!("{pad}{HEADER}\n");
-    for t in socks {
-        let held: Vec<String> = holders
+    let held_by = |t: &TcpSock| -> Vec<String> {
+        holders
             .iter()
             .zip(&fds)
             .flat_map(|(h, fds)| {
                 fds.iter()
                     .filter(|(_, inode)| t.inode != 0 && *inode == t.inode)
                     .map(|(fd, _)| h.label(*fd))
-                    .collect::<Vec<_>>()
             })
-            .collect();
-        let held = if held.is_empty() {
-            "(kernel only)".to_string()
-        } else {
-            held.join(", ")
-        };
-        s.push_str(&format!(
-            "{pad}{:<22} {:<22} {:<12} {:>6} {:>6}  {held}\n",
-            t.local.to_string(),
-            t.remote.to_string(),
-            t.state,
-            t.recv_q,
-            t.send_q
-        ));
-    }
+            .collect()
+    };
+    let mut s = observer::format_sockets_by(socks, indent, Some(&held_by));
     if socks.is_empty() {
-        s.push_str(&format!("{pad}(no TCP socket on this port in /proc/net/tcp)\n"));
+        s.push_str(&format!(
+            "{}(no TCP socket on this port in /proc/net/tcp)\n",
+            " ".repeat(indent)
+        ));
     }
     s
 }

@@ -142,6 +142,24 @@ impl Five {
         .ok();
         count()
     }
+
+    /// A sixth client connects; returns the line toupper_fork logs before
+    /// it forks — what `waitpid(-1, WNOHANG)` found left to collect
+    /// (ECHILD under SIG_IGN, one of the zombies without it).
+    pub fn sixth_waitpid_line(&self) -> anyhow::Result<String> {
+        let before = self.server.stderr_text().lines().count();
+        let s = connect(self.addr)?;
+        let line = eventually(DEADLINE, "the sixth waitpid line", || {
+            self.server
+                .stderr_text()
+                .lines()
+                .skip(before)
+                .find(|l| l.contains("waitpid(-1, WNOHANG)"))
+                .map(str::to_owned)
+        })?;
+        drop(s);
+        Ok(line)
+    }
 }
 
 /// UNP Fig 5.9–5.10: `tcpcli04` opens five connections to `server` (run

@@ -215,34 +215,48 @@ pub fn holders(inode: u64, pids: &[i32]) -> Vec<i32> {
 /// Formats sockets as a table: LOCAL REMOTE STATE RECV-Q SEND-Q, plus the
 /// pids (among `pids`) holding each socket, when `pids` is not empty.
 pub fn format_sockets(rows: &[TcpSock], pids: &[i32]) -> String {
-    let mut s = format!(
-        "{:<22} {:<22} {:<12} {:>6} {:>6}",
-        "LOCAL", "REMOTE", "STATE", "RECV-Q", "SEND-Q"
-    );
-    if !pids.is_empty() {
-        s.push_str("  HELD BY");
-    }
-    s.push('\n');
     let fds: Vec<(i32, BTreeSet<u64>)> = pids
         .iter()
         .map(|&p| (p, socket_fds(p).into_iter().map(|(_, i)| i).collect()))
         .collect();
+    let held_by = |t: &TcpSock| -> Vec<String> {
+        fds.iter()
+            .filter(|(_, set)| t.inode != 0 && set.contains(&t.inode))
+            .map(|(p, _)| format!("pid {p}"))
+            .collect()
+    };
+    format_sockets_by(rows, 0, (!pids.is_empty()).then_some(&held_by as &HeldBy<'_>))
+}
+
+/// Who holds a socket, for the HELD BY column of [`format_sockets_by`].
+pub type HeldBy<'a> = dyn Fn(&TcpSock) -> Vec<String> + 'a;
+
+/// The table of [`format_sockets`], each line indented by `indent` spaces,
+/// with the HELD BY column filled in by `held_by` (who holds each socket;
+/// an empty answer prints "(kernel only)": a connection still in the accept
+/// queue, or one in TIME_WAIT). No column when `held_by` is None.
+pub fn format_sockets_by(rows: &[TcpSock], indent: usize, held_by: Option<&HeldBy<'_>>) -> String {
+    let pad = " ".repeat(indent);
+    let mut s = format!(
+        "{pad}{:<22} {:<22} {:<12} {:>6} {:>6}",
+        "LOCAL", "REMOTE", "STATE", "RECV-Q", "SEND-Q"
+    );
+    if held_by.is_some() {
+        s.push_str("  HELD BY");
+    }
+    s.push('\n');
     for t in rows {
         let _ = write!(
             s,
-            "{:<22} {:<22} {:<12} {:>6} {:>6}",
+            "{pad}{:<22} {:<22} {:<12} {:>6} {:>6}",
             t.local.to_string(),
             t.remote.to_string(),
             t.state,
             t.recv_q,
             t.send_q
         );
-        if !pids.is_empty() {
-            let held: Vec<String> = fds
-                .iter()
-                .filter(|(_, set)| t.inode != 0 && set.contains(&t.inode))
-                .map(|(p, _)| format!("pid {p}"))
-                .collect();
+        if let Some(held_by) = held_by {
+            let held = held_by(t);
             let _ = write!(
                 s,
                 "  {}",

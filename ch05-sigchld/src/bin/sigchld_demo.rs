@@ -30,7 +30,6 @@ use anyhow::Context;
 use ch05_sigchld::experiment::{self, FirstChild};
 use clap::{Parser, ValueEnum};
 use common::LogArgs;
-use common::harness::DEADLINE;
 
 /// The guided experiment of UNP §5.8–5.10: runs each server version
 /// (tcpserv01, 02, 03, 04, the SIG_IGN and double-fork servers of the
@@ -253,18 +252,7 @@ fn sigign() -> anyhow::Result<()> {
         say_raw!("{}", indent(t));
     }
     // One more client: the server asks waitpid what is left to collect.
-    let before = r.server.stderr_text().lines().count();
-    let s = experiment::connect(r.addr)?;
-    r.server.wait_stderr("waitpid(-1, WNOHANG)", DEADLINE)?;
-    let line = common::harness::eventually(DEADLINE, "the sixth waitpid line", || {
-        r.server
-            .stderr_text()
-            .lines()
-            .skip(before)
-            .find(|l| l.contains("waitpid(-1, WNOHANG)"))
-            .map(str::to_owned)
-    })?;
-    drop(s);
+    let line = r.sixth_waitpid_line()?;
     say!("  a sixth client connects; before forking, the server logs:");
     say!("      {line}");
     say!(

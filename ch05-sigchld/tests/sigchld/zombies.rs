@@ -2,7 +2,6 @@
 //! tcpcli04's five connections end at once.
 
 use ch05_sigchld::experiment::{self, five_clients};
-use common::harness::DEADLINE;
 use common::observer;
 
 /// The count of zombies a server leaves after tcpcli04, made exact by
@@ -57,18 +56,7 @@ fn sig_ign_lets_the_kernel_reap_and_keeps_no_status() {
     // waitpid returns one of them.
     fn run(args: &[&str]) -> (usize, String) {
         let r = five_clients("toupper_fork", args, true).unwrap();
-        let before = r.server.stderr_text().lines().count();
-        let s = experiment::connect(r.addr).unwrap();
-        let line = common::harness::eventually(DEADLINE, "the sixth waitpid line", || {
-            r.server
-                .stderr_text()
-                .lines()
-                .skip(before)
-                .find(|l| l.contains("waitpid(-1, WNOHANG)"))
-                .map(str::to_owned)
-        })
-        .unwrap();
-        drop(s);
+        let line = r.sixth_waitpid_line().unwrap();
         (r.zombies, line)
     }
     let (zombies, line) = run(&[]);
