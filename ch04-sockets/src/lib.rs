@@ -15,7 +15,7 @@ use std::io::{self, BufRead as _};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use common::observer::{self, TcpSock};
+use common::lab::observer::{self, TcpSock};
 
 /// A process whose descriptors [`table`] names, e.g. the parent server with
 /// `names = [(3, "listenfd"), (4, "connfd")]`.

@@ -1,5 +1,5 @@
 //! Integration tests for ch04-sockets: each program is spawned as its own
-//! process (never forked here) through `common::harness::Proc`, and what it
+//! process (never forked here) through `common::lab::harness::Proc`, and what it
 //! prints is checked against what the kernel says in /proc.
 //!
 //! Every check is also shown to fail on a wrong input: a stale transcript

@@ -1,7 +1,7 @@
 //! Printing what the kernel says, step by step, for the guided demos.
 
-use common::harness::Proc;
-use common::observer;
+use common::lab::harness::Proc;
+use common::lab::observer;
 
 /// Prints a numbered heading.
 pub fn step(title: &str) {

@@ -19,7 +19,7 @@ use std::path::Path;
 use std::process::Command;
 
 use anyhow::{Context, bail};
-use common::harness::Proc;
+use common::lab::harness::Proc;
 use nix::sched::CloneFlags;
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;

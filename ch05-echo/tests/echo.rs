@@ -1,13 +1,13 @@
 //! ch05-echo: what a student must see, asserted on the real kernel.
-//! Programs run as separate processes through `common::harness` (never a
+//! Programs run as separate processes through `common::lab::harness` (never a
 //! fork inside the test harness); every wait has a deadline; port 0 only.
 
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 
-use common::harness::{DEADLINE, Proc, wait_children, wait_tcp, wait_zombies};
-use common::observer;
+use common::lab::harness::{DEADLINE, Proc, wait_children, wait_tcp, wait_zombies};
+use common::lab::observer;
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 

@@ -3,7 +3,7 @@
 //! so that what the students watch is exactly what the tests assert.
 //!
 //! Every program runs as a separate process through
-//! `common::harness::Proc` (its own process group, killed and reaped on
+//! `common::lab::harness::Proc` (its own process group, killed and reaped on
 //! drop); nothing here forks. Nothing sleeps to wait for readiness: the
 //! server's `listening on` line gives the port, and /proc is polled with a
 //! deadline.
@@ -18,8 +18,8 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use common::harness::{self, DEADLINE, Proc, eventually};
-use common::observer::{self, ProcInfo};
+use common::lab::harness::{self, DEADLINE, Proc, eventually};
+use common::lab::observer::{self, ProcInfo};
 use common::readline::Rline;
 use socket2::{Domain, SockAddr, Socket, Type};
 

@@ -3,7 +3,7 @@
 //! wrong program (the book's or the notes' own bug) as well as passing on
 //! the right one.
 //!
-//! Nothing here forks: the programs run through `common::harness::Proc`
+//! Nothing here forks: the programs run through `common::lab::harness::Proc`
 //! (own process group, killed and reaped on drop). No sleep waits for
 //! readiness: servers print `listening on`, /proc is polled with a
 //! deadline. Zombie counts use the stop-the-parent method (LAB.md), which

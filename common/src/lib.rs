@@ -14,8 +14,10 @@
 //! | [`log`] | (seed 003's logMessage) | levelled lines with time and pid; a signal-safe line |
 //! | [`ctime`] | ctime(3) | `ctime_utc`: the daytime line, in UTC |
 //! | [`args`] | — | shared clap flags; `Serv_listen`, `Resolve` |
-//! | [`observer`] | — | processes and TCP sockets, read from /proc |
-//! | [`harness`] | — | spawn lab programs in guarded process groups; deadlines |
+//!
+//! Apart from the book's files, [`lab`] holds the lab's own machinery: the
+//! /proc observer and the process harness that demos, tests and exercise
+//! checks use to watch these programs run. No figure program needs it.
 //!
 //! Lowercase wrappers return `io::Result` and never retry EINTR.
 //! Capitalised wrappers print "<call> error: <strerror>" and exit 1.
@@ -23,9 +25,8 @@
 pub mod args;
 pub mod ctime;
 pub mod error;
-pub mod harness;
+pub mod lab;
 pub mod log;
-pub mod observer;
 pub mod readline;
 pub mod signal;
 pub mod sock_ntop;
@@ -35,9 +36,6 @@ pub mod unp;
 pub mod wrapsock;
 pub mod wrapunix;
 pub mod writen;
-
-#[cfg(test)]
-mod testutil;
 
 pub use args::{ClientArgs, LogArgs, ServerArgs};
 pub use unp::{LISTENQ, MAXLINE, SERV_PORT};

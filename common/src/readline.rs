@@ -93,7 +93,7 @@ pub fn Readline<F: AsFd>(rl: &mut Rline<F>, line: &mut Vec<u8>) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testutil::{Interrupter, pair};
+    use crate::lab::testutil::{Interrupter, pair};
     use std::io::Write as _;
     use std::time::Duration;
 
@@ -201,7 +201,7 @@ mod tests {
             rl.readline(&mut line).map(|_| line)
         });
         // Let several signals land while readline is blocked before any data.
-        crate::harness::eventually(Duration::from_secs(5), "5 signals", || {
+        crate::lab::harness::eventually(Duration::from_secs(5), "5 signals", || {
             (intr.count() >= before + 5).then_some(())
         })
         .unwrap();

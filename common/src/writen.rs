@@ -52,7 +52,7 @@ pub fn Writen(fd: impl AsFd, buf: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testutil::{Interrupter, pair};
+    use crate::lab::testutil::{Interrupter, pair};
     use std::io::Read as _;
     use std::time::Duration;
 

@@ -11,7 +11,7 @@
 //!
 //! Every check runs the exercise's program as a **separate process**
 //! (`exercises run <id> --impl <variant>`), spawned through
-//! [`common::harness::Proc`]: a student's server that hangs is killed at the
+//! [`common::lab::harness::Proc`]: a student's server that hangs is killed at the
 //! deadline and reported, and nothing is ever forked inside the test harness.
 //!
 //! Two modes, chosen by the `solutions` cargo feature:

@@ -1,12 +1,12 @@
-//! The moment a check may look, from two /proc readings in `common::observer`:
+//! The moment a check may look, from two /proc readings in `common::lab::observer`:
 //! which system call a process is blocked in, and whether SIGCHLD is pending
 //! or being handled. With them a check knows *when* to look: "the server is
 //! back in accept(2) and has handled every SIGCHLD" is a moment, not a guess.
 
 use std::time::Duration;
 
-use common::harness::eventually;
-use common::observer;
+use common::lab::harness::eventually;
+use common::lab::observer;
 use nix::libc;
 use nix::sys::signal::Signal;
 

@@ -25,7 +25,7 @@ use anyhow::Context;
 use ch04_sockets::{Holder, Stepper, errno_name, format_table, settle};
 use clap::Parser;
 use common::LogArgs;
-use common::observer::TcpSock;
+use common::lab::observer::TcpSock;
 use common::wrapsock::{accept, bind, connect, getsockname, listen, socket};
 use socket2::{Domain, SockAddr, Socket, Type};
 
@@ -128,10 +128,11 @@ fn run(args: &Args) -> anyhow::Result<()> {
             .count()
     };
     let before = established(&socks);
-    let after = common::harness::eventually(Duration::from_secs(5), "a waiting client to connect", || {
-        let now = common::observer::tcp_sockets_at(listen_addr);
-        (established(&now) > before).then_some(now)
-    });
+    let after =
+        common::lab::harness::eventually(Duration::from_secs(5), "a waiting client to connect", || {
+            let now = common::lab::observer::tcp_sockets_at(listen_addr);
+            (established(&now) > before).then_some(now)
+        });
     // ANCHOR_END: accept_one
     match after {
         Ok(socks) => {

@@ -27,8 +27,8 @@ use std::time::Duration;
 use ch04_sockets::{Holder, Stepper, settle};
 use clap::Parser;
 use common::LogArgs;
-use common::harness::{eventually, wait_state};
-use common::observer::socket_fds;
+use common::lab::harness::{eventually, wait_state};
+use common::lab::observer::socket_fds;
 use common::readline::{Readline, Rline};
 use common::wrapsock::{Accept, Bind, Close, Connect, Getsockname, Listen, Shutdown, Socket};
 use common::wrapunix::{Fork, Waitpid};
@@ -233,7 +233,7 @@ fn dropped(pid: i32, fd: i32) {
 /// "parent fds: 3 -> socket:[12345], 5 -> socket:[12346]" (TCP sockets
 /// only; the socketpair to the client is left out).
 fn print_fds(who: &str, pid: i32, at: SocketAddr) {
-    let tcp: Vec<u64> = common::observer::tcp_sockets_at(at)
+    let tcp: Vec<u64> = common::lab::observer::tcp_sockets_at(at)
         .iter()
         .map(|t| t.inode)
         .collect();

@@ -1,7 +1,7 @@
 //! Bad input: one clear line and a non-zero exit (2 for usage, 1 for a
 //! value the program itself rejects), never a panic.
 
-use common::harness::Proc;
+use common::lab::harness::Proc;
 
 use crate::support::WAIT;
 

@@ -1,7 +1,7 @@
 //! bind_demo: port 0, the wildcard, EADDRINUSE, EACCES below 1024, and
 //! SO_REUSEADDR over TIME_WAIT (needed on both sockets on Linux).
 
-use common::harness::Proc;
+use common::lab::harness::Proc;
 
 use crate::support::{WAIT, result, skip};
 

@@ -1,7 +1,7 @@
 //! connect_errors: each errno, and how long it took. The three cases run in
 //! separate test functions, so the ~1 s ETIMEDOUT case overlaps the others.
 
-use common::harness::Proc;
+use common::lab::harness::Proc;
 
 use crate::support::{WAIT, result, skip};
 

@@ -5,7 +5,7 @@ use std::io::Read as _;
 use std::net::TcpStream;
 
 use ch04_sockets::forgot_byte_order;
-use common::harness::Proc;
+use common::lab::harness::Proc;
 
 use crate::support::{WAIT, skip};
 

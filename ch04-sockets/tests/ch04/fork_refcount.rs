@@ -5,8 +5,8 @@
 
 use std::collections::BTreeSet;
 
-use common::harness::Proc;
-use common::observer;
+use common::lab::harness::Proc;
+use common::lab::observer;
 
 use crate::support::{WAIT, after, at, check_table, printed_states, sorted, step};
 
@@ -19,7 +19,7 @@ fn pid(text: &str, key: &str) -> i32 {
 
 /// The (fd, inode) pairs of `pid` that are TCP sockets on `port`.
 fn tcp_fds(pid: i32, port: u16) -> BTreeSet<(i32, u64)> {
-    let tcp: Vec<u64> = common::observer::tcp_sockets_at(at(port))
+    let tcp: Vec<u64> = common::lab::observer::tcp_sockets_at(at(port))
         .iter()
         .map(|t| t.inode)
         .collect();
@@ -49,14 +49,14 @@ fn fork_shares_descriptors_close_keeps_shutdown_ends() {
         printed_states(&s1),
         sorted(&["LISTEN", "ESTABLISHED", "ESTABLISHED"])
     );
-    check_table(&s1, &common::observer::tcp_sockets_at(at(port)), &who(0))
+    check_table(&s1, &common::lab::observer::tcp_sockets_at(at(port)), &who(0))
         .unwrap_or_else(|e| panic!("{e}\n{s1}"));
     assert!(s1.contains("(kernel only)"), "{s1}");
     p.write_stdin(b"\n").unwrap();
 
     // Fig 4.15: accept gave the parent connfd.
     let s2 = step(&p, 2);
-    check_table(&s2, &common::observer::tcp_sockets_at(at(port)), &who(0))
+    check_table(&s2, &common::lab::observer::tcp_sockets_at(at(port)), &who(0))
         .unwrap_or_else(|e| panic!("{e}\n{s2}"));
     assert!(s2.contains("parent:connfd=5"), "{s2}");
     p.write_stdin(b"\n").unwrap();
@@ -67,7 +67,7 @@ fn fork_shares_descriptors_close_keeps_shutdown_ends() {
     let (pf, cf) = (tcp_fds(parent, port), tcp_fds(child, port));
     assert_eq!(pf.len(), 2, "listenfd and connfd: {pf:?}");
     assert_eq!(pf, cf, "parent and child must hold the same (fd, socket) pairs");
-    check_table(&s3, &common::observer::tcp_sockets_at(at(port)), &who(child))
+    check_table(&s3, &common::lab::observer::tcp_sockets_at(at(port)), &who(child))
         .unwrap_or_else(|e| panic!("{e}\n{s3}"));
     assert!(s3.contains("parent:connfd=5, child:connfd=5"), "{s3}");
     p.write_stdin(b"\n").unwrap();
@@ -75,7 +75,7 @@ fn fork_shares_descriptors_close_keeps_shutdown_ends() {
     // Fig 4.17: each closed what it does not need; the connection lives on
     // in the child, and the client talks to it.
     let s4 = step(&p, 4);
-    check_table(&s4, &common::observer::tcp_sockets_at(at(port)), &who(child))
+    check_table(&s4, &common::lab::observer::tcp_sockets_at(at(port)), &who(child))
         .unwrap_or_else(|e| panic!("{e}\n{s4}"));
     assert!(
         s4.contains(&format!("got back \"child {child} echoes: hello\"")),
@@ -99,8 +99,12 @@ fn fork_shares_descriptors_close_keeps_shutdown_ends() {
         printed_states(last),
         sorted(&["LISTEN", "TIME_WAIT", "FIN_WAIT_2", "CLOSE_WAIT"])
     );
-    check_table(last, &common::observer::tcp_sockets_at(at(port)), &who(child2))
-        .unwrap_or_else(|e| panic!("{e}\n{s5}"));
+    check_table(
+        last,
+        &common::lab::observer::tcp_sockets_at(at(port)),
+        &who(child2),
+    )
+    .unwrap_or_else(|e| panic!("{e}\n{s5}"));
     p.write_stdin(b"\n").unwrap();
     p.expect_exit(0, WAIT).unwrap();
 }

@@ -4,11 +4,11 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use ch04_sockets::{Row, parse_table};
-use common::harness::Proc;
-use common::observer::{self, TcpSock};
+use common::lab::harness::Proc;
+use common::lab::observer::{self, TcpSock};
 
 /// The deadline for one program's output or exit.
-pub const WAIT: Duration = common::harness::DEADLINE;
+pub const WAIT: Duration = common::lab::harness::DEADLINE;
 
 /// Prints a line that `cargo test` does not capture, for a skipped check:
 /// a skip must be seen, never a silent pass.

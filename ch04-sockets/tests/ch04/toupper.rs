@@ -7,8 +7,8 @@ use std::io::{BufRead as _, BufReader, ErrorKind, Read as _, Write as _};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::Duration;
 
-use common::harness::{Proc, eventually};
-use common::observer;
+use common::lab::harness::{Proc, eventually};
+use common::lab::observer;
 use nix::sys::signal::Signal;
 
 use crate::support::{WAIT, skip};
@@ -57,7 +57,7 @@ fn second_client(addr: SocketAddr, server_pid: i32) -> Second {
             Err(e) if e.kind() != ErrorKind::WouldBlock => panic!("B: {e}"),
             _ => {}
         }
-        let theirs = common::observer::tcp_sockets_at(addr)
+        let theirs = common::lab::observer::tcp_sockets_at(addr)
             .into_iter()
             .find(|t| t.local.port() == addr.port() && t.remote.port() == b_port)?;
         let held = observer::socket_fds(server_pid)

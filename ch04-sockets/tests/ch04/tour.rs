@@ -1,7 +1,7 @@
 //! tour: each printed table is what /proc says at that moment (the program
 //! is paused with --step while we look), and the states follow the book.
 
-use common::harness::Proc;
+use common::lab::harness::Proc;
 
 use crate::support::{WAIT, after, at, check_table, printed_states, sorted, step};
 
@@ -35,7 +35,7 @@ fn tour_prints_what_proc_says_at_every_step() {
         let now = if port == 0 {
             Vec::new()
         } else {
-            common::observer::tcp_sockets_at(at(port))
+            common::lab::observer::tcp_sockets_at(at(port))
         };
         if let Some(want) = book {
             assert_eq!(
@@ -98,7 +98,7 @@ fn the_check_fails_on_a_stale_transcript() {
         p.write_stdin(b"\n").unwrap();
     }
     let _ = step(&p, 7); // paused after close(connfd)
-    let now = common::observer::tcp_sockets_at(at(port)); // FIN_WAIT_2 / CLOSE_WAIT now
+    let now = common::lab::observer::tcp_sockets_at(at(port)); // FIN_WAIT_2 / CLOSE_WAIT now
     let err = check_table(&connect, &now, &[("tour", pid)]).expect_err("a stale table must not pass");
     assert!(err.contains("printed sockets"), "{err}");
 }

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail, ensure};
 use clap::Parser;
-use common::harness::{Proc, bin_path, kill_all_on_interrupt};
+use common::lab::harness::{Proc, bin_path, kill_all_on_interrupt};
 use common::wrapsock::{accept, bind, connect, listen, socket};
 use common::wrapunix::read;
 use common::writen::writen;

@@ -19,7 +19,7 @@
 
 use ch05_echo::demo::{Pause, new_log_lines, show, step};
 use clap::Parser;
-use common::harness::{
+use common::lab::harness::{
     DEADLINE, Proc, bin_path, cont, kill_all_on_interrupt, stop, wait_children, wait_tcp, wait_zombies,
 };
 use std::process::ExitCode;

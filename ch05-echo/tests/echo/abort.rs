@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use common::harness::{DEADLINE, cont, stop, wait_zombies};
+use common::lab::harness::{DEADLINE, cont, stop, wait_zombies};
 use socket2::{Domain, SockAddr, Socket, Type};
 
 use super::{client, server};

@@ -4,8 +4,8 @@
 
 use std::time::Instant;
 
-use common::harness::{DEADLINE, Proc, wait_zombies};
-use common::observer;
+use common::lab::harness::{DEADLINE, Proc, wait_zombies};
+use common::lab::observer;
 
 use super::server;
 

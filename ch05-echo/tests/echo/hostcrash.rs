@@ -4,7 +4,7 @@
 //! made, each test prints why and returns: a visible skip, never a silent
 //! pass.
 
-use common::harness::{DEADLINE, Proc};
+use common::lab::harness::{DEADLINE, Proc};
 
 /// Runs `hostcrash SCENARIO`; returns its `outcome ...:` lines as
 /// (name, text, seconds), or None (with the reason printed) if skipped.

@@ -3,8 +3,8 @@
 
 use std::time::Instant;
 
-use common::harness::{DEADLINE, Proc};
-use common::observer;
+use common::lab::harness::{DEADLINE, Proc};
+use common::lab::observer;
 
 /// The process-table and socket lines printed under heading `n.`.
 fn section(out: &str, n: u32) -> String {
@@ -108,7 +108,7 @@ fn ctrl_c_in_the_middle_of_the_session_leaves_nothing_running() {
             .matches("[Enter")
             .count()
     };
-    common::harness::eventually(DEADLINE, "the pause after step 3", || {
+    common::lab::harness::eventually(DEADLINE, "the pause after step 3", || {
         (prompts() >= 2).then_some(())
     })
     .unwrap();
@@ -122,7 +122,7 @@ fn ctrl_c_in_the_middle_of_the_session_leaves_nothing_running() {
     let st = demo.wait_exit(DEADLINE).unwrap();
     assert_eq!(st.signal(), Some(2), "the demo dies of SIGINT, got {st:?}");
     // Dead means gone, or a zombie waiting for its new parent to reap it.
-    common::harness::eventually(DEADLINE, "every started process to be dead", || {
+    common::lab::harness::eventually(DEADLINE, "every started process to be dead", || {
         started
             .iter()
             .all(|&pid| matches!(observer::state(pid), None | Some('Z')))

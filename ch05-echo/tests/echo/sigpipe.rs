@@ -3,7 +3,7 @@
 use std::os::unix::process::ExitStatusExt;
 use std::process::ExitStatus;
 
-use common::harness::{DEADLINE, Proc, describe, wait_children, wait_tcp};
+use common::lab::harness::{DEADLINE, Proc, describe, wait_children, wait_tcp};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 

@@ -4,7 +4,7 @@
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
 
-use common::harness::{DEADLINE, Proc, wait_children};
+use common::lab::harness::{DEADLINE, Proc, wait_children};
 
 /// A server `bin` on an ephemeral port.
 fn serve(bin: &str) -> (Proc, u16) {

@@ -20,7 +20,7 @@ use anyhow::Context;
 use ch05_sigchld::experiment;
 use clap::Parser;
 use common::LogArgs;
-use common::observer;
+use common::lab::observer;
 
 /// Times N sequential connections (connect, echo one line, close) to a
 /// fork-per-client server of this crate started on an ephemeral port, and
@@ -45,7 +45,7 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    common::harness::kill_all_on_interrupt();
+    common::lab::harness::kill_all_on_interrupt();
     let args = Args::parse();
     args.log.init("bench_churn");
     common::exit_code(run(&args))

@@ -20,7 +20,7 @@
 //! builds only this crate's programs.
 //!
 //! Every program runs in its own process group through
-//! common::harness::Proc; Ctrl-C kills them all before the demo dies, so
+//! common::lab::harness::Proc; Ctrl-C kills them all before the demo dies, so
 //! nothing is left behind.
 
 use std::io::{BufRead, Write};
@@ -81,7 +81,7 @@ macro_rules! say_raw {
 }
 
 fn main() -> ExitCode {
-    common::harness::kill_all_on_interrupt();
+    common::lab::harness::kill_all_on_interrupt();
     let args = Args::parse();
     args.log.init("sigchld_demo");
     common::exit_code(run(&args))

@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use clap::Parser;
 use common::LogArgs;
-use common::observer;
+use common::lab::observer;
 use common::wrapunix::{wait, waitpid};
 use common::{notice, warning};
 use nix::errno::Errno;

@@ -1,8 +1,8 @@
 //! TCPIP ch.10's process basics: fork, zombie, wait, waitpid, signal.
 
 use ch05_sigchld::experiment;
-use common::harness::{DEADLINE, Proc, eventually, wait_state};
-use common::observer;
+use common::lab::harness::{DEADLINE, Proc, eventually, wait_state};
+use common::lab::observer;
 use nix::sys::signal::Signal;
 
 fn spawn(bin: &str, args: &[&str]) -> Proc {

@@ -5,7 +5,7 @@
 //! and the helper lists what still runs once the demo has ended.
 
 use ch05_sigchld::experiment;
-use common::harness::{DEADLINE, Proc};
+use common::lab::harness::{DEADLINE, Proc};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 

@@ -2,8 +2,8 @@
 //! toupper_dfork's orphans.
 
 use ch05_sigchld::experiment::{self, Adoption, adoption};
-use common::harness::{DEADLINE, Proc};
-use common::observer;
+use common::lab::harness::{DEADLINE, Proc};
+use common::lab::observer;
 
 /// Runs `bin` with at most 4 descriptors (0–2 and the listener), so that
 /// accept fails with EMFILE — at once, client or not: Linux takes the new

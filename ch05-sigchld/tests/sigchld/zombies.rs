@@ -2,7 +2,7 @@
 //! tcpcli04's five connections end at once.
 
 use ch05_sigchld::experiment::{self, five_clients};
-use common::observer;
+use common::lab::observer;
 
 /// The count of zombies a server leaves after tcpcli04, made exact by
 /// stopping the server while its five children exit (one merged SIGCHLD).

@@ -7,8 +7,8 @@
 use std::process::Command;
 use std::time::Duration;
 
-use common::harness::{Proc, eventually};
-use common::observer::{self, ProcInfo};
+use common::lab::harness::{Proc, eventually};
+use common::lab::observer::{self, ProcInfo};
 
 use super::{STEP, Target, connect, finish, listening, roundtrip};
 use crate::observe::{exited, idle_in_accept};

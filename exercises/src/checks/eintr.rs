@@ -2,8 +2,8 @@
 //! child ends, SIGCHLD (no SA_RESTART) interrupts accept. Twice. Then the
 //! server must still answer a new client.
 
-use common::harness::eventually;
-use common::observer;
+use common::lab::harness::eventually;
+use common::lab::observer;
 
 use super::{STEP, Target, connect, fail_or_gone, roundtrip};
 use crate::observe::{exited, idle_in_accept};

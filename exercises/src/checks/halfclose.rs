@@ -8,7 +8,7 @@ use std::net::{Shutdown, TcpListener};
 use std::thread;
 use std::time::Duration;
 
-use common::harness::{describe, eventually};
+use common::lab::harness::{describe, eventually};
 
 use super::{STEP, Target};
 use crate::report::{Trace, Verdict, tail};

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use common::harness::{Proc, describe};
+use common::lab::harness::{Proc, describe};
 
 use crate::catalog::Exercise;
 use crate::report::{Failure, Trace, Verdict, tail};
@@ -87,7 +87,7 @@ pub fn listening(p: &mut Proc, t: &Trace) -> Result<SocketAddr, Failure> {
 /// exited (exit code 1); its last words on stderr: ...".
 pub fn gone(p: &mut Proc) -> Option<String> {
     let pid = p.pid();
-    common::harness::eventually(Duration::from_millis(500), "exit", || {
+    common::lab::harness::eventually(Duration::from_millis(500), "exit", || {
         crate::observe::exited(pid).then_some(())
     })
     .ok()?;

@@ -5,7 +5,7 @@
 use std::io::Read;
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 
-use common::harness::eventually;
+use common::lab::harness::eventually;
 use socket2::{Domain, SockAddr, Socket, Type};
 
 use super::{STEP, Target, fail_or_gone};

@@ -3,8 +3,8 @@
 //! together and are delivered as one when it resumes. One wait() per signal
 //! leaves exactly 4 zombies, the waitpid loop exactly 0 — every run.
 
-use common::harness::{cont, stop, wait_children, wait_zombies};
-use common::observer;
+use common::lab::harness::{cont, stop, wait_children, wait_zombies};
+use common::lab::observer;
 
 use super::{STEP, Target, connect, fail_or_gone, roundtrip};
 use crate::observe::idle_in_accept;

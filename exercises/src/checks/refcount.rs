@@ -3,8 +3,8 @@
 //! back in accept it no longer holds the connection, and the connection
 //! still works; when the client finishes, the end of file comes back.
 
-use common::harness::eventually;
-use common::observer;
+use common::lab::harness::eventually;
+use common::lab::observer;
 
 use super::{STEP, Target, connect, fail_or_gone, finish, roundtrip};
 use crate::observe::idle_in_accept;

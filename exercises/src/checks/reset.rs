@@ -2,8 +2,8 @@
 //! client B connects and resets (RST) before the server accepts it; then A
 //! sends half a line and resets. A new client C must still be served.
 
-use common::harness::eventually;
-use common::observer;
+use common::lab::harness::eventually;
+use common::lab::observer;
 
 use super::{STEP, Target, connect, fail_or_gone, reset, roundtrip};
 use crate::report::{Trace, Verdict};

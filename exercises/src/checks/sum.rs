@@ -4,8 +4,8 @@
 
 use std::io::Write;
 
-use common::harness::eventually;
-use common::observer;
+use common::lab::harness::eventually;
+use common::lab::observer;
 
 use super::{STEP, Target, connect, fail_or_gone, finish, read_exact};
 use crate::report::{Trace, Verdict};

@@ -13,7 +13,7 @@ use std::thread;
 use std::time::Duration;
 
 use clap::Parser;
-use common::harness::eventually;
+use common::lab::harness::eventually;
 use nix::sys::pthread::{pthread_kill, pthread_self};
 use nix::sys::signal::{SigHandler, Signal};
 use socket2::{Domain, Socket, Type};

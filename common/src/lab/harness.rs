@@ -27,7 +27,7 @@ use anyhow::{Context, anyhow, bail};
 use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, kill, killpg, sigaction};
 use nix::unistd::Pid;
 
-use crate::observer::{self, ProcInfo, TcpSock};
+use crate::lab::observer::{self, ProcInfo, TcpSock};
 
 /// The default deadline for any one wait: generous for a loaded 2-core CI
 /// machine, short enough that a stuck program fails the test quickly.
