@@ -14,10 +14,8 @@
 //!             survives; std hides it), SIG_IGN (toupper_fork) and the double
 //!             fork (toupper_dfork under a subreaper).
 //!
-//! "tcpserv01" is run as `tcpserv02 --sigchld none` (tcpserv02 with no
-//! handler installed: the same code path as ch05-echo's tcpserv01). The
-//! real tcpserv01 belongs to ch05-echo, and `cargo run -p ch05-sigchld`
-//! builds only this crate's programs.
+//! tcpserv01 is ch05-echo's: on a clean clone the first run builds the
+//! lab's programs (common::lab::harness::bin_path).
 //!
 //! Every program runs in its own process group through
 //! common::lab::harness::Proc; Ctrl-C kills them all before the demo dies, so
@@ -140,8 +138,8 @@ fn zombies() -> anyhow::Result<()> {
     let versions: [(&str, &str, &[&str], &str); 3] = [
         (
             "tcpserv01",
-            "no SIGCHLD handler (run as tcpserv02 --sigchld none)",
-            &["--sigchld", "none"],
+            "no SIGCHLD handler",
+            &[],
             "nobody calls wait(): every child stays a zombie",
         ),
         (
@@ -158,18 +156,21 @@ fn zombies() -> anyhow::Result<()> {
         ),
     ];
     for (name, what, args, why) in versions {
-        let bin = if name == "tcpserv01" { "tcpserv02" } else { name };
-        let r = experiment::five_clients(bin, args, true)?;
+        let r = experiment::five_clients(name, args, true)?;
         say!("\n--- {name}: {what} ---");
         if let Some(t) = &r.stopped_table {
             say!("  server stopped, five children ended:");
             say_raw!("{}", indent(t));
         }
-        let lines = r.terminated(5 - r.zombies);
-        say!(
-            "  after SIGCONT ({lines} \"terminated\" line{} from the handler):",
-            plural(lines)
-        );
+        if name == "tcpserv01" {
+            say!("  after SIGCONT (no handler runs: SIGCHLD is ignored by default):");
+        } else {
+            let lines = r.terminated(5 - r.zombies);
+            say!(
+                "  after SIGCONT ({lines} \"terminated\" line{} from the handler):",
+                plural(lines)
+            );
+        }
         say_raw!("{}", indent(&r.table));
         say!("  => {name}: {} zombie{} - {why}.", r.zombies, plural(r.zombies));
     }

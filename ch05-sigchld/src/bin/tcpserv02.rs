@@ -14,9 +14,7 @@
 //!             Against tcpcli04 (five clients at once) zombies remain:
 //!             ps -o pid,ppid,stat,cmd --ppid <server pid> → Z lines.
 //! Changed from tcpserv01 (ch05-echo): the sig_chld handler and the
-//! `--sigchld` flag that installs it. `--sigchld none` installs nothing and
-//! gives tcpserv01's behaviour (the guided experiment uses it for
-//! "tcpserv01", which lives in another crate).
+//! `--sigchld` flag that installs it.
 //!
 //! The handler prints "child N terminated" itself, as the book's does, but
 //! with one write(2) (common::log::SigLine), not printf: printf takes a lock
@@ -55,8 +53,7 @@ struct Args {
     serv: ServerArgs,
 
     /// How to install the SIGCHLD handler: restart (SA_RESTART, the book's
-    /// Signal), intr (no SA_RESTART: accept fails with EINTR), none (no
-    /// handler: tcpserv01's zombies).
+    /// Signal), intr (no SA_RESTART: accept fails with EINTR).
     #[arg(long, value_enum, default_value_t = Sigchld::Restart)]
     sigchld: Sigchld,
 }
@@ -72,7 +69,6 @@ fn main() {
         Sigchld::Restart => unsafe { Signal(SIGCHLD, SigHandler::Handler(sig_chld)) },
         // SAFETY: as above.
         Sigchld::Intr => unsafe { signal_intr(SIGCHLD, SigHandler::Handler(sig_chld)) },
-        Sigchld::None => SigHandler::SigDfl, // tcpserv01: no handler at all
     };
     // ANCHOR_END: signal
 

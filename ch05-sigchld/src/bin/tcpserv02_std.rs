@@ -42,8 +42,7 @@ struct Args {
     serv: ServerArgs,
 
     /// How to install the SIGCHLD handler: restart (SA_RESTART, the book's
-    /// Signal), intr (no SA_RESTART: accept fails with EINTR), none (no
-    /// handler: tcpserv01's zombies).
+    /// Signal), intr (no SA_RESTART: accept fails with EINTR).
     #[arg(long, value_enum, default_value_t = Sigchld::Restart)]
     sigchld: Sigchld,
 }
@@ -64,7 +63,6 @@ fn main() {
         Sigchld::Restart => unsafe { Signal(SIGCHLD, SigHandler::Handler(sig_chld)) },
         // SAFETY: as above.
         Sigchld::Intr => unsafe { signal_intr(SIGCHLD, SigHandler::Handler(sig_chld)) },
-        Sigchld::None => SigHandler::SigDfl, // tcpserv01: no handler at all
     };
     // ANCHOR_END: signal
 
