@@ -27,15 +27,14 @@ use std::time::Duration;
 
 use clap::Parser;
 use common::ClientArgs;
-use common::args::Resolve;
+use common::args::Tcp_connect;
 use common::error::{err_quit, err_sys};
 use common::readline::{Readline, Rline};
-use common::wrapsock::{Close, Connect, Shutdown, Socket};
+use common::wrapsock::{Close, Shutdown};
 use common::wrapunix::{Fork, Waitpid, read};
 use common::writen::Writen;
 use nix::sys::wait::WaitStatus;
 use nix::unistd::ForkResult;
-use socket2::{Domain, SockAddr, Type};
 
 /// TCPIP ch.10 / UNP §6.6: an echo client whose writer and reader are two
 /// processes. At end of input the writer calls shutdown(SHUT_WR): the
@@ -117,9 +116,7 @@ fn main() {
     let args = Args::parse();
     args.cli.log.init("echo_mpclient");
     // ANCHOR: main
-    let servaddr = Resolve(&args.cli.host, args.cli.port);
-    let sockfd = Socket(Domain::for_address(servaddr), Type::STREAM, None);
-    Connect(&sockfd, &SockAddr::from(servaddr));
+    let sockfd = Tcp_connect(&args.cli.host, args.cli.port); // socket + connect, each address in turn
     if args.timeout_ms > 0 {
         let limit = Some(Duration::from_millis(args.timeout_ms));
         sockfd

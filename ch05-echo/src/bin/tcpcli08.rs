@@ -12,10 +12,8 @@
 
 use clap::Parser;
 use common::ClientArgs;
-use common::args::Resolve;
+use common::args::Tcp_connect;
 use common::str_cli::str_cli;
-use common::wrapsock::{Connect, Socket};
-use socket2::{Domain, SockAddr, Type};
 
 /// UNP §5.18: the text sum client. Sends each line of stdin ("11 22") to
 /// the server, prints its answer ("33", or "input error"), and waits for it
@@ -33,9 +31,7 @@ fn main() {
     let args = Args::parse();
     args.cli.log.init("tcpcli08");
     // ANCHOR: main
-    let servaddr = Resolve(&args.cli.host, args.cli.port);
-    let sockfd = Socket(Domain::for_address(servaddr), Type::STREAM, None);
-    Connect(&sockfd, &SockAddr::from(servaddr));
+    let sockfd = Tcp_connect(&args.cli.host, args.cli.port); // socket + connect, each address in turn
 
     str_cli(std::io::stdin(), &sockfd); // do it all
 

@@ -19,12 +19,11 @@ use std::time::Duration;
 use ch05_echo::sum::{Host, NetReply, Order, long_size, net_request, two_numbers};
 use clap::Parser;
 use common::ClientArgs;
-use common::args::Resolve;
+use common::args::Tcp_connect;
 use common::error::{err_quit, err_sys};
 use common::readline::{Readline, Rline};
-use common::wrapsock::{Connect, Socket};
+
 use common::writen::{Writen, readn};
-use socket2::{Domain, SockAddr, Type};
 
 /// UNP §5.18, portable: sends two numbers as a frame of big-endian i64 and
 /// prints the sum (or the server's error). The flags pretend another host,
@@ -85,9 +84,7 @@ fn main() {
     let args = Args::parse();
     args.cli.log.init("tcpcli09net");
     // ANCHOR: main
-    let servaddr = Resolve(&args.cli.host, args.cli.port);
-    let sockfd = Socket(Domain::for_address(servaddr), Type::STREAM, None);
-    Connect(&sockfd, &SockAddr::from(servaddr));
+    let sockfd = Tcp_connect(&args.cli.host, args.cli.port); // socket + connect, each address in turn
     if args.timeout_ms > 0 {
         let limit = Duration::from_millis(args.timeout_ms);
         sockfd
