@@ -274,7 +274,7 @@ pub struct Adoption {
     pub reaped: Vec<String>,
 }
 
-/// Seed 003 v2: runs `server` under the `subreaper` helper, connects
+/// The to_upper blog post's version 2: runs `server` under the `subreaper` helper, connects
 /// `clients` clients that each get one line upper-cased, then closes them.
 /// A double-forking server leaves its grandchildren to the subreaper: they
 /// show up as the subreaper's children while they serve, and the

@@ -6,7 +6,7 @@
 //!   which picks how (or whether) the SIGCHLD handler is installed;
 //! - [`SavedErrno`] and [`child_terminated`]: what every SIGCHLD handler of
 //!   the chapter does besides wait, kept async-signal-safe;
-//! - [`to_upper`]: the to-upper service of the notes' servers (seed 003);
+//! - [`to_upper`]: the to-upper service of the to_upper blog post's servers;
 //! - [`sleep_or_eof`]: the "parent sleeps" of the TCPIP ch.10 programs,
 //!   cut short when stdin closes, so a test need not wait 30 s;
 //! - [`experiment`]: the guided experiment's steps, run by the default-run
@@ -86,7 +86,7 @@ pub fn child_terminated(status: WaitStatus) {
 
 // ANCHOR_END: handler_kit
 
-/// The notes' `to_upper` service (seed 003): answers each line the client
+/// The `to_upper` service of the to_upper blog post: answers each line the client
 /// sends in upper case, until the client sends the line `quit` (any case)
 /// or closes. Returns why it stopped. Line by line, as ch04's
 /// `toupper_iter` does: the note compares whole read(2) chunks with

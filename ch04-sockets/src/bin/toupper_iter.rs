@@ -1,4 +1,5 @@
-//! Seed 003 (single-process version) — an iterative "to upper case" server:
+//! The to_upper blog post ("Linux网络编程——简单的TCP网络通信", 2025),
+//! single-process version — an iterative "to upper case" server:
 //! one client at a time, `quit` ends a session.
 //!
 //! Run:        cargo run -p ch04-sockets --bin toupper_iter
@@ -25,7 +26,8 @@ use common::wrapsock::Accept;
 use common::writen::writen;
 use common::{debug, notice, warning};
 
-/// Seed 003: an iterative server that sends every line back in upper case.
+/// The to_upper blog post ("Linux网络编程——简单的TCP网络通信", 2025): an
+/// iterative server that sends every line back in upper case.
 /// A line `quit` ends the session. One client at a time: the next one waits
 /// in the kernel's accept queue until the current one quits or closes.
 ///

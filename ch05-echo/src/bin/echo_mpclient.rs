@@ -1,4 +1,4 @@
-//! TCPIP ch.10 (echo_mpclient.c, seed 004) and UNP §6.6 — an echo client
+//! TCPIP ch.10 (Yoon, TCP/IP Network Programming: echo_mpclient.c) and UNP §6.6 — an echo client
 //! split in two by fork: the child copies stdin to the socket, the parent
 //! copies the socket to stdout. At end of input the writer half-closes the
 //! connection with shutdown(SHUT_WR); the echoes still in flight keep
@@ -17,7 +17,7 @@
 //!             reference: no FIN is sent, the server never sees end of
 //!             input, and the reader waits for ever — every echo arrives,
 //!             the end never does. --timeout-ms bounds that wait.
-//! Changed from the seed: the parent waits for the writer (no orphan), the
+//! Changed from the book's C: the parent waits for the writer (no orphan), the
 //! writer stops on "q" only in line mode, and errors are reported.
 #![allow(non_snake_case)]
 
@@ -52,7 +52,7 @@ struct Args {
     #[arg(long)]
     batch: bool,
 
-    /// The seed's mistake: end the writer with close() instead of
+    /// The mistake TCPIP ch.10 warns about: end the writer with close() instead of
     /// shutdown(SHUT_WR). No FIN is sent; the reader never sees the end.
     #[arg(long)]
     close: bool,

@@ -31,7 +31,7 @@ use common::LogArgs;
 
 /// The guided experiment of UNP §5.8–5.10: runs each server version
 /// (tcpserv01, 02, 03, 04, the SIG_IGN and double-fork servers of the
-/// notes) against tcpcli04's five connections and prints the server's
+/// to_upper blog post) against tcpcli04's five connections and prints the server's
 /// process table — pid, parent, state, zombies marked — with a one-line
 /// conclusion. Counts are exact (stop-the-parent method) except in the one
 /// run labelled as racy. Takes about a second; leaves nothing running.
@@ -244,7 +244,7 @@ fn eintr() -> anyhow::Result<()> {
 }
 
 fn sigign() -> anyhow::Result<()> {
-    title("4. SIGCHLD = SIG_IGN (the notes' toupper_fork)")?;
+    title("4. SIGCHLD = SIG_IGN (toupper_fork, from the to_upper blog post)")?;
     say!("Same five clients, server stopped the same way - but no handler at all:");
     say!("with SIGCHLD ignored the kernel discards each child the moment it exits.");
     let r = experiment::five_clients("toupper_fork", &[], true)?;
@@ -264,7 +264,7 @@ fn sigign() -> anyhow::Result<()> {
 }
 
 fn dfork() -> anyhow::Result<()> {
-    title("5. Double fork (the notes' toupper_dfork), under a subreaper")?;
+    title("5. Double fork (toupper_dfork, from the to_upper blog post), under a subreaper")?;
     say!("The child forks the worker and exits at once; the server reaps it at once;");
     say!("the worker, orphaned, is adopted - here by `subreaper`, the program that");
     say!("started the server (prctl PR_SET_CHILD_SUBREAPER), instead of PID 1.");

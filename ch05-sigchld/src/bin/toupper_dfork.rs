@@ -1,4 +1,5 @@
-//! Seed 003, multi-process version 2 — the to-upper server that forks
+//! The to_upper blog post ("Linux网络编程——简单的TCP网络通信", 2025),
+//! multi-process version 2 — the to-upper server that forks
 //! twice: the child forks the real worker and exits at once; the parent
 //! reaps the child right away; the grandchild, orphaned, is adopted and
 //! reaped by someone else.
@@ -11,9 +12,9 @@
 //! Observe:    ps -o pid,ppid,stat,cmd --ppid <server pid> → nothing: the
 //!             workers' parent is PID 1 (or the subreaper), not the server.
 //!             ps -o pid,ppid,stat,cmd -p <worker pid> shows the adopter.
-//! Changed from the note's C++ code: its waitpid(id, nullptr, peerPort)
+//! Changed from the post's C++ code: its waitpid(id, nullptr, peerPort)
 //! passed the client's port as the *options* argument; unknown option
-//! bits make waitpid fail with EINVAL, and the note's server then exits on
+//! bits make waitpid fail with EINVAL, and the post's server then exits on
 //! its first client. Here the options are 0: wait for that one child.
 //! The service reads lines, as in toupper_fork.
 #![allow(non_snake_case)]
@@ -29,7 +30,8 @@ use common::wrapunix::{Fork, Waitpid};
 use common::{notice, warning};
 use nix::unistd::ForkResult;
 
-/// Seed 003, version 2: a to-upper server that double-forks. The child
+/// The to_upper blog post ("Linux网络编程——简单的TCP网络通信", 2025),
+/// version 2: a to-upper server that double-forks. The child
 /// forks a grandchild to serve the client and exits at once; the server
 /// waits for that child (which never takes long), and the grandchild,
 /// now an orphan, is adopted — by PID 1, or by the nearest subreaper —

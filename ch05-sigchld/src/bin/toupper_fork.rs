@@ -1,4 +1,5 @@
-//! Seed 003, multi-process version 1 — the to-upper server that sets
+//! The to_upper blog post ("Linux网络编程——简单的TCP网络通信", 2025),
+//! multi-process version 1 — the to-upper server that sets
 //! SIGCHLD to SIG_IGN: the kernel reaps every child itself, and no exit
 //! status is kept for anyone to collect.
 //!
@@ -11,7 +12,7 @@
 //!             earlier child has ended it says "No child processes"
 //!             (ECHILD): the statuses are gone. `--no-ignore` leaves SIGCHLD
 //!             at SIG_DFL to compare: zombies pile up, and waitpid finds them.
-//! Changed from the note's C++ class: plain functions, the chapter's
+//! Changed from the post's C++ class: plain functions, the chapter's
 //! wrappers, loopback by default; the service reads lines (the note
 //! compared whole read(2) chunks with "quit").
 #![allow(non_snake_case)]
@@ -29,7 +30,8 @@ use nix::sys::signal::{SigHandler, Signal::SIGCHLD};
 use nix::sys::wait::WaitPidFlag;
 use nix::unistd::ForkResult;
 
-/// Seed 003, version 1: a to-upper server, one child per client, with
+/// The to_upper blog post ("Linux网络编程——简单的TCP网络通信", 2025),
+/// version 1: a to-upper server, one child per client, with
 /// signal(SIGCHLD, SIG_IGN): Linux (POSIX.1-2001) then discards each child
 /// as it exits — no zombie, and no exit status for waitpid to return
 /// (ECHILD).
