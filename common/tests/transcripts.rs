@@ -715,12 +715,7 @@ fn run_block(
             continue;
         }
         let looks = ["ps ", "ss "].iter().any(|p| code.starts_with(p));
-        let end = Instant::now()
-            + if looks {
-                Duration::from_secs(3)
-            } else {
-                Duration::ZERO
-            };
+        let end = Instant::now() + if looks { harness::DEADLINE } else { Duration::ZERO };
         let (status, actual) = loop {
             let (st, out) = match run(&mapped, keep_stdin) {
                 Ok(r) => r,
