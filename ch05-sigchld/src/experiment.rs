@@ -8,7 +8,7 @@
 //! server's `listening on` line gives the port, and /proc is polled with a
 //! deadline.
 //!
-//! The SIGCHLD count is made exact by the stop-the-parent method of LAB.md:
+//! The SIGCHLD count is made exact by the stop-the-parent method (docs: ch05-sigchld/experiment.md):
 //! SIGSTOP the server and wait until /proc shows `T`; let the five children
 //! exit and become `Z` (their five SIGCHLDs collapse into one pending
 //! signal); SIGCONT. The handler then runs exactly once.

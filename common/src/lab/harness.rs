@@ -501,7 +501,7 @@ pub fn wait_tcp(
 }
 
 /// SIGSTOP `pid` and wait until /proc shows it stopped (`T`): from then on
-/// its signals stay pending — the stop-the-parent method of LAB.md that makes
+/// its signals stay pending — the stop-the-parent method (docs: ch05-sigchld/experiment.md) that makes
 /// SIGCHLD coalescing exact.
 pub fn stop(pid: i32) -> anyhow::Result<()> {
     kill(Pid::from_raw(pid), Signal::SIGSTOP).context("SIGSTOP")?;
