@@ -176,14 +176,21 @@ fn explain_serverless(port: u16, socks: &[TcpSock]) {
     let lonely: Vec<u16> = socks
         .iter()
         .filter(|c| c.state == "ESTABLISHED" && c.remote.port() == port)
-        .filter(|c| !socks.iter().any(|s| s.local.port() == port && s.remote == c.local))
+        .filter(|c| {
+            !socks
+                .iter()
+                .any(|s| s.local.port() == port && s.remote == c.local)
+        })
         .map(|c| c.local.port())
         .collect();
     if lonely.is_empty() {
         return;
     }
     let ports: Vec<String> = lonely.iter().map(u16::to_string).collect();
-    println!("    (client port {}: ESTABLISHED, but no server-side row. With the queue", ports.join(", "));
+    println!(
+        "    (client port {}: ESTABLISHED, but no server-side row. With the queue",
+        ports.join(", ")
+    );
     println!("    this small the kernel answered its SYN with a SYN cookie, a SYN+ACK that");
     println!("    keeps nothing on the server; the client's ACK, which would have made the");
     println!("    server's socket, came while the accept queue was full and was dropped.");
