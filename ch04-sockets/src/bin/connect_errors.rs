@@ -61,7 +61,7 @@ enum Case {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    args.log.init("connect_errors");
+    args.log.init(env!("CARGO_BIN_NAME"));
     common::exit_code(run(&args))
 }
 

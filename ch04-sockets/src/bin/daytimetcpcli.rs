@@ -34,7 +34,7 @@ struct Args {
 
 fn main() {
     let args: Args = parse_with_port("13013");
-    args.cli.log.init("daytimetcpcli");
+    args.cli.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let servaddr = Resolve(&args.cli.host, args.cli.port);
     let sockfd = Socket(Domain::for_address(servaddr), Type::STREAM, None);

@@ -43,7 +43,7 @@ struct Args {
 
 fn main() {
     let args = Args::parse();
-    args.cli.log.init("toupper_cli");
+    args.cli.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let mut servaddr: SocketAddr = Resolve(&args.cli.host, args.cli.port);
     // The note's client sets `server.sin_port = serverPort;` — no htons.

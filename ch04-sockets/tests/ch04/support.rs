@@ -17,7 +17,7 @@ pub fn skip(why: &str) {
     let _ = std::io::stderr().write_all(format!("\n    SKIPPED: {why}\n").as_bytes());
 }
 
-/// Waits until the program (run with --step) has finished step `n`, and
+/// Waits until the program (run with --pause) has finished step `n`, and
 /// returns what it printed for that step alone.
 pub fn step(p: &Proc, n: u32) -> String {
     let marker = format!("--- step {n} (Enter: next) ---");

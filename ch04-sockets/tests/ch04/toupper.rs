@@ -90,7 +90,7 @@ fn second_client_waits_for_the_first_to_quit() {
     let srv = Proc::spawn(env!("CARGO_BIN_EXE_toupper_iter"), &["--port", "0"]).unwrap();
     let addr = srv.listening().unwrap();
     assert_eq!(second_client(addr, srv.pid()), Second::WaitedForFirst);
-    srv.wait_stderr("asked to quit", WAIT).unwrap();
+    srv.wait_stderr("client sent quit", WAIT).unwrap();
 }
 
 /// The same check on a concurrent server (a thread per client, here in the
@@ -132,7 +132,7 @@ fn client_upper_cases_and_quits() {
         "HELLO, WORLD\nMIXED CASE 123\n"
     );
     cli.wait_stderr("session ended by quit", WAIT).unwrap();
-    srv.wait_stderr("asked to quit", WAIT).unwrap();
+    srv.wait_stderr("client sent quit", WAIT).unwrap();
 }
 
 #[test]

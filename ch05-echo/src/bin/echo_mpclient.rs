@@ -115,7 +115,7 @@ fn read_routine(sock: &socket2::Socket, timeout_ms: u64) {
 
 fn main() {
     let args = Args::parse();
-    args.cli.log.init("echo_mpclient");
+    args.cli.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let servaddr = Resolve(&args.cli.host, args.cli.port);
     let sockfd = Socket(Domain::for_address(servaddr), Type::STREAM, None);

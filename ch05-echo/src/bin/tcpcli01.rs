@@ -31,7 +31,7 @@ struct Args {
 
 fn main() {
     let args = Args::parse();
-    args.cli.log.init("tcpcli01");
+    args.cli.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let servaddr = Resolve(&args.cli.host, args.cli.port);
     let sockfd = Socket(Domain::for_address(servaddr), Type::STREAM, None);

@@ -83,7 +83,7 @@ fn str_cli(fp: impl AsFd, sockfd: &socket2::Socket, host: Host) {
 
 fn main() {
     let args = Args::parse();
-    args.cli.log.init("tcpcli09net");
+    args.cli.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let servaddr = Resolve(&args.cli.host, args.cli.port);
     let sockfd = Socket(Domain::for_address(servaddr), Type::STREAM, None);

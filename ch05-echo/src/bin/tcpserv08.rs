@@ -51,7 +51,7 @@ fn str_echo(sockfd: impl AsFd) {
 
 fn main() {
     let args = Args::parse();
-    args.serv.log.init("tcpserv08");
+    args.serv.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let listenfd = Serv_listen(&args.serv, false);
 

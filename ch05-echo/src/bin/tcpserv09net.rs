@@ -78,7 +78,7 @@ fn str_echo(sockfd: impl AsFd) {
 
 fn main() {
     let args = Args::parse();
-    args.serv.log.init("tcpserv09net");
+    args.serv.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let listenfd = Serv_listen(&args.serv, false);
 

@@ -56,7 +56,7 @@ struct Args {
 
 fn main() {
     let args = Args::parse();
-    args.serv.log.init("echo_mpserv");
+    args.serv.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: sigaction
     let act = SigAction::new(
         SigHandler::Handler(remove_child_proc),

@@ -33,7 +33,7 @@ extern "C" fn timeout(_sig: c_int) {
 
 fn main() {
     let args = Args::parse();
-    args.log.init("sigaction");
+    args.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let act = SigAction::new(
         SigHandler::Handler(timeout), // act.sa_handler = timeout

@@ -52,7 +52,7 @@ extern "C" fn keycontrol(_sig: c_int) {
 
 fn main() {
     let args = Args::parse();
-    args.log.init("signal");
+    args.log.init(env!("CARGO_BIN_NAME"));
     ALARM_SECS.store(args.alarm.max(1), Ordering::Relaxed);
     // ANCHOR: main
     // SAFETY: both handlers do only async-signal-safe work (see them).

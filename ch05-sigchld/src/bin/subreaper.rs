@@ -54,7 +54,7 @@ struct Args {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    args.log.init("subreaper");
+    args.log.init(env!("CARGO_BIN_NAME"));
     match run(&args) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {

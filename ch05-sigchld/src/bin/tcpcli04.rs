@@ -36,7 +36,7 @@ struct Args {
 
 fn main() {
     let args = Args::parse();
-    args.cli.log.init("tcpcli04");
+    args.cli.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let servaddr = Resolve(&args.cli.host, args.cli.port);
     let mut sockfd = Vec::with_capacity(5);

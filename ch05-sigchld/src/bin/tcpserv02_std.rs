@@ -50,7 +50,7 @@ struct Args {
 
 fn main() {
     let args = Args::parse();
-    args.serv.log.init("tcpserv02_std");
+    args.serv.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let listenfd = TcpListener::bind(Resolve(&args.serv.host, args.serv.port))
         .unwrap_or_else(|e| common::error::err_sys("bind error", &e));

@@ -74,7 +74,7 @@ fn tcpserv04_has_no_zombie_after_300_churns() {
     let (server, addr) = experiment::start_server("tcpserv04", &["-q"]).unwrap();
     experiment::churn(addr, 300, false).unwrap();
     experiment::wait_children_ended(server.pid()).unwrap();
-    experiment::settle(server.pid()).unwrap();
+    experiment::wait_idle(server.pid()).unwrap();
     assert_eq!(
         observer::zombies(server.pid()).len(),
         0,
