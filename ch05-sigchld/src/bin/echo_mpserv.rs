@@ -28,7 +28,7 @@ use ch05_sigchld::SavedErrno;
 use clap::Parser;
 use common::ServerArgs;
 use common::args::Serv_listen;
-use common::error::{err_sys, strerror};
+use common::error::{err_sys, strerror, sys};
 use common::log::{Level, SigLine};
 use common::sock_ntop::sock_ntop;
 use common::str_echo::str_echo;
@@ -64,8 +64,8 @@ fn main() {
         SigSet::empty(),  // sigemptyset(&act.sa_mask)
     );
     // SAFETY: remove_child_proc does only async-signal-safe work (see it).
-    if let Err(e) = unsafe { sigaction(Signal::SIGCHLD, &act) } {
-        err_sys("sigaction error", &e.into());
+    if let Err(e) = sys(unsafe { sigaction(Signal::SIGCHLD, &act) }) {
+        err_sys("sigaction error", &e);
     }
     // ANCHOR_END: sigaction
     let listenfd = Serv_listen(&args.serv, true); // SO_REUSEADDR before bind

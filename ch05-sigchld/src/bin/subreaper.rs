@@ -81,7 +81,7 @@ fn run(args: &Args) -> anyhow::Result<u8> {
     // (its descendants are PROGRAM's business, or orphans of the next
     // subreaper up).
     unsafe {
-        cmd.pre_exec(|| nix::sys::prctl::set_pdeathsig(Signal::SIGKILL).map_err(std::io::Error::from));
+        cmd.pre_exec(|| common::error::sys(nix::sys::prctl::set_pdeathsig(Signal::SIGKILL)));
     }
     let child = cmd
         .spawn()

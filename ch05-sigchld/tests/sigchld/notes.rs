@@ -22,7 +22,10 @@ fn after_emfile(bin: &str) -> (usize, bool) {
     // Alive: it goes back to accept and fails again (echo_mpserv backs off
     // 100 ms in between). Dead: gone, or a zombie its spawner has not reaped.
     let alive = eventually(DEADLINE, "a second accept error, or the server's end", || {
-        let errors = server.stderr_text().matches("accept error: Too many open files").count();
+        let errors = server
+            .stderr_text()
+            .matches("accept error: Too many open files")
+            .count();
         if errors >= 2 {
             Some(true)
         } else {
