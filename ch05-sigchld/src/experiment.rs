@@ -23,13 +23,21 @@ use common::lab::observer::{self, ProcInfo};
 use common::readline::Rline;
 use socket2::{Domain, SockAddr, Socket, Type};
 
-/// A program of this crate, built beside the running executable.
-pub fn bin(name: &str) -> PathBuf {
-    harness::bin_path(name)
+/// A program to run: `program` is either a path — the tests pass
+/// `env!("CARGO_BIN_EXE_…")`, known at compile time — or a bare name, which
+/// the demo and the bench use for a program built beside them
+/// ([`harness::bin_path`]). The experiment's own helpers (tcpcli04, the
+/// subreaper) are found by name in the same way.
+fn bin(program: &str) -> PathBuf {
+    if program.contains('/') {
+        PathBuf::from(program)
+    } else {
+        harness::bin_path(program)
+    }
 }
 
-/// Starts `name` (a server of this crate) on an ephemeral loopback port
-/// with `args`, and waits for its `listening on` line.
+/// Starts `name` (a program name or a path, see [`bin`]) on an ephemeral
+/// loopback port with `args`, and waits for its `listening on` line.
 pub fn start_server(name: &str, args: &[&str]) -> anyhow::Result<(Proc, SocketAddr)> {
     let mut all = vec!["--port", "0"];
     all.extend_from_slice(args);

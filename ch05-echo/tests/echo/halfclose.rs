@@ -7,7 +7,7 @@ use std::time::Instant;
 use common::lab::harness::{DEADLINE, Proc, wait_zombies};
 use common::lab::observer;
 
-use super::server;
+use crate::support::server;
 
 const MPCLI: &str = env!("CARGO_BIN_EXE_echo_mpclient");
 
