@@ -8,7 +8,6 @@
 //!             (getsockname, UNP 4.10): the port the server logs.
 //! Changed from the book: --port (default 13013, the lab's daytime port;
 //! the book's is 13) and the getsockname line.
-#![allow(non_snake_case)]
 
 use ch04_sockets::parse_with_port;
 use clap::Parser;

@@ -17,7 +17,6 @@
 //! 4.14–4.17 is printed from one run. The client obeys the parent through a
 //! socketpair; the child stops itself (SIGSTOP) right after fork until the
 //! parent has shown the after-fork state.
-#![allow(non_snake_case)]
 
 use std::io::{self, Read as _, Write as _};
 use std::net::{Ipv4Addr, Shutdown, SocketAddr};

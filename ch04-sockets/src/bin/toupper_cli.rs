@@ -11,7 +11,6 @@
 //!             "connect error: Connection refused".
 //! Changed from the note: the port goes through htons (SocketAddr does it);
 //! a reply is read as a whole line, not as one read(2).
-#![allow(non_snake_case)]
 
 use std::net::SocketAddr;
 

@@ -8,7 +8,6 @@
 //! Observe:    killing the server's child first → the next line prints
 //!             "str_cli: server terminated prematurely" (UNP 5.12).
 //! Changed from the book: a host name works too, and --port picks the port.
-#![allow(non_snake_case)]
 
 use clap::Parser;
 use common::ClientArgs;

@@ -8,7 +8,6 @@
 //!             hosts (compare tcpcli09, which sends them in binary).
 //! Changed from tcpcli01: nothing but the names — the protocol change is all
 //! in the server (the book runs tcpcli01 against tcpserv08).
-#![allow(non_snake_case)]
 
 use clap::Parser;
 use common::ClientArgs;

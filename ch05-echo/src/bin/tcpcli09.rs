@@ -12,7 +12,6 @@
 //!             client waits for its reply — both stuck; --timeout-ms bounds
 //!             the client's wait ("str_cli: no reply in time").
 //! Changed from tcpcli08: str_cli sends binary structs instead of the line.
-#![allow(non_snake_case)]
 
 use std::os::fd::AsFd;
 use std::time::Duration;

@@ -11,7 +11,6 @@
 //!             order, so every host converts to it and gets -99.
 //! Changed from tcpcli09: str_cli writes an explicit frame (to_be_bytes)
 //! instead of the host's memory, and reads a reply with a status.
-#![allow(non_snake_case)]
 
 use std::os::fd::AsFd;
 use std::time::Duration;

@@ -11,7 +11,6 @@
 //! Changed from tcpserv01: the child runs str_echo08 instead of str_echo.
 //! Overflow (decided here, see `ch05_echo::sum::text_reply`): the C server
 //! adds two longs and wraps; this one answers "input error" instead.
-#![allow(non_snake_case)]
 
 use clap::Parser;
 use common::ServerArgs;

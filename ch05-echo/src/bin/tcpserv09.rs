@@ -12,7 +12,6 @@
 //!             request as the server read it).
 //! Changed from tcpserv08: str_echo reads 16 bytes with readn instead of a
 //! line, and adds two native longs (wrapping on overflow, as C does).
-#![allow(non_snake_case)]
 
 use clap::Parser;
 use common::ServerArgs;

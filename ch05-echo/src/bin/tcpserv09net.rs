@@ -15,7 +15,6 @@
 //!             every integer big-endian (`ch05_echo::sum`).
 //! Changed from tcpserv09: str_echo reads a length first, then exactly that
 //! many bytes, and converts from network byte order explicitly.
-#![allow(non_snake_case)]
 
 use clap::Parser;
 use common::ServerArgs;

@@ -19,7 +19,6 @@
 //!      SIGCHLDs merged (UNP 5.10); here it loops until none is left.
 //!
 //! It also printed from the handler with printf; here one write(2).
-#![allow(non_snake_case)]
 
 use std::io::ErrorKind;
 use std::time::Duration;

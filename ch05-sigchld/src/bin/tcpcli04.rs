@@ -12,7 +12,6 @@
 //!             signal, and five SIGCHLDs at once merge); tcpserv04: none.
 //! Changed from tcpcli01 (ch05-echo): five sockets, five connects; str_cli
 //! runs on the first one only.
-#![allow(non_snake_case)]
 
 use clap::Parser;
 use common::ClientArgs;
