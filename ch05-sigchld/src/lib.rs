@@ -4,8 +4,8 @@
 //!
 //! - [`Sigchld`]: the `--sigchld restart|intr|none` flag of tcpserv02/03/04,
 //!   which picks how (or whether) the SIGCHLD handler is installed;
-//! - [`SavedErrno`] and [`child_terminated`]: what every signal handler of
-//!   the chapter does besides wait, kept async-signal-safe;
+//! - [`SavedErrno`]: what every signal handler of the chapter does first;
+//!   [`child_terminated`]: what a SIGCHLD handler prints, async-signal-safe;
 //! - [`sleep_or_eof`]: the "parent sleeps" of the TCPIP ch.10 programs,
 //!   cut short when stdin closes, so a test need not wait 30 s;
 //! - [`experiment`]: the guided experiment's steps, run by the default-run
