@@ -16,13 +16,9 @@ use common::str_cli::str_cli;
 use common::wrapsock::{Connect, Socket};
 use socket2::{Domain, SockAddr, Type};
 
-/// UNP §5.4 (Fig 5.4): the echo client. Sends each line of stdin to the
-/// server, prints the echo, and waits for it before sending the next line
-/// (stop-and-wait). End input with Ctrl-D.
-///
-/// Start a server first: cargo run -p ch05-echo --bin tcpserv01
+/// UNP §5.4 (Fig 5.4): echo client, stop-and-wait; Ctrl-D ends. Start a server first: tcpserv01.
 #[derive(Parser)]
-#[command(version, verbatim_doc_comment)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     cli: ClientArgs,

@@ -16,13 +16,9 @@ use common::str_cli::str_cli;
 use common::wrapsock::{Connect, Socket};
 use socket2::{Domain, SockAddr, Type};
 
-/// UNP §5.18: the text sum client. Sends each line of stdin ("11 22") to
-/// the server, prints its answer ("33", or "input error"), and waits for it
-/// before sending the next line (stop-and-wait). End input with Ctrl-D.
-///
-/// Start a server first: cargo run -p ch05-echo --bin tcpserv08
+/// UNP §5.18: text sum client ("11 22" → "33"); Ctrl-D ends. Start a server first: tcpserv08.
 #[derive(Parser)]
-#[command(version, verbatim_doc_comment)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     cli: ClientArgs,

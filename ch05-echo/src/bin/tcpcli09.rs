@@ -26,13 +26,9 @@ use common::wrapsock::{Connect, Socket};
 use common::writen::{Writen, readn};
 use socket2::{Domain, SockAddr, Type};
 
-/// UNP §5.18 (Fig 5.19): sends two C longs in binary, in this host's layout,
-/// and prints the sum the server sends back. The flags make it behave like a
-/// host with another byte order or another size of long.
-///
-/// Start a server first: cargo run -p ch05-echo --bin tcpserv09
+/// UNP §5.18 (Fig 5.19): binary sum client, C longs in this host's layout. Server: tcpserv09.
 #[derive(Parser)]
-#[command(version, verbatim_doc_comment)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     cli: ClientArgs,

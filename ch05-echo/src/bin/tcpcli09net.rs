@@ -25,13 +25,9 @@ use common::wrapsock::{Connect, Socket};
 use common::writen::{Writen, readn};
 use socket2::{Domain, SockAddr, Type};
 
-/// UNP §5.18, portable: sends two numbers as a frame of big-endian i64 and
-/// prints the sum (or the server's error). The flags pretend another host,
-/// which changes nothing: that is the point.
-///
-/// Start a server first: cargo run -p ch05-echo --bin tcpserv09net
+/// UNP §5.18, portable: binary sum client, big-endian frames. Server: tcpserv09net.
 #[derive(Parser)]
-#[command(version, verbatim_doc_comment)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     cli: ClientArgs,

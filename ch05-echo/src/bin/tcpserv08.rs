@@ -24,11 +24,9 @@ use common::writen::Writen;
 use nix::unistd::ForkResult;
 use std::os::fd::AsFd;
 
-/// UNP §5.18 (Fig 5.17): a fork-per-client server that adds two numbers
-/// sent as a line of text ("11 22" → "33"); anything else gets
-/// "input error". Talk to it with `tcpcli08 127.0.0.1` or `nc 127.0.0.1 9877`.
+/// UNP §5.18 (Fig 5.17): sum server, text ("11 22" → "33"). Talk to it: tcpcli08 127.0.0.1 or nc.
 #[derive(Parser)]
-#[command(version, verbatim_doc_comment)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     serv: ServerArgs,
@@ -56,8 +54,7 @@ fn main() {
 
     loop {
         let (connfd, cliaddr) = Accept(&listenfd);
-        // SAFETY: this server is single-threaded: no other thread can hold a
-        // lock across the fork.
+        // SAFETY: single-threaded: no other thread can hold a lock across fork.
         match unsafe { Fork() } {
             ForkResult::Child => {
                 Close(listenfd); // the child does not accept

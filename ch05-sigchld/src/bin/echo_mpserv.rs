@@ -39,15 +39,9 @@ use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, sigaction
 use nix::sys::wait::{WaitPidFlag, WaitStatus};
 use nix::unistd::ForkResult;
 
-/// TCPIP ch.10 (seed 004): the multi-process echo server, with the note's
-/// three bugs fixed (see the source header). sigaction(2) installs a SIGCHLD
-/// handler without SA_RESTART, so accept sees EINTR and retries; the
-/// handler reaps every ended child and reports it. SO_REUSEADDR is set, so
-/// the server can be restarted at once on the same port.
-///
-/// Talk to it with `tcpcli04 127.0.0.1` or `nc 127.0.0.1 9877`.
+/// TCPIP ch.10: multi-process echo server, sigaction reaper. Talk to it: tcpcli04 127.0.0.1 or nc.
 #[derive(Parser)]
-#[command(version, verbatim_doc_comment)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     serv: ServerArgs,
@@ -83,8 +77,7 @@ fn main() {
                 continue;
             }
         };
-        // SAFETY: this server is single-threaded: no other thread can hold a
-        // lock across the fork.
+        // SAFETY: single-threaded: no other thread can hold a lock across fork.
         match unsafe { fork() } {
             Err(e) => {
                 warning!("fork error: {}", strerror(&e));
