@@ -152,6 +152,7 @@ pub fn tcp_sockets(port: u16) -> Vec<TcpSock> {
     let mut v: Vec<TcpSock> = Vec::new();
     v.extend(on_port(procfs::net::tcp().unwrap_or_default(), port));
     v.extend(on_port(procfs::net::tcp6().unwrap_or_default(), port));
+    dedup(&mut v);
     sort(&mut v);
     v
 }
@@ -164,8 +165,18 @@ pub fn tcp_sockets_in(pid: i32, port: u16) -> Vec<TcpSock> {
     let mut v: Vec<TcpSock> = Vec::new();
     v.extend(on_port(p.tcp().unwrap_or_default(), port));
     v.extend(on_port(p.tcp6().unwrap_or_default(), port));
+    dedup(&mut v);
     sort(&mut v);
     v
+}
+
+/// Keeps one row per socket. The kernel writes /proc/net/tcp page by page
+/// while connections come and go, and a busy machine's table spans several
+/// pages: a row can then be read twice. A (local, remote) pair names one
+/// socket (the lab uses no SO_REUSEPORT), so later copies are dropped.
+fn dedup(v: &mut Vec<TcpSock>) {
+    let mut seen = std::collections::HashSet::new();
+    v.retain(|t| seen.insert((t.local, t.remote)));
 }
 
 fn sort(v: &mut [TcpSock]) {
