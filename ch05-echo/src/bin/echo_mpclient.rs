@@ -25,7 +25,6 @@
 
 use std::io;
 use std::net::Shutdown;
-use std::time::Duration;
 
 use clap::Parser;
 use common::ClientArgs;
@@ -132,12 +131,7 @@ fn main() {
 /// `--close`) fails with EAGAIN instead; `--batch` swaps in a raw copy of
 /// stdin. Returns the writer to run in the child.
 fn switches(sockfd: &socket2::Socket, args: &Args) -> fn(socket2::Socket, bool) {
-    if args.timeout_ms > 0 {
-        let limit = Some(Duration::from_millis(args.timeout_ms));
-        sockfd
-            .set_read_timeout(limit) // SO_RCVTIMEO
-            .unwrap_or_else(|e| err_sys("setsockopt error", &e));
-    }
+    ch05_echo::read_timeout(sockfd, args.timeout_ms);
     if args.batch { write_raw } else { write_routine }
 }
 

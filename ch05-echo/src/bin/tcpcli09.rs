@@ -14,7 +14,6 @@
 //! Changed from tcpcli08: str_cli sends binary structs instead of the line.
 
 use std::os::fd::AsFd;
-use std::time::Duration;
 
 use ch05_echo::sum::{Host, Order, long_size, two_numbers};
 use clap::Parser;
@@ -80,12 +79,7 @@ fn main() {
     let servaddr = Resolve(&args.cli.host, args.cli.port);
     let sockfd = Socket(Domain::for_address(servaddr), Type::STREAM, None);
     Connect(&sockfd, &SockAddr::from(servaddr));
-    if args.timeout_ms > 0 {
-        let limit = Duration::from_millis(args.timeout_ms);
-        sockfd
-            .set_read_timeout(Some(limit)) // SO_RCVTIMEO
-            .unwrap_or_else(|e| err_sys("setsockopt error", &e));
-    }
+    ch05_echo::read_timeout(&sockfd, args.timeout_ms); // --timeout-ms, for the tests
     let host = Host::pretend(args.peer_order, args.long);
 
     str_cli(std::io::stdin(), &sockfd, host); // do it all

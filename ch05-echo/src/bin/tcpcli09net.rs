@@ -13,7 +13,6 @@
 //! instead of the host's memory, and reads a reply with a status.
 
 use std::os::fd::AsFd;
-use std::time::Duration;
 
 use ch05_echo::sum::{Host, NetReply, Order, long_size, net_request, two_numbers};
 use clap::Parser;
@@ -83,12 +82,7 @@ fn main() {
     let servaddr = Resolve(&args.cli.host, args.cli.port);
     let sockfd = Socket(Domain::for_address(servaddr), Type::STREAM, None);
     Connect(&sockfd, &SockAddr::from(servaddr));
-    if args.timeout_ms > 0 {
-        let limit = Duration::from_millis(args.timeout_ms);
-        sockfd
-            .set_read_timeout(Some(limit)) // SO_RCVTIMEO
-            .unwrap_or_else(|e| err_sys("setsockopt error", &e));
-    }
+    ch05_echo::read_timeout(&sockfd, args.timeout_ms); // --timeout-ms, for the tests
     let host = Host::pretend(args.peer_order, args.long);
 
     str_cli(std::io::stdin(), &sockfd, host); // do it all
