@@ -8,7 +8,6 @@
 //!             (getsockname, UNP 4.10): the port the server logs.
 //! Changed from the book: --port (default 13013, the lab's daytime port;
 //! the book's is 13) and the getsockname line.
-#![allow(non_snake_case)]
 
 use ch04_sockets::parse_with_port;
 use clap::Parser;
@@ -33,7 +32,7 @@ struct Args {
 
 fn main() {
     let args: Args = parse_with_port("13013");
-    args.cli.log.init("daytimetcpcli");
+    args.cli.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let sockfd = Tcp_connect(&args.cli.host, args.cli.port); // socket + connect, each address in turn
     notice!("connected from {}", sock_ntop(&Getsockname(&sockfd))); // the port connect chose

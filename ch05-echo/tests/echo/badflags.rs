@@ -1,7 +1,9 @@
 //! Invalid flags of this crate's programs: one clear line, exit 2 (clap's
 //! usage error), never a panic.
 
-use super::rejects;
+use common::lab::harness::{DEADLINE, Proc};
+
+use crate::support::rejects;
 
 #[test]
 fn invalid_flags_are_usage_errors() {
@@ -48,8 +50,8 @@ fn a_bad_port_says_the_range_and_a_huge_host_is_capped() {
         "the port must be 0–65535, got 65536",
     );
     let huge = "h".repeat(100_000) + "!";
-    let mut p = super::Proc::spawn(serv01, &["--host", huge.as_str(), "--port", "0"]).unwrap();
-    p.expect_exit(1, super::DEADLINE).unwrap();
+    let mut p = Proc::spawn(serv01, &["--host", huge.as_str(), "--port", "0"]).unwrap();
+    p.expect_exit(1, DEADLINE).unwrap();
     let err = p.stderr_text();
     assert!(
         err.len() < 300,
@@ -66,7 +68,7 @@ fn a_bad_port_says_the_range_and_a_huge_host_is_capped() {
 fn echo_by_name(server_ip: &str) -> Option<Result<String, String>> {
     let hosts = std::env::temp_dir().join(format!("unp-hosts-{}", std::process::id()));
     std::fs::write(&hosts, "127.0.0.1 unp-both\n::1 unp-both\n").unwrap();
-    let s = super::Proc::spawn(
+    let s = Proc::spawn(
         env!("CARGO_BIN_EXE_tcpserv01"),
         &["--host", server_ip, "--port", "0"],
     )
@@ -85,10 +87,10 @@ fn echo_by_name(server_ip: &str) -> Option<Result<String, String>> {
         "--port",
         &port,
     ];
-    let mut c = super::Proc::spawn("unshare", &args).ok()?;
+    let mut c = Proc::spawn("unshare", &args).ok()?;
     c.write_stdin(b"by name\n").unwrap();
     c.close_stdin();
-    let st = c.wait_exit(super::DEADLINE).unwrap();
+    let st = c.wait_exit(DEADLINE).unwrap();
     let _ = std::fs::remove_file(&hosts);
     let err = c.stderr_text();
     if st.code() == Some(99) || err.contains("unshare:") {
@@ -107,8 +109,10 @@ fn clients_try_every_address_of_a_name() {
     for ip in ["::1", "127.0.0.1"] {
         match echo_by_name(ip) {
             None => {
-                eprintln!("\n    SKIPPED: no user + mount namespace (unshare -rm) here");
-                return;
+                return common::lab::skip(
+                    "clients_try_every_address_of_a_name",
+                    "no user + mount namespace (unshare -rm) here",
+                );
             }
             Some(r) => assert_eq!(r.as_deref(), Ok("by name\n"), "server on {ip}"),
         }

@@ -12,21 +12,15 @@
 //!             signal, and five SIGCHLDs at once merge); tcpserv04: none.
 //! Changed from tcpcli01 (ch05-echo): five sockets, five connects; str_cli
 //! runs on the first one only.
-#![allow(non_snake_case)]
 
 use clap::Parser;
 use common::ClientArgs;
 use common::args::Tcp_connect;
 use common::str_cli::str_cli;
 
-/// UNP §5.8 (Fig 5.9): the echo client with five connections. Echoes the
-/// lines of stdin through the first connection; at EOF it exits, and the
-/// kernel closes all five connections at the same time — five server
-/// children end together, and their five SIGCHLDs with them.
-///
-/// Start a server first: cargo run -p ch05-sigchld --bin tcpserv03
+/// UNP §5.8 (Fig 5.9): echo client, five connections that end together. Server: tcpserv03.
 #[derive(Parser)]
-#[command(version, verbatim_doc_comment)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     cli: ClientArgs,
@@ -34,7 +28,7 @@ struct Args {
 
 fn main() {
     let args = Args::parse();
-    args.cli.log.init("tcpcli04");
+    args.cli.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let mut sockfd = Vec::with_capacity(5);
     for _ in 0..5 {
