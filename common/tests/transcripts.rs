@@ -12,6 +12,9 @@
 //! git diff docs README.md          # read what changed before committing
 //! ```
 //!
+//! One page only: `UNP_PAGE=waitpid` (any part of its path); the time each
+//! page took: `UNP_TRANSCRIPT_TIMES=1`.
+//!
 //! Bless keeps every line of a page that still matches (its placeholders,
 //! its `[..]`), and writes the real output where a line no longer matches.
 //! Commands whose output a page does not show stay without output.
@@ -69,7 +72,6 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use common::lab::harness::{self, Proc};
@@ -834,20 +836,23 @@ fn note(s: &str) {
     let _ = std::io::stderr().write_all(format!("    transcripts: {s}\n").as_bytes());
 }
 
-static WRITE: Mutex<()> = Mutex::new(());
-
-fn check(rel: &str) {
+/// Runs one page: its problems (empty: it matches), after writing the
+/// page in bless mode.
+fn check(rel: &str) -> Vec<String> {
+    let t0 = Instant::now();
     let (problems, new) = run_page(rel);
+    if std::env::var_os("UNP_TRANSCRIPT_TIMES").is_some() {
+        note(&format!("{rel}: {:.1} s", t0.elapsed().as_secs_f64()));
+    }
     if let Some(new) = new {
-        let _g = WRITE.lock();
         fs::write(root().join(rel), new).unwrap();
         note(&format!("blessed {rel}"));
-        return;
+        return Vec::new();
     }
-    assert!(problems.is_empty(), "\n{}\n", problems.join("\n\n"));
+    problems
 }
 
-/// Every page with a ```console block, one test each (they run in parallel).
+/// Every page with a ```console block.
 const PAGES: &[&str] = &[
     "README.md",
     "docs/src/lab.md",
@@ -874,19 +879,28 @@ const PAGES: &[&str] = &[
     "docs/src/exercises/index.md",
 ];
 
-macro_rules! pages {
-    ($($name:ident => $i:expr),* $(,)?) => {
-        $(#[test] fn $name() { check(PAGES[$i]); })*
-    };
-}
-
-pages! {
-    readme => 0, lab => 1, intro => 2, ch04_tour => 3, ch04_connect => 4, ch04_bind => 5,
-    ch04_backlog => 6, ch04_iterative => 7, ch04_fork => 8, echo_tcpserv01 => 9,
-    echo_session => 10, echo_abort => 11, echo_server_killed => 12, echo_hostcrash => 13,
-    echo_data_formats => 14, echo_halfclose => 15, sigchld_experiment => 16,
-    sigchld_basics => 17, sigchld_signals => 18, sigchld_sigchld => 19, sigchld_waitpid => 20,
-    sigchld_notes_servers => 21, exercises_index => 22,
+/// Every page at once, each in its own thread: the test harness would run
+/// at most one test per CPU, and most pages wait on sleeps and timeouts
+/// (hostcrash, sigaction), not on the CPU. `UNP_PAGE=part` runs only the
+/// pages whose path contains `part`.
+#[test]
+fn every_console_block_runs_as_the_page_shows() {
+    let only = std::env::var("UNP_PAGE").unwrap_or_default();
+    let problems: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = PAGES
+            .iter()
+            .filter(|p| p.contains(only.as_str()))
+            .map(|p| (p, scope.spawn(move || check(p))))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|(p, h)| {
+                h.join()
+                    .unwrap_or_else(|_| vec![format!("{p}: the runner panicked")])
+            })
+            .collect()
+    });
+    assert!(problems.is_empty(), "\n{}\n", problems.join("\n\n"));
 }
 
 #[test]
