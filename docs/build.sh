@@ -114,8 +114,11 @@ python3 "$docs/tools/check_po.py" "$fresh" "$docs/po/messages.pot" "$docs/po/zh-
 
 step "build docs/book/en and docs/book/zh-CN"
 rm -rf "$docs/book/en" "$docs/book/zh-CN"
+# The book's title is configuration, not a message: each edition names its own.
+declare -A TITLE=([en]="unp-lab — UNP chapters 4–5 in Rust, on the real kernel"
+                  [zh-CN]="unp-lab — 用 Rust 在真实的内核上学习 UNP 第 4–5 章")
 for lang in "${LANGS[@]}"; do
-    MDBOOK_BOOK__LANGUAGE=$lang mdbook build "$docs" -d "book/$lang" 2>"$pot_dir/build.log" \
+    MDBOOK_BOOK__LANGUAGE=$lang MDBOOK_BOOK__TITLE=${TITLE[$lang]} mdbook build "$docs" -d "$docs/book/$lang" 2>"$pot_dir/build.log" \
         || { cat "$pot_dir/build.log" >&2; exit 1; }
     if grep -E 'ERROR|WARN' "$pot_dir/build.log"; then
         echo "docs: mdbook warned while building $lang (above)" >&2

@@ -92,6 +92,7 @@ def nothing_to_translate(msgid: str) -> bool:
     s = re.sub(r"`[^`]*`", "", s)                 # code spans
     s = re.sub(r"\]\([^)]*\)", "]", s)            # link targets
     s = re.sub(r"\{\{#[^}]*\}\}", "", s)          # mdBook directives
+    s = re.sub(r"<[^>]*>", "", s)                  # HTML tags (anchors)
     return not re.search(r"[A-Za-z]", s)
 
 
