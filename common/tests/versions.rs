@@ -12,26 +12,33 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Consecutive versions, as paths from the repository root. A pair whose
-/// newer file does not exist yet is skipped (tcpservd lands separately).
+/// Consecutive versions, by program name. A pair whose newer program does
+/// not exist yet is skipped (tcpservd lands separately).
 const PAIRS: &[(&str, &str)] = &[
-    ("ch04-sockets/src/bin/daytimetcpsrv1.rs", "ch05-echo/src/bin/tcpserv01.rs"),
-    ("ch05-echo/src/bin/tcpserv01.rs", "ch05-sigchld/src/bin/tcpserv02.rs"),
-    ("ch05-sigchld/src/bin/tcpserv02.rs", "ch05-sigchld/src/bin/tcpserv03.rs"),
-    ("ch05-sigchld/src/bin/tcpserv03.rs", "ch05-sigchld/src/bin/tcpserv04.rs"),
-    ("ch05-sigchld/src/bin/tcpserv04.rs", "ch05-sigchld/src/bin/tcpservd.rs"),
-    ("ch04-sockets/src/bin/toupper_iter.rs", "ch05-sigchld/src/bin/toupper_fork.rs"),
-    ("ch05-sigchld/src/bin/toupper_fork.rs", "ch05-sigchld/src/bin/toupper_dfork.rs"),
-    ("ch05-echo/src/bin/tcpserv09.rs", "ch05-echo/src/bin/tcpserv09net.rs"),
-    ("ch05-echo/src/bin/tcpcli01.rs", "ch05-echo/src/bin/tcpcli11.rs"),
+    ("daytimetcpsrv1", "tcpserv01"),
+    ("tcpserv01", "tcpserv02"),
+    ("tcpserv02", "tcpserv03"),
+    ("tcpserv03", "tcpserv04"),
+    ("tcpserv04", "tcpservd"),
+    ("toupper_iter", "toupper_fork"),
+    ("toupper_fork", "toupper_dfork"),
+    ("tcpserv09", "tcpserv09net"),
+    ("tcpcli01", "tcpcli11"),
 ];
+
+/// The crates whose `src/bin/` hold the programs.
+const CRATES: &[&str] = &["ch04-sockets", "ch05-echo", "ch05-sigchld"];
+
+/// A program's source, as a path from the repository root, if it exists.
+fn source(program: &str) -> Option<String> {
+    CRATES
+        .iter()
+        .map(|c| format!("{c}/src/bin/{program}.rs"))
+        .find(|p| repo().join(p).exists())
+}
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn stem(path: &str) -> &str {
-    Path::new(path).file_stem().unwrap().to_str().unwrap()
 }
 
 /// `diff -u` with stable headers (labels instead of file times).
@@ -43,7 +50,10 @@ fn diff(old: &str, new: &str) -> String {
         .arg(repo().join(new))
         .output()
         .expect("run diff (diffutils)");
-    assert!(out.status.code().is_some_and(|c| c <= 1), "diff {old} {new} failed");
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "diff {old} {new} failed"
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -112,11 +122,12 @@ fn version_diffs_are_current() {
     let mut stale = Vec::new();
     let mut expected = Vec::new();
     for (old, new) in PAIRS {
-        if !repo().join(new).exists() {
+        let Some(new_path) = source(new) else {
             continue;
-        }
-        let name = format!("{}-{}.diff", stem(old), stem(new));
-        let text = diff(old, new);
+        };
+        let old_path = source(old).unwrap_or_else(|| panic!("no source for {old}"));
+        let name = format!("{old}-{new}.diff");
+        let text = diff(&old_path, &new_path);
         assert!(!text.is_empty(), "{old} and {new} are identical");
         let file = dir.join(&name);
         if fs::read_to_string(&file).ok().as_deref() != Some(text.as_str()) {
