@@ -87,6 +87,7 @@ MDBOOK_OUTPUT='{"xgettext": {"pot-file": "messages.pot", "granularity": 0}}' \
 # those files gives their messages, and book.toml's second gettext pass, after
 # the includes, translates them.
 hints=$pot_dir/hints
+shopt -s nullglob
 mkdir -p "$hints/src/exercises/hints"
 printf '[book]\nsrc = "src"\n' >"$hints/book.toml"
 echo "# Summary" >"$hints/src/SUMMARY.md"
