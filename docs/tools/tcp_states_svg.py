@@ -1,6 +1,7 @@
 """Draws docs/src/figures/tcp-states.svg, the TCP state-transition diagram
 (after UNP Fig 2.4). Run: python3 docs/tools/tcp_states_svg.py; then look at
 it: rsvg-convert docs/src/figures/tcp-states.svg -o /tmp/tcp-states.png"""
+import re
 from pathlib import Path
 W, H = 960, 1000
 BW, BH = 150, 40
@@ -127,4 +128,36 @@ svg = f'''<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" width="{
 </defs>
 <rect width="{W}" height="{H}" fill="#fff"/>
 ''' + "\n".join(out) + "\n</svg>\n"
-(Path(__file__).parent.parent / "src/figures/tcp-states.svg").write_text(svg)
+figures = Path(__file__).parent.parent / "src/figures"
+(figures / "tcp-states.svg").write_text(svg)
+
+# The Chinese edition's copy (zh-CN.po points its image there): the same
+# drawing, its words in the glossary's terms and UNP's Chinese Fig 2.4.
+ZH = [
+    ("usual client path (active open, active close)", "客户端的通常路径（主动打开、主动关闭）"),
+    ("usual server path (passive open, passive close)", "服务器的通常路径（被动打开、被动关闭）"),
+    ("other transitions; appl = the application, recv/send = segments",
+     "其他转换；应用进程 = 应用程序的调用，接收/发送 = 分节"),
+    ("What the lab shows (ss -tan, or /proc/net/tcp):", "本实验展示的状态（ss -tan 或 /proc/net/tcp）："),
+    ("tour — LISTEN, ESTABLISHED, FIN_WAIT_2 / CLOSE_WAIT, TIME_WAIT, CLOSED",
+     "tour — LISTEN、ESTABLISHED、FIN_WAIT_2 / CLOSE_WAIT、TIME_WAIT、CLOSED"),
+    ("backlog — SYN_SENT on the clients the full queue drops; ESTABLISHED for the rest",
+     "backlog — 被已满的队列丢弃的客户端处于 SYN_SENT；其余为 ESTABLISHED"),
+    ("hostcrash — ESTABLISHED while the client retransmits, then CLOSED (ETIMEDOUT)",
+     "hostcrash — 客户端重传期间为 ESTABLISHED，然后 CLOSED（ETIMEDOUT）"),
+    ("fork_refcount — ESTABLISHED held by parent and child; FIN_WAIT_2 / CLOSE_WAIT after shutdown",
+     "fork_refcount — ESTABLISHED 由父子进程共同持有；shutdown 之后为 FIN_WAIT_2 / CLOSE_WAIT"),
+    ("2MSL timeout (60 s on Linux)", "2MSL 超时（Linux 上为 60 秒）"),
+    ("(simultaneous open)", "（同时打开）"),
+    ("TCP state transition diagram (after UNP Fig 2.4)", "TCP 状态转换图（依据 UNP 图 2.4）"),
+    ("appl: passive open", "应用进程：被动打开"), ("appl: active open", "应用进程：主动打开"),
+    ("appl: send data", "应用进程：发送数据"), ("appl: close", "应用进程：关闭"),
+    ("or timeout", "或超时"), ("recv: ", "接收："), ("send: ", "发送："),
+    ('font-family="DejaVu Sans,', 'font-family="WenQuanYi Micro Hei, Noto Sans CJK SC, DejaVu Sans,'),
+]
+zh = svg
+for en, cn in ZH:
+    assert en in zh, en
+    zh = zh.replace(en, cn)
+zh = re.sub(r"(<tspan[^>]*>)([^<]*)", lambda m: m[1] + m[2].replace("; ", "；"), zh)
+(figures / "tcp-states.zh-CN.svg").write_text(zh)
