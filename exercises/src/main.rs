@@ -1,7 +1,7 @@
 //! The exercises' command line: progress, hints, running and checking.
 //!
 //! Progress:  cargo run -p exercises -- list
-//! Hints:     cargo run -p exercises -- hint 4
+//! Hints:     cargo run -p exercises -- hint 4      (the first; `hint 4 2` for the second)
 //! Check one: cargo run -p exercises -- check 4      (same as: cargo test -p exercises e04)
 //! Run one:   cargo run -p exercises -- run reap -- --port 9877
 //!            (the exercise's server with YOUR code; talk to it with nc or the chapter's clients)
@@ -13,8 +13,8 @@ use std::process::{Command, ExitCode};
 use std::thread;
 
 use clap::{Parser, Subcommand};
-use exercises::catalog::{EXERCISES, Exercise, find};
-use exercises::{STUDENT, rng, verify};
+use exercises::catalog::{Exercise, find};
+use exercises::{EXERCISES, STUDENT, verify};
 use nix::errno::Errno;
 use nix::sys::wait::WaitStatus;
 
@@ -32,10 +32,13 @@ struct Args {
 enum Cmd {
     /// Every exercise, solved or not yet — computed by running the checks on your code.
     List,
-    /// Both hints for one exercise (a nudge, then specifics).
+    /// One hint for one exercise: 1, a nudge (the default); 2, specifics.
     Hint {
         /// Number (4), id (e04_reap) or name (reap).
         which: String,
+        /// Which hint: 1 or 2.
+        #[arg(default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
+        tier: u8,
     },
     /// Run one exercise's check and print its report.
     Check {
@@ -79,7 +82,7 @@ fn main() -> ExitCode {
     let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("exercises"));
     let result = match args.cmd {
         Cmd::List => Ok(list(&exe)),
-        Cmd::Hint { which } => exercise(&which).map(hint),
+        Cmd::Hint { which, tier } => exercise(&which).map(|ex| hint(ex, tier.into())),
         Cmd::Check { which, variant } => exercise(&which).map(|ex| check(&exe, ex, &variant)),
         Cmd::Run { which, variant, args } => exercise(&which).map(|ex| {
             (ex.run)(&variant, &args).unwrap_or_else(|| {
@@ -93,11 +96,10 @@ fn main() -> ExitCode {
 }
 
 fn list(exe: &std::path::Path) -> ExitCode {
-    let seed = rng::seed();
     let results: Vec<_> = thread::scope(|s| {
         let hs: Vec<_> = EXERCISES
             .iter()
-            .map(|ex| s.spawn(move || verify::run_check(exe, ex, STUDENT, seed)))
+            .map(|ex| s.spawn(move || verify::run_check(exe, ex, STUDENT)))
             .collect();
         hs.into_iter().map(|h| h.join().ok()).collect()
     });
@@ -131,28 +133,30 @@ fn summary(saw: &str) -> &str {
     logged.unwrap_or_else(|| saw.lines().next().unwrap_or(""))
 }
 
-fn hint(ex: &'static Exercise) -> ExitCode {
+fn hint(ex: &'static Exercise, tier: usize) -> ExitCode {
     println!(
         "exercise {} — {}\nyour file: {}\nrelated:   {}\n",
-        ex.num, ex.title, ex.file, ex.related
+        ex.num,
+        ex.title(),
+        ex.file,
+        ex.about.related
     );
-    println!("hint 1 (a nudge):\n{}\n", ex.nudge());
-    println!("hint 2 (specifics):\n{}", ex.more());
+    let name = if tier == 1 { "a nudge" } else { "specifics" };
+    println!("hint {tier} ({name}):\n{}", ex.hint(tier));
+    if tier == 1 {
+        println!("\nnext: cargo run -p exercises -- hint {} 2", ex.num);
+    }
     ExitCode::SUCCESS
 }
 
 fn check(exe: &std::path::Path, ex: &'static Exercise, variant: &str) -> ExitCode {
-    let seed = rng::seed();
-    match verify::run_check(exe, ex, variant, seed) {
+    match verify::run_check(exe, ex, variant) {
         Ok(()) => {
-            println!(
-                "exercise {} — {}: solved ({variant}, seed {seed})",
-                ex.num, ex.title
-            );
+            println!("exercise {} — {}: solved ({variant})", ex.num, ex.title());
             ExitCode::SUCCESS
         }
         Err(f) => {
-            println!("{}", verify::report(ex, &f, seed));
+            println!("{}", verify::report(ex, &f));
             ExitCode::FAILURE
         }
     }

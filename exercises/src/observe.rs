@@ -40,18 +40,3 @@ pub fn idle_in_accept(pid: i32, timeout: Duration) -> anyhow::Result<()> {
 pub fn exited(pid: i32) -> bool {
     matches!(observer::state(pid), None | Some('Z'))
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_running_thread_is_not_blocked_in_accept() {
-        // This test's own thread is running, so its process's main thread is
-        // whatever the harness does; all we can say for certain is that a
-        // process that does not exist is not in accept.
-        assert!(!in_accept(i32::MAX));
-        assert!(!sigchld_busy(i32::MAX));
-        assert!(exited(i32::MAX));
-    }
-}

@@ -1,0 +1,138 @@
+//! Exercise 7's check: the check is the echo server. It echoes everything
+//! and notes whether the client's FIN (end of file) follows the last byte.
+//! A client that never sends it would wait forever for the server's EOF, so
+//! after a grace period the server closes anyway — and the check fails.
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, TcpListener};
+use std::thread;
+use std::time::Duration;
+
+use common::lab::harness::{describe, eventually};
+
+use crate::checks::{STEP, Target};
+use crate::report::{Trace, Verdict, tail};
+use crate::rng::Rng;
+
+/// How long after the last byte the server waits for the FIN.
+pub const GRACE: Duration = Duration::from_secs(2);
+
+#[derive(Debug, Default)]
+struct Seen {
+    received: usize,
+    fin: bool,
+    error: Option<String>,
+}
+
+fn echo_server(listener: TcpListener, expect: usize) -> Seen {
+    let mut seen = Seen::default();
+    let conn = eventually(STEP, "the client to connect", || listener.accept().ok());
+    let Ok((mut s, _)) = conn else {
+        seen.error = Some(format!("no connection within {} s", STEP.as_secs()));
+        return seen;
+    };
+    let _ = s.set_nonblocking(false);
+    let _ = s.set_read_timeout(Some(STEP));
+    let mut buf = vec![0u8; 65536];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) => {
+                seen.fin = true;
+                break;
+            }
+            Ok(n) => {
+                seen.received += n;
+                if let Err(e) = s.write_all(&buf[..n]) {
+                    seen.error = Some(format!("echo failed: {e}"));
+                    break;
+                }
+                if seen.received >= expect {
+                    let _ = s.set_read_timeout(Some(GRACE));
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                if !matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) {
+                    seen.error = Some(format!("read error: {e}"));
+                }
+                break;
+            }
+        }
+    }
+    let _ = s.shutdown(Shutdown::Both); // unsticks a client still waiting
+    seen
+}
+
+pub fn check(target: &Target) -> Verdict {
+    let mut t = Trace::new();
+    let mut rng = Rng::new(target.seed);
+    let n = rng.range(300_000, 600_000);
+    let input = rng.bytes(n);
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| t.fail(e.to_string(), "a listener"))?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| t.fail(e.to_string(), "a listener"))?;
+    let port = listener
+        .local_addr()
+        .map_err(|e| t.fail(e.to_string(), "a port"))?
+        .port();
+    let server = thread::spawn(move || echo_server(listener, n));
+    t.did(format!("started an echo server on 127.0.0.1:{port}"));
+
+    let mut client = target.spawn(&t, &["127.0.0.1".into(), "--port".into(), port.to_string()])?;
+    let feeder = client.feed_stdin(input.clone());
+    t.did(format!("ran your client with {n} random bytes on stdin"));
+    let status = client.wait_exit(STEP * 3);
+    let _ = feeder.join();
+    let seen = server.join().unwrap_or_default();
+    let status = status.map_err(|_| {
+        t.fail(
+            format!(
+                "the client did not finish within {} s (killed)",
+                STEP.as_secs() * 3
+            ),
+            "the client exits once the server has closed",
+        )
+    })?;
+    if !status.success() {
+        return Err(t.fail(
+            format!(
+                "the client exited ({}); stderr:\n{}",
+                describe(status),
+                tail(&client.stderr_text(), 3)
+            ),
+            "exit code 0, with every echoed byte on stdout",
+        ));
+    }
+    if let Some(e) = seen.error {
+        return Err(t.fail(format!("the server saw: {e}"), "a clean connection"));
+    }
+    if !seen.fin {
+        return Err(t.fail(
+            format!(
+                "all {} bytes reached the server, but no end of file (FIN) followed within {} s — \
+                 the server then closed anyway, to unstick your client",
+                seen.received,
+                GRACE.as_secs()
+            ),
+            "the FIN right after the last byte: shutdown(SHUT_WR) sends it whoever else holds the socket; \
+             close() of one descriptor of two sends nothing",
+        ));
+    }
+    let out = client.stdout_bytes();
+    if out != input {
+        let first = out
+            .iter()
+            .zip(&input)
+            .position(|(a, b)| a != b)
+            .unwrap_or(out.len().min(n));
+        return Err(t.fail(
+            format!(
+                "stdout has {} of {n} bytes; the first wrong or missing byte is at offset {first}",
+                out.len()
+            ),
+            "every byte echoed, in order, on stdout",
+        ));
+    }
+    Ok(())
+}
