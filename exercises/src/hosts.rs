@@ -108,8 +108,10 @@ pub fn fork_echo(listenfd: Socket, connfd: Socket) -> Socket {
 
 /// The lab's SIGCHLD handler (UNP Fig 5.11), for hosts whose exercise is not
 /// the handler itself: reap every child that has ended, never block.
-/// Async-signal-safe: only waitpid(2).
+/// Async-signal-safe: only waitpid(2); errno saved and restored
+/// (`SavedErrno`, as every handler of the chapter).
 pub extern "C" fn sig_chld_reaper(_signo: c_int) {
+    let _errno = ch05_sigchld::SavedErrno::new();
     while let Ok(st) = waitpid(None, Some(WaitPidFlag::WNOHANG)) {
         if st == WaitStatus::StillAlive {
             break;

@@ -21,6 +21,9 @@ crate::hosts::variants!(Imp,
     solution: super::solution::sig_chld,
     wrong: {
         "one-wait" => super::wrong::one_wait, says "4 zombie children";
+        "blocking-loop" => super::wrong::blocking_loop, says "the server hangs: it sleeps in wait4()";
+        "waitpid-no-wnohang" => super::wrong::waitpid_no_wnohang, says "the server hangs: it sleeps in wait4()";
+        "if-not-while" => super::wrong::if_not_while, says "4 zombie children";
     }
 );
 
