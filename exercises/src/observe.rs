@@ -40,3 +40,31 @@ pub fn idle_in_accept(pid: i32, timeout: Duration) -> anyhow::Result<()> {
 pub fn exited(pid: i32) -> bool {
     matches!(observer::state(pid), None | Some('Z'))
 }
+
+/// Why a server did not get back to accept().
+pub enum NotIdle {
+    /// It sleeps in wait4(2): a blocking wait() or waitpid() without
+    /// WNOHANG, for a child that has not ended (WNOHANG never sleeps).
+    InWait,
+    /// It exited, or did something else until the deadline.
+    Other(anyhow::Error),
+}
+
+/// [`idle_in_accept`], but tells at once when `pid` sleeps in wait4(2)
+/// instead: the hang a blocking wait makes.
+pub fn idle_or_waiting(pid: i32, timeout: Duration) -> Result<(), NotIdle> {
+    let blocked = eventually(timeout, &format!("pid {pid} to be idle in accept()"), || {
+        if observer::blocked_in(pid, &[libc::SYS_wait4]) {
+            Some(Err(NotIdle::InWait))
+        } else {
+            idle_in_accept(pid, Duration::ZERO).is_ok().then_some(Ok(()))
+        }
+    });
+    match blocked {
+        Ok(r) => r,
+        Err(e) => Err(match idle_in_accept(pid, Duration::ZERO) {
+            Err(gone) if exited(pid) => NotIdle::Other(gone),
+            _ => NotIdle::Other(e),
+        }),
+    }
+}

@@ -31,6 +31,7 @@ crate::hosts::variants!(Imp,
     wrong: {
         "one-write" => super::wrong::one_write, says "bytes reached the reader";
         "eintr-fatal" => super::wrong::eintr_fatal, says "Interrupted system call";
+        "restart-from-start" => super::wrong::restart_from_start, says "not its beginning again";
     }
 );
 
@@ -152,7 +153,17 @@ fn bench(imp: Imp, seed: u64) -> anyhow::Result<ExitCode> {
         for (i, round) in rounds[..upto].iter().enumerate() {
             end += round.len();
             if got.len() < end || got[..end] != want[..end] {
-                let arrived = got.len().min(end) - (end - round.len()).min(got.len());
+                let start = end - round.len();
+                let arrived = got.len().min(end) - start.min(got.len());
+                if arrived == round.len() {
+                    let at = (start..end).find(|&k| got[k] != want[k]).unwrap_or(start) - start;
+                    return Some(format!(
+                        "call {} returned Ok(()) and {arrived} bytes reached the reader, but byte {at} \
+                         of the call is wrong: after a short write, the rest of the buffer must follow, \
+                         not its beginning again",
+                        i + 1
+                    ));
+                }
                 return Some(format!(
                     "call {} returned Ok(()), but only {arrived} of its {} bytes reached the reader",
                     i + 1,

@@ -17,3 +17,17 @@ pub fn eintr_fatal(fd: BorrowedFd<'_>, buf: &[u8]) -> io::Result<()> {
     }
     Ok(())
 }
+
+/// Counts the short writes but writes from the start of `buf` each time:
+/// the reader gets the first bytes again instead of the rest.
+pub fn restart_from_start(fd: BorrowedFd<'_>, buf: &[u8]) -> io::Result<()> {
+    let mut written = 0;
+    while written < buf.len() {
+        match common::wrapunix::write(fd, &buf[..buf.len() - written]) {
+            Ok(n) => written += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}

@@ -7,7 +7,7 @@ use common::lab::harness::eventually;
 use common::lab::observer;
 
 use crate::checks::{STEP, Target, connect, fail_or_gone, finish, roundtrip};
-use crate::observe::idle_in_accept;
+use crate::observe::{NotIdle, idle_or_waiting};
 use crate::report::{Trace, Verdict};
 use crate::rng::Rng;
 
@@ -97,8 +97,23 @@ pub fn check(target: &Target) -> Verdict {
         ));
     }
 
-    idle_in_accept(server.pid(), STEP)
-        .map_err(|e| fail_or_gone(&mut server, &t, e.to_string(), "the server back in accept()"))?;
+    match idle_or_waiting(server.pid(), STEP) {
+        Ok(()) => {}
+        Err(NotIdle::InWait) => {
+            return Err(t.fail(
+                format!(
+                    "the server (parent) sleeps in wait4(): it waits for the child serving this client, \
+                     so no other client is served until this one leaves\n{}",
+                    common::lab::observer::process_table(server.pid())
+                ),
+                "the parent closes its copy and returns to accept() at once (its children are reaped \
+                 by a SIGCHLD handler, not waited for here)",
+            ));
+        }
+        Err(NotIdle::Other(e)) => {
+            return Err(fail_or_gone(&mut server, &t, e.to_string(), "the server back in accept()"));
+        }
+    }
     t.did("waited until the server (parent) was back in accept()");
     if let Some(fd) = held(server.pid()) {
         return Err(t.fail(

@@ -28,6 +28,7 @@ crate::hosts::variants!(Imp,
     wrong: {
         "into-raw-fd" => super::wrong::into_raw_fd, says "(parent, pid";
         "shutdown" => super::wrong::shutdown, says "no child holds the connection";
+        "wait-for-child" => super::wrong::wait_for_child, says "the server (parent) sleeps in wait4()";
     }
 );
 

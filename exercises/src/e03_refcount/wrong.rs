@@ -39,3 +39,22 @@ pub fn shutdown(connfd: Socket, serve: fn(Socket) -> !) -> io::Result<()> {
         }
     }
 }
+
+/// The parent waits for its child before it returns ("so it leaves no
+/// zombie"): the server is stuck until this client leaves, and serves no
+/// one else meanwhile.
+pub fn wait_for_child(connfd: Socket, serve: fn(Socket) -> !) -> io::Result<()> {
+    let n = connfd.as_raw_fd();
+    // SAFETY: the server is single-threaded.
+    match unsafe { common::wrapunix::fork() }? {
+        ForkResult::Child => {
+            println!("child: connfd = {n}");
+            serve(connfd)
+        }
+        ForkResult::Parent { child } => {
+            println!("parent: connfd = {n}");
+            drop(connfd);
+            common::wrapunix::waitpid(Some(child), None).map(drop)
+        }
+    }
+}

@@ -8,12 +8,11 @@
 //! in a loop) sleeps in wait4(2) for it and the server never returns to
 //! accept(). A seventh client, after the handler, must then be served.
 
-use common::lab::harness::{cont, eventually, stop, wait_children, wait_zombies};
+use common::lab::harness::{cont, stop, wait_children, wait_zombies};
 use common::lab::observer;
-use nix::libc;
 
 use crate::checks::{STEP, Target, connect, fail_or_gone, roundtrip};
-use crate::observe::idle_in_accept;
+use crate::observe::{NotIdle, idle_or_waiting};
 use crate::report::{Trace, Verdict};
 
 pub const CLIENTS: usize = 5;
@@ -49,17 +48,9 @@ pub fn check(target: &Target) -> Verdict {
     ));
     cont(pid).map_err(|e| t.fail(e.to_string(), "SIGCONT"))?;
     t.did("resumed the server (SIGCONT): the pending SIGCHLD is delivered once");
-    // A sleep in wait4(2) is a blocking wait: waitpid with WNOHANG never sleeps.
-    let hung = eventually(STEP, "the server to settle", || {
-        if observer::blocked_in(pid, &[libc::SYS_wait4]) {
-            Some(true)
-        } else {
-            idle_in_accept(pid, std::time::Duration::ZERO).is_ok().then_some(false)
-        }
-    });
-    match hung {
-        Ok(false) => {}
-        Ok(true) => {
+    match idle_or_waiting(pid, STEP) {
+        Ok(()) => {}
+        Err(NotIdle::InWait) => {
             return Err(t.fail(
                 format!(
                     "the server hangs: it sleeps in wait4() inside its SIGCHLD handler, waiting for the child \
@@ -70,7 +61,7 @@ pub fn check(target: &Target) -> Verdict {
                  (WNOHANG: a child still serving a client is not waited for)",
             ));
         }
-        Err(e) => {
+        Err(NotIdle::Other(e)) => {
             return Err(fail_or_gone(
                 &mut server,
                 &t,

@@ -22,6 +22,8 @@ crate::hosts::variants!(Imp,
     solution: super::solution::next_connection,
     wrong: {
         "eintr-fatal" => super::wrong::eintr_fatal, says "accept error: Interrupted system call";
+        "expect-panics" => super::wrong::expect_panics, says "Interrupted system call";
+        "wouldblock" => super::wrong::wouldblock_not_interrupted, says "accept error: Interrupted system call";
     }
 );
 

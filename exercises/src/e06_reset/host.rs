@@ -21,6 +21,8 @@ crate::hosts::variants!(Imp,
     solution: super::solution::serve_forever,
     wrong: {
         "exit-on-reset" => super::wrong::exit_on_reset, says "serve error: Connection reset by peer";
+        "unwrap-panics" => super::wrong::unwrap_panics, says "Connection reset by peer";
+        "stop-on-error" => super::wrong::stop_on_error, says "serve_forever returned: the server stops";
     }
 );
 

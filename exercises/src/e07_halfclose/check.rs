@@ -105,7 +105,16 @@ pub fn check(target: &Target) -> Verdict {
         ));
     }
     if let Some(e) = seen.error {
-        return Err(t.fail(format!("the server saw: {e}"), "a clean connection"));
+        let why = if e.contains("reset") {
+            "\nyour client's socket was closed (or its read side shut) while echoes were still \
+             arriving: the kernel refused them with an RST — the rest of the echo was not read"
+        } else {
+            ""
+        };
+        return Err(t.fail(
+            format!("the server saw: {e}{why}"),
+            "a clean connection: after shutdown(SHUT_WR) keep reading until end of file",
+        ));
     }
     if !seen.fin {
         return Err(t.fail(
@@ -128,10 +137,15 @@ pub fn check(target: &Target) -> Verdict {
             .unwrap_or(out.len().min(n));
         return Err(t.fail(
             format!(
-                "stdout has {} of {n} bytes; the first wrong or missing byte is at offset {first}",
-                out.len()
+                "stdout has {} of {n} bytes; the first wrong or missing byte is at offset {first}{}",
+                out.len(),
+                if out.len() < n {
+                    " — the rest of the echo was not read"
+                } else {
+                    ""
+                }
             ),
-            "every byte echoed, in order, on stdout",
+            "every byte echoed, in order, on stdout: read until end of file",
         ));
     }
     Ok(())

@@ -23,6 +23,8 @@ crate::hosts::variants!(Imp,
     solution: super::solution::batch,
     wrong: {
         "close" => super::wrong::close_instead_of_shutdown, says "no end of file (FIN) followed";
+        "no-shutdown" => super::wrong::no_shutdown, says "no end of file (FIN) followed";
+        "no-read-rest" => super::wrong::no_read_rest, says "the rest of the echo was not read";
     }
 );
 

@@ -63,8 +63,14 @@ pub fn check(target: &Target) -> Verdict {
         })
         .map_err(|_| fail_or_gone(&mut server, &t, "no line on stdout".into(), &want))?;
         if line.trim() != want {
+            let swapped = format!("port {}", me.port().swap_bytes());
+            let why = if line.trim().ends_with(&swapped) {
+                "\n(the port's two bytes are swapped: it was converted from network byte order twice)"
+            } else {
+                ""
+            };
             return Err(t.fail(
-                format!("the server logged: {line}"),
+                format!("the server logged: {line}{why}"),
                 format!("{want}\n(the client's address, as accept() returned it; getsockname names the server itself)"),
             ));
         }

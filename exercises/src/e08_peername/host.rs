@@ -19,6 +19,8 @@ crate::hosts::variants!(Imp,
     solution: super::solution::serve_one,
     wrong: {
         "getsockname" => super::wrong::getsockname, says "the server logged: connection from 127.0.0.1";
+        "ntohs-twice" => super::wrong::ntohs_twice, says "the port's two bytes are swapped";
+        "assumes-loopback" => super::wrong::assumes_loopback, says "the server logged: connection from 127.0.0.1, port";
     }
 );
 

@@ -34,3 +34,16 @@ pub fn waitpid_peer_port(connfd: Socket, cliaddr: &SockAddr, serve: fn(Socket) -
 pub fn no_wait(connfd: Socket, _cliaddr: &SockAddr, serve: fn(Socket) -> !) -> io::Result<()> {
     double_fork(connfd, serve).map(drop)
 }
+
+/// One fork, and the parent waits for that child "so there is no zombie":
+/// the server is stuck in waitpid until this client leaves.
+pub fn single_fork(connfd: Socket, _cliaddr: &SockAddr, serve: fn(Socket) -> !) -> io::Result<()> {
+    // SAFETY: the server is single-threaded.
+    match unsafe { common::wrapunix::fork() }? {
+        ForkResult::Child => serve(connfd),
+        ForkResult::Parent { child } => {
+            drop(connfd);
+            common::wrapunix::waitpid(Some(child), None).map(drop)
+        }
+    }
+}
