@@ -11,7 +11,6 @@
 //! answer with the words its report must contain (see src/verify.rs).
 
 use std::path::Path;
-use std::process::Command;
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -149,7 +148,7 @@ fn registry_pristine_stubs_are_the_committed_student_files() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     for e in EXERCISES {
         let stub = std::fs::read_to_string(root.join(format!("src/{}/stub.rs", e.id))).expect("stub.rs");
-        let out = Command::new("git")
+        let out = std::process::Command::new("git")
             .current_dir(root)
             .args(["show", &format!("HEAD:{}", e.file)])
             .output();

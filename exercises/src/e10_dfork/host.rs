@@ -1,6 +1,6 @@
 //! Exercise 10's server: a concurrent echo server with **no** SIGCHLD
 //! handling at all; each connection goes to the exercise's `handoff`, which
-//! must arrange for a grandchild to serve it (seed 003's version two). The
+//! must arrange for a grandchild to serve it (the to_upper blog post's version two). The
 //! check runs it under `exercises reaper`, a child subreaper, so orphans
 //! are adopted by (and reaped by) the check, not by PID 1.
 

@@ -19,7 +19,7 @@ pub mod wrong;
 pub const ABOUT: crate::catalog::About = crate::catalog::About {
     title: "the double fork: no zombie without a handler",
     teaches: "an orphan is adopted and reaped by init (or a subreaper); wait for your own child",
-    related: "seed 003 version two; UNP 5.8-5.10; ch05-sigchld toupper_dfork",
+    related: "the to_upper blog post, version two; UNP 5.8-5.10; ch05-sigchld toupper_dfork",
     forbidden: &[],
     points: 10,
 };

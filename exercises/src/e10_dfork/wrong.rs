@@ -20,7 +20,7 @@ fn double_fork(connfd: Socket, serve: fn(Socket) -> !) -> io::Result<nix::unistd
     }
 }
 
-/// Seed 003's `waitpid(id, nullptr, peerPort)`: the peer's port passed as
+/// The to_upper blog post's `waitpid(id, nullptr, peerPort)`: the peer's port passed as
 /// the options. Any ephemeral port (32768–60999) sets bits waitpid does not
 /// know, so Linux answers EINVAL; the note then logs FATAL and exits.
 pub fn waitpid_peer_port(connfd: Socket, cliaddr: &SockAddr, serve: fn(Socket) -> !) -> io::Result<()> {

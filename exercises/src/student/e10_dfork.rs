@@ -1,4 +1,4 @@
-//! ✎ EDIT THIS FILE — exercise 10: the double fork (seed 003's version two;
+//! ✎ EDIT THIS FILE — exercise 10: the double fork (the to_upper blog post's version two;
 //! UNP §5.8–5.10 for what a zombie is)
 //!
 //! Task:   the server has no SIGCHLD handler and must leave no zombie. It
