@@ -39,6 +39,8 @@ pub struct Exercise {
     pub file: &'static str,
     /// That file's text as compiled (for the "don't call the answer" guard).
     pub source: &'static str,
+    /// The pristine stub's text (`src/eNN_name/stub.rs`).
+    pub stub: &'static str,
     /// hint1.md (a nudge) and hint2.md (specifics).
     pub hints: [&'static str; 2],
     /// The wrong answers the check must reject (reference mode).
@@ -95,6 +97,7 @@ macro_rules! declare {
                 about: &$id::ABOUT,
                 file: concat!("exercises/src/student/", stringify!($id), ".rs"),
                 source: include_str!(concat!("student/", stringify!($id), ".rs")),
+                stub: include_str!(concat!(stringify!($id), "/stub.rs")),
                 hints: [
                     include_str!(concat!(stringify!($id), "/hint1.md")),
                     include_str!(concat!(stringify!($id), "/hint2.md")),

@@ -24,6 +24,7 @@
 
 pub mod catalog;
 pub mod checks;
+pub mod grade;
 pub mod hosts;
 pub mod observe;
 pub mod report;

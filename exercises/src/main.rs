@@ -3,6 +3,7 @@
 //! Progress:  cargo run -p exercises -- list
 //! Hints:     cargo run -p exercises -- hint 4      (the first; `hint 4 2` for the second)
 //! Check one: cargo run -p exercises -- check 4      (same as: cargo test -p exercises e04)
+//! Grade all: cargo run -p exercises -- grade   (table and Score: N/M; --format json|junit)
 //! Run one:   cargo run -p exercises -- run reap -- --port 9877
 //!            (the exercise's server with YOUR code; talk to it with nc or the chapter's clients)
 //! Start over on one: git checkout -- exercises/src/student/e04_reap.rs
@@ -59,12 +60,39 @@ enum Cmd {
         #[arg(last = true)]
         args: Vec<String>,
     },
+    /// Every check on your files, with a score: a table and `Score: N/M`,
+    /// or GitHub Classroom's JSON, or JUnit XML. Exit 0 only if all pass.
+    Grade {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Exit 0 whatever the score (for reporting only).
+        #[arg(long)]
+        exit_zero: bool,
+        /// Whose code, for every exercise: student, or (with --features
+        /// solutions) stub or solution.
+        #[arg(long = "impl", default_value = STUDENT)]
+        variant: String,
+        /// (with --features solutions) these exercises on the reference
+        /// solution instead: `--solved 4,9`.
+        #[arg(long, value_delimiter = ',')]
+        solved: Vec<String>,
+    },
     /// (used by exercise 10's check) run CMD as a child subreaper: orphans
     /// below it are adopted and reaped here, not by PID 1.
     Reaper {
         #[arg(last = true, required = true)]
         cmd: Vec<String>,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    /// A table and `Score: N/M`.
+    Table,
+    /// GitHub Classroom's autograding result.
+    Json,
+    /// JUnit XML.
+    Junit,
 }
 
 fn exercise(which: &str) -> Result<&'static Exercise, ExitCode> {
@@ -90,6 +118,12 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             })
         }),
+        Cmd::Grade {
+            format,
+            exit_zero,
+            variant,
+            solved,
+        } => grade(&exe, format, exit_zero, &variant, &solved),
         Cmd::Reaper { cmd } => Ok(reaper(&cmd)),
     };
     result.unwrap_or_else(|code| code)
@@ -160,6 +194,38 @@ fn check(exe: &std::path::Path, ex: &'static Exercise, variant: &str) -> ExitCod
             ExitCode::FAILURE
         }
     }
+}
+
+fn grade(
+    exe: &std::path::Path,
+    format: Format,
+    exit_zero: bool,
+    variant: &str,
+    solved: &[String],
+) -> Result<ExitCode, ExitCode> {
+    let solved = solved
+        .iter()
+        .map(|w| exercise(w).map(|ex| ex.num))
+        .collect::<Result<Vec<u8>, _>>()?;
+    let rows = exercises::grade::run(exe, EXERCISES, |ex| {
+        if solved.contains(&ex.num) {
+            exercises::SOLUTION.to_string()
+        } else {
+            variant.to_string()
+        }
+    });
+    let text = match format {
+        Format::Table => exercises::grade::table(&rows),
+        Format::Json => exercises::grade::json(&rows),
+        Format::Junit => exercises::grade::junit(&rows),
+    };
+    print!("{text}");
+    let all = rows.iter().all(|r| r.passed());
+    Ok(if all || exit_zero {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn reaper(cmd: &[String]) -> ExitCode {

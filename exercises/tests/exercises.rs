@@ -121,7 +121,7 @@ fn registry_every_exercise_is_complete_and_found_by_every_name() {
             assert!(!h.is_empty(), "{}: hint {n} is empty", e.id);
             assert!(!h.contains("ANCHOR"), "{}: hint {n} has an anchor line", e.id);
         }
-        assert!(e.source.contains("EDIT THIS FILE"), "{}: header", e.id);
+        assert!(e.stub.contains("EDIT THIS FILE"), "{}: the stub's header", e.id);
         for name in [e.id, e.short(), &e.num.to_string(), &format!("{:02}", e.num)] {
             assert_eq!(find(name).map(|x| x.id), Some(e.id), "find({name})");
         }
@@ -147,14 +147,13 @@ fn registry_every_exercise_is_complete_and_found_by_every_name() {
 fn registry_pristine_stubs_are_the_committed_student_files() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     for e in EXERCISES {
-        let stub = std::fs::read_to_string(root.join(format!("src/{}/stub.rs", e.id))).expect("stub.rs");
         let out = std::process::Command::new("git")
             .current_dir(root)
             .args(["show", &format!("HEAD:{}", e.file)])
             .output();
         match out {
             Ok(o) if o.status.success() => assert!(
-                o.stdout == stub.as_bytes(),
+                o.stdout == e.stub.as_bytes(),
                 "{}: src/{}/stub.rs differs from the committed {}: keep them identical",
                 e.id,
                 e.id,
@@ -181,4 +180,272 @@ fn lab_a_process_that_does_not_exist_is_not_in_accept() {
     assert!(!in_accept(i32::MAX));
     assert!(!sigchld_busy(i32::MAX));
     assert!(exited(i32::MAX));
+}
+
+/// `exercises grade ARGS`: its exit code and stdout.
+#[cfg(feature = "solutions")]
+fn grade(args: &[&str]) -> (Option<i32>, String) {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_exercises"));
+    cmd.arg("grade").args(args);
+    let mut p = common::lab::harness::Proc::spawn_command(cmd).expect("start exercises grade");
+    let st = p
+        .wait_exit(Duration::from_secs(90))
+        .expect("grade ends within 90 s");
+    (st.code(), String::from_utf8_lossy(&p.stdout_bytes()).into_owned())
+}
+
+/// The score goes up as exercises are solved — proven on the pristine
+/// stubs and the reference solutions, never on the student's files.
+#[cfg(feature = "solutions")]
+#[test]
+fn grade_score_rises_when_an_exercise_is_solved() {
+    let max: u32 = EXERCISES.iter().map(|e| e.about.points).sum();
+    let p4 = find("4").expect("exercise 4").about.points;
+    let p9 = find("9").expect("exercise 9").about.points;
+
+    let (code, out) = grade(&["--impl", "stub"]);
+    assert!(out.contains(&format!("Score: 0/{max}")), "{out}");
+    assert_eq!(code, Some(1), "not all pass: exit 1\n{out}");
+
+    let (code, out) = grade(&["--impl", "stub", "--solved", "4"]);
+    assert!(out.contains(&format!("Score: {p4}/{max}")), "{out}");
+    assert_eq!(code, Some(1), "{out}");
+
+    let (code, out) = grade(&[
+        "--impl",
+        "stub",
+        "--solved",
+        "4,9",
+        "--format",
+        "json",
+        "--exit-zero",
+    ]);
+    assert_eq!(code, Some(0), "--exit-zero\n{out}");
+    let v = json::parse(&out).unwrap_or_else(|e| panic!("invalid JSON ({e}):\n{out}"));
+    assert_eq!(v.get("version").and_then(json::Value::num), Some(1.0));
+    assert_eq!(v.get("status").and_then(json::Value::str), Some("fail"));
+    assert_eq!(
+        v.get("max_score").and_then(json::Value::num),
+        Some(f64::from(max))
+    );
+    let tests = v.get("tests").and_then(json::Value::list).expect("tests");
+    assert_eq!(tests.len(), EXERCISES.len());
+    let sum: f64 = tests
+        .iter()
+        .filter_map(|t| t.get("score").and_then(json::Value::num))
+        .sum();
+    assert_eq!(sum, f64::from(p4 + p9), "{out}");
+    for t in tests {
+        for key in ["name", "status", "score", "max_score", "message", "duration"] {
+            assert!(t.get(key).is_some(), "a test without {key}: {out}");
+        }
+    }
+
+    let (_, out) = grade(&["--impl", "stub", "--solved", "4", "--format", "junit"]);
+    assert!(out.starts_with("<?xml"), "{out}");
+    assert!(
+        out.contains(&format!(
+            "tests=\"{}\" failures=\"{}\"",
+            EXERCISES.len(),
+            EXERCISES.len() - 1
+        )),
+        "{out}"
+    );
+    assert_eq!(out.matches("<testcase ").count(), EXERCISES.len());
+
+    let (code, out) = grade(&["--impl", "solution"]);
+    assert!(out.contains(&format!("Score: {max}/{max}")), "{out}");
+    assert_eq!(code, Some(0), "all pass: exit 0\n{out}");
+}
+
+/// Just enough JSON to check `grade --format json`'s shape.
+#[cfg(feature = "solutions")]
+mod json {
+    pub enum Value {
+        Null,
+        Bool,
+        Num(f64),
+        Str(String),
+        List(Vec<Value>),
+        Obj(Vec<(String, Value)>),
+    }
+
+    impl Value {
+        pub fn get(&self, key: &str) -> Option<&Value> {
+            match self {
+                Value::Obj(kv) => kv.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+                _ => None,
+            }
+        }
+        pub fn num(&self) -> Option<f64> {
+            if let Value::Num(n) = self { Some(*n) } else { None }
+        }
+        pub fn str(&self) -> Option<&str> {
+            if let Value::Str(s) = self { Some(s) } else { None }
+        }
+        pub fn list(&self) -> Option<&[Value]> {
+            if let Value::List(l) = self { Some(l) } else { None }
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Value, String> {
+        let mut p = Parser {
+            s: text.as_bytes(),
+            i: 0,
+        };
+        let v = p.value()?;
+        p.ws();
+        if p.i != p.s.len() {
+            return Err(format!("trailing text at byte {}", p.i));
+        }
+        Ok(v)
+    }
+
+    struct Parser<'a> {
+        s: &'a [u8],
+        i: usize,
+    }
+
+    impl Parser<'_> {
+        fn ws(&mut self) {
+            while self.s.get(self.i).is_some_and(|c| c.is_ascii_whitespace()) {
+                self.i += 1;
+            }
+        }
+        fn eat(&mut self, c: u8) -> Result<(), String> {
+            self.ws();
+            if self.s.get(self.i) == Some(&c) {
+                self.i += 1;
+                Ok(())
+            } else {
+                Err(format!("expected {:?} at byte {}", c as char, self.i))
+            }
+        }
+        fn value(&mut self) -> Result<Value, String> {
+            self.ws();
+            match self.s.get(self.i) {
+                Some(b'{') => {
+                    self.i += 1;
+                    let mut kv = Vec::new();
+                    self.ws();
+                    if self.s.get(self.i) == Some(&b'}') {
+                        self.i += 1;
+                        return Ok(Value::Obj(kv));
+                    }
+                    loop {
+                        self.ws();
+                        let k = self.string()?;
+                        self.eat(b':')?;
+                        kv.push((k, self.value()?));
+                        self.ws();
+                        match self.s.get(self.i) {
+                            Some(b',') => self.i += 1,
+                            Some(b'}') => {
+                                self.i += 1;
+                                return Ok(Value::Obj(kv));
+                            }
+                            _ => return Err(format!("bad object at byte {}", self.i)),
+                        }
+                    }
+                }
+                Some(b'[') => {
+                    self.i += 1;
+                    let mut l = Vec::new();
+                    self.ws();
+                    if self.s.get(self.i) == Some(&b']') {
+                        self.i += 1;
+                        return Ok(Value::List(l));
+                    }
+                    loop {
+                        l.push(self.value()?);
+                        self.ws();
+                        match self.s.get(self.i) {
+                            Some(b',') => self.i += 1,
+                            Some(b']') => {
+                                self.i += 1;
+                                return Ok(Value::List(l));
+                            }
+                            _ => return Err(format!("bad list at byte {}", self.i)),
+                        }
+                    }
+                }
+                Some(b'"') => self.string().map(Value::Str),
+                Some(b't') | Some(b'f') | Some(b'n') => {
+                    for (word, v) in [
+                        ("true", Value::Bool),
+                        ("false", Value::Bool),
+                        ("null", Value::Null),
+                    ] {
+                        if self.s[self.i..].starts_with(word.as_bytes()) {
+                            self.i += word.len();
+                            return Ok(v);
+                        }
+                    }
+                    Err(format!("bad word at byte {}", self.i))
+                }
+                _ => {
+                    let start = self.i;
+                    while self
+                        .s
+                        .get(self.i)
+                        .is_some_and(|c| c.is_ascii_digit() || b"+-.eE".contains(c))
+                    {
+                        self.i += 1;
+                    }
+                    std::str::from_utf8(&self.s[start..self.i])
+                        .ok()
+                        .and_then(|t| t.parse().ok())
+                        .map(Value::Num)
+                        .ok_or_else(|| format!("bad number at byte {start}"))
+                }
+            }
+        }
+        fn string(&mut self) -> Result<String, String> {
+            if self.s.get(self.i) != Some(&b'"') {
+                return Err(format!("expected a string at byte {}", self.i));
+            }
+            self.i += 1;
+            let mut out = Vec::new();
+            loop {
+                match self.s.get(self.i) {
+                    None => return Err("unterminated string".into()),
+                    Some(b'"') => {
+                        self.i += 1;
+                        return String::from_utf8(out).map_err(|e| e.to_string());
+                    }
+                    Some(b'\\') => {
+                        let esc = *self.s.get(self.i + 1).ok_or("bad escape")?;
+                        self.i += 2;
+                        match esc {
+                            b'"' | b'\\' | b'/' => out.push(esc),
+                            b'n' => out.push(b'\n'),
+                            b'r' => out.push(b'\r'),
+                            b't' => out.push(b'\t'),
+                            b'b' | b'f' => {}
+                            b'u' => {
+                                let hex =
+                                    std::str::from_utf8(self.s.get(self.i..self.i + 4).ok_or("bad \\u")?)
+                                        .map_err(|e| e.to_string())?;
+                                let c = u32::from_str_radix(hex, 16).map_err(|e| e.to_string())?;
+                                let mut buf = [0u8; 4];
+                                out.extend_from_slice(
+                                    char::from_u32(c)
+                                        .unwrap_or('\u{fffd}')
+                                        .encode_utf8(&mut buf)
+                                        .as_bytes(),
+                                );
+                                self.i += 4;
+                            }
+                            _ => return Err(format!("bad escape at byte {}", self.i)),
+                        }
+                    }
+                    Some(c) if *c < 0x20 => return Err(format!("raw control character at byte {}", self.i)),
+                    Some(c) => {
+                        out.push(*c);
+                        self.i += 1;
+                    }
+                }
+            }
+        }
+    }
 }
