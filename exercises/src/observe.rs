@@ -41,6 +41,28 @@ pub fn exited(pid: i32) -> bool {
     matches!(observer::state(pid), None | Some('Z'))
 }
 
+/// Do all of `pid`'s threads sleep (state `S`)? None if it has ended (or
+/// is a zombie).
+pub fn all_threads_asleep(pid: i32) -> Option<bool> {
+    if exited(pid) {
+        return None;
+    }
+    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).ok()?;
+    let mut any = false;
+    for task in tasks.flatten() {
+        let stat = std::fs::read_to_string(task.path().join("stat")).unwrap_or_default();
+        let state = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.trim_start().chars().next());
+        match state {
+            Some('S') => any = true,
+            None => {} // the thread ended meanwhile
+            Some(_) => return Some(false),
+        }
+    }
+    Some(any)
+}
+
 /// Why a server did not get back to accept().
 pub enum NotIdle {
     /// It sleeps in wait4(2): a blocking wait() or waitpid() without

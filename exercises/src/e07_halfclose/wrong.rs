@@ -47,6 +47,18 @@ pub fn no_shutdown(sockfd: Socket, input: &[u8]) -> io::Result<Vec<u8>> {
     Ok(std::mem::take(&mut *out.lock().unwrap_or_else(|p| p.into_inner())))
 }
 
+/// shutdown(SHUT_RDWR) "to be thorough": the FIN goes out, but the read
+/// side is shut too — once the echoes that have arrived are read, the
+/// reader's read returns 0 and the rest of the echo is lost.
+pub fn shut_rdwr(sockfd: Socket, input: &[u8]) -> io::Result<Vec<u8>> {
+    let out = std::sync::Arc::default();
+    let reader = start_reader(&sockfd, std::sync::Arc::clone(&out))?;
+    common::writen::writen(&sockfd, input)?;
+    common::wrapsock::shutdown(&sockfd, std::net::Shutdown::Both)?;
+    let _ = reader.join();
+    Ok(std::mem::take(&mut *out.lock().unwrap_or_else(|p| p.into_inner())))
+}
+
 /// shutdown(SHUT_WR) right, but returns what has arrived so far instead of
 /// reading to end of file: the rest of the echo is still in flight.
 pub fn no_read_rest(sockfd: Socket, input: &[u8]) -> io::Result<Vec<u8>> {
