@@ -1,4 +1,4 @@
-//! Wrong answer for exercise 5: tcpserv02.
+//! Wrong answers for exercise 5: tcpserv02.
 
 use std::io;
 

@@ -1,4 +1,4 @@
-//! Wrong answer for exercise 6.
+//! Wrong answers for exercise 6.
 
 use std::io;
 

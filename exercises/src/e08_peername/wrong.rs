@@ -1,4 +1,4 @@
-//! Wrong answer for exercise 8.
+//! Wrong answers for exercise 8.
 
 use std::io;
 
