@@ -160,7 +160,12 @@ fn registry_pristine_stubs_are_the_committed_student_files() {
                 e.file
             ),
             _ => {
-                println!("SKIP: registry_pristine_stubs_are_the_committed_student_files: not a git checkout");
+                // The lab's skip line, on the real stderr past libtest's
+                // capture, so .ci/run counts it as skipped, not passed.
+                use std::io::Write as _;
+                let _ = std::io::stderr().write_all(
+                    b"\nSKIP: registry_pristine_stubs_are_the_committed_student_files: not a git checkout\n",
+                );
                 return;
             }
         }

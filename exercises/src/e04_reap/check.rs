@@ -1,5 +1,5 @@
-//! Exercise 4's check, with the stop-the-parent method (LAB.md): five
-//! children end while the server is stopped, so their SIGCHLDs are pending
+//! Exercise 4's check, with the stop-the-parent method: five children end
+//! while the server is stopped, so their SIGCHLDs are pending
 //! together and are delivered as one when it resumes. One wait() per signal
 //! leaves exactly 4 zombies, the waitpid loop exactly 0 — every run.
 //!

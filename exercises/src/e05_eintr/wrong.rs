@@ -1,4 +1,4 @@
-//! Wrong answers for exercise 5: tcpserv02.
+//! Wrong answers for exercise 5: tcpserv02's, and two slips of the Rust port.
 
 use std::io;
 

@@ -1,6 +1,6 @@
 //! Exercise 10's check. The server runs under `exercises reaper`, a child
 //! subreaper: orphans are adopted by it (not by PID 1, which reaps late
-//! here, LAB.md) and reaped at once. Three clients; each must be served by
+//! here) and reaped at once. Three clients; each must be served by
 //! a process the subreaper adopted — a grandchild of the server whose
 //! parent has exited — and afterwards the server must have no zombie.
 
