@@ -3,7 +3,7 @@
 //! or being handled. With them a check knows *when* to look: "the server is
 //! back in accept(2) and has handled every SIGCHLD" is a moment, not a guess.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::lab::harness::eventually;
 use common::lab::observer;
@@ -21,19 +21,29 @@ pub fn sigchld_busy(pid: i32) -> bool {
     observer::signal_view(pid, Signal::SIGCHLD).is_some_and(|v| v.pending || v.blocked)
 }
 
-/// Waits until `pid` sleeps in accept(2) with no SIGCHLD pending: its
+/// Is `pid` idle in accept: asleep in accept(2), with no SIGCHLD pending or
+/// being handled? The call is read on both sides of /proc/PID/status, so a
+/// signal that arrives between the readings is not missed. (The same
+/// definition as `common::lab::observer::idle_in_accept` on the house
+/// branch; this one goes when that lands.)
+pub fn is_idle_in_accept(pid: i32) -> bool {
+    in_accept(pid)
+        && observer::signal_view(pid, Signal::SIGCHLD)
+            .is_some_and(|v| v.state == 'S' && !v.pending && !v.blocked)
+        && in_accept(pid)
+}
+
+/// Waits until `pid` is idle in accept ([`is_idle_in_accept`]): its
 /// handler (if any) has run to the end and the server waits for the next
 /// client. Fails if `pid` exits or the deadline passes.
 pub fn idle_in_accept(pid: i32, timeout: Duration) -> anyhow::Result<()> {
-    eventually(
-        timeout,
-        &format!("pid {pid} to be idle in accept()"),
-        || match observer::state(pid) {
-            None | Some('Z') => Some(Err(anyhow::anyhow!("the server (pid {pid}) has exited"))),
-            Some('S') if in_accept(pid) && !sigchld_busy(pid) => Some(Ok(())),
-            _ => None,
-        },
-    )?
+    eventually(timeout, &format!("pid {pid} to be idle in accept()"), || {
+        if exited(pid) {
+            Some(Err(anyhow::anyhow!("the server (pid {pid}) has exited")))
+        } else {
+            is_idle_in_accept(pid).then_some(Ok(()))
+        }
+    })?
 }
 
 /// Is `pid` gone or a zombie (it has exited)?
@@ -72,21 +82,46 @@ pub enum NotIdle {
     Other(anyhow::Error),
 }
 
-/// [`idle_in_accept`], but tells at once when `pid` sleeps in wait4(2)
-/// instead: the hang a blocking wait makes.
+/// How long a sleep in wait4(2) must last to count as the hang: a blocking
+/// wait for a live child lasts for ever; /proc can catch a passing moment
+/// of a WNOHANG call that the scheduler preempted.
+pub const HANG: Duration = Duration::from_millis(300);
+
+/// [`idle_in_accept`], but tells early (after [`HANG`]) when `pid` sleeps
+/// in wait4(2) instead: the hang a blocking wait makes.
 pub fn idle_or_waiting(pid: i32, timeout: Duration) -> Result<(), NotIdle> {
-    let blocked = eventually(timeout, &format!("pid {pid} to be idle in accept()"), || {
-        if observer::blocked_in(pid, &[libc::SYS_wait4]) {
-            Some(Err(NotIdle::InWait))
-        } else {
-            idle_in_accept(pid, Duration::ZERO).is_ok().then_some(Ok(()))
+    let mut waiting_since: Option<Instant> = None;
+    let r = eventually(timeout, &format!("pid {pid} to be idle in accept()"), || {
+        if is_idle_in_accept(pid) {
+            return Some(Ok(()));
         }
+        if exited(pid) {
+            return Some(Err(NotIdle::Other(anyhow::anyhow!(
+                "the server (pid {pid}) has exited"
+            ))));
+        }
+        if asleep_in_wait(pid) {
+            let since = *waiting_since.get_or_insert_with(Instant::now);
+            if since.elapsed() >= HANG {
+                return Some(Err(NotIdle::InWait));
+            }
+        } else {
+            waiting_since = None;
+        }
+        None
     });
-    match blocked {
+    match r {
         Ok(r) => r,
-        Err(e) => Err(match idle_in_accept(pid, Duration::ZERO) {
-            Err(gone) if exited(pid) => NotIdle::Other(gone),
-            _ => NotIdle::Other(e),
-        }),
+        Err(e) if exited(pid) => Err(NotIdle::Other(anyhow::anyhow!(
+            "the server (pid {pid}) has exited: {e}"
+        ))),
+        Err(e) => Err(NotIdle::Other(e)),
     }
+}
+
+/// Is `pid` asleep in wait4(2)? Its state and call are read twice each,
+/// interleaved, so a call caught between two other states does not count.
+fn asleep_in_wait(pid: i32) -> bool {
+    let wait = [libc::SYS_wait4];
+    observer::blocked_in(pid, &wait) && observer::blocked_in(pid, &wait)
 }
