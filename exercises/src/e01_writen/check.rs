@@ -8,6 +8,6 @@ pub fn check(target: &Target) -> Verdict {
         target,
         Trace::new(),
         vec!["--seed".into(), target.seed.to_string()],
-        "ran `exercises run writen` (a bench around your writen)",
+        "ran `exercises run e01_writen` (a bench around your writen)",
     )
 }

@@ -8,6 +8,6 @@ pub fn check(target: &Target) -> Verdict {
         target,
         Trace::new(),
         vec!["--seed".into(), target.seed.to_string()],
-        "ran `exercises run readline` (a bench around your Rline)",
+        "ran `exercises run e02_readline` (a bench around your Rline)",
     )
 }
