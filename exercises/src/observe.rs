@@ -1,39 +1,17 @@
-//! The moment a check may look, from two /proc readings in `common::lab::observer`:
-//! which system call a process is blocked in, and whether SIGCHLD is pending
-//! or being handled. With them a check knows *when* to look: "the server is
-//! back in accept(2) and has handled every SIGCHLD" is a moment, not a guess.
+//! The moment a check may look, from `common::lab::observer`'s /proc
+//! readings: "the server is back in accept(2) and has handled every
+//! SIGCHLD" (the lab's one definition, `observer::idle_in_accept`) is a
+//! moment, not a guess; so is "it sleeps in wait4(2)", the hang of a
+//! blocking wait.
 
 use std::time::{Duration, Instant};
 
 use common::lab::harness::eventually;
 use common::lab::observer;
 use nix::libc;
-use nix::sys::signal::Signal;
 
-/// Is `pid` blocked in accept(2) (or accept4, which socket2 uses)?
-pub fn in_accept(pid: i32) -> bool {
-    observer::blocked_in(pid, &[libc::SYS_accept4, libc::SYS_accept])
-}
-
-/// Is a SIGCHLD pending for `pid`, or being handled (blocked while its
-/// handler runs)?
-pub fn sigchld_busy(pid: i32) -> bool {
-    observer::signal_view(pid, Signal::SIGCHLD).is_some_and(|v| v.pending || v.blocked)
-}
-
-/// Is `pid` idle in accept: asleep in accept(2), with no SIGCHLD pending or
-/// being handled? The call is read on both sides of /proc/PID/status, so a
-/// signal that arrives between the readings is not missed. (The same
-/// definition as `common::lab::observer::idle_in_accept` on the house
-/// branch; this one goes when that lands.)
-pub fn is_idle_in_accept(pid: i32) -> bool {
-    in_accept(pid)
-        && observer::signal_view(pid, Signal::SIGCHLD)
-            .is_some_and(|v| v.state == 'S' && !v.pending && !v.blocked)
-        && in_accept(pid)
-}
-
-/// Waits until `pid` is idle in accept ([`is_idle_in_accept`]): its
+/// Waits until `pid` is idle in accept (the lab's one definition,
+/// [`observer::idle_in_accept`]): its
 /// handler (if any) has run to the end and the server waits for the next
 /// client. Fails if `pid` exits or the deadline passes.
 pub fn idle_in_accept(pid: i32, timeout: Duration) -> anyhow::Result<()> {
@@ -41,7 +19,7 @@ pub fn idle_in_accept(pid: i32, timeout: Duration) -> anyhow::Result<()> {
         if exited(pid) {
             Some(Err(anyhow::anyhow!("the server (pid {pid}) has exited")))
         } else {
-            is_idle_in_accept(pid).then_some(Ok(()))
+            observer::idle_in_accept(pid).then_some(Ok(()))
         }
     })?
 }
@@ -92,7 +70,7 @@ pub const HANG: Duration = Duration::from_millis(300);
 pub fn idle_or_waiting(pid: i32, timeout: Duration) -> Result<(), NotIdle> {
     let mut waiting_since: Option<Instant> = None;
     let r = eventually(timeout, &format!("pid {pid} to be idle in accept()"), || {
-        if is_idle_in_accept(pid) {
+        if observer::idle_in_accept(pid) {
             return Some(Ok(()));
         }
         if exited(pid) {
