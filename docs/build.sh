@@ -79,25 +79,23 @@ trap 'rm -rf "$pot_dir"' EXIT
 # The pot is extracted without the default preprocessors, so an included
 # program stays an {{#include}} line: code is not translated, and a change in
 # a program's source never makes the translation stale.
+# Code blocks are skipped too (tools/skip_code.py, on a copy of the source).
+mkdir -p "$pot_dir/en"
+cp -r "$docs/book.toml" "$docs/src" "$pot_dir/en/"
+python3 "$docs/tools/skip_code.py" "$pot_dir/en/src"
 MDBOOK_BUILD__USE_DEFAULT_PREPROCESSORS=false \
 MDBOOK_OUTPUT='{"xgettext": {"pot-file": "messages.pot", "granularity": 0}}' \
-    mdbook build "$docs" -d "$pot_dir" >/dev/null 2>"$pot_dir/log" || { cat "$pot_dir/log" >&2; exit 1; }
-# The exercises' hints are Markdown files (exercises/hints/, also printed by
-# the exercises' CLI) that the exercises page includes: a small book of just
-# those files gives their messages, and book.toml's second gettext pass, after
-# the includes, translates them.
+    mdbook build "$pot_dir/en" -d "$pot_dir" >/dev/null 2>"$pot_dir/log" || { cat "$pot_dir/log" >&2; exit 1; }
+# The exercises' hints are Markdown files (exercises/src/*/hint*.md, also
+# printed by the exercises' CLI) that the exercises page includes: a small
+# book of just the included .md files gives their messages, and book.toml's
+# second gettext pass, after the includes, translates them.
 hints=$pot_dir/hints
-shopt -s nullglob
-mkdir -p "$hints/src/exercises/hints"
-printf '[book]\nsrc = "src"\n' >"$hints/book.toml"
-echo "# Summary" >"$hints/src/SUMMARY.md"
-for f in "$root"/exercises/hints/*.md; do
-    grep -v '^ANCHOR' "$f" >"$hints/src/exercises/hints/${f##*/}"
-    echo "- [0](exercises/hints/${f##*/})" >>"$hints/src/SUMMARY.md"
-done
+python3 "$docs/tools/included_md.py" "$docs/src" "$root" "$hints" >/dev/null
+python3 "$docs/tools/skip_code.py" "$hints/src"
 MDBOOK_OUTPUT='{"xgettext": {"pot-file": "messages.pot", "granularity": 0}}' \
     mdbook build "$hints" -d "$pot_dir/hints-out" >/dev/null 2>"$pot_dir/log" || { cat "$pot_dir/log" >&2; exit 1; }
-msggrep -N 'src/exercises/hints/*' -o "$pot_dir/hints-only.pot" "$pot_dir/hints-out/messages.pot"
+msggrep -v -K -E -e '^0$' -o "$pot_dir/hints-only.pot" "$pot_dir/hints-out/messages.pot"
 mv "$pot_dir/messages.pot" "$pot_dir/pages.pot"
 msgcat --use-first -o "$pot_dir/messages.pot" "$pot_dir/pages.pot" "$pot_dir/hints-only.pot"
 fresh=$pot_dir/messages.pot
