@@ -128,7 +128,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
             .filter(|t| t.state == "ESTABLISHED" && t.local.port() != port)
             .count()
     };
-    // Counted now, not from the table above: with --step the user may have
+    // Counted now, not from the table above: with --pause the user may have
     // waited at the prompt, and the table may be old.
     let before = established(&common::lab::observer::tcp_sockets_at(listen_addr));
     let after =
