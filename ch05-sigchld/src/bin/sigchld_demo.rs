@@ -153,7 +153,7 @@ fn zombies() -> anyhow::Result<()> {
             say_raw!("{}", indent(t));
         }
         if name == "tcpserv01" {
-            say!("  after SIGCONT (no handler runs: SIGCHLD is ignored by default):");
+            say!("  after SIGCONT (no handler: SIGCHLD's default action does nothing):");
         } else {
             let lines = r.terminated(5 - r.zombies);
             say!(
