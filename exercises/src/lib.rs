@@ -48,6 +48,7 @@ macro_rules! registry {
             8 e08_peername,
             9 e09_sum,
             10 e10_dfork,
+            11 e11_servterm,
         }
     };
 }
