@@ -49,6 +49,7 @@ macro_rules! registry {
             9 e09_sum,
             10 e10_dfork,
             11 e11_servterm,
+            12 e12_reuseaddr,
         }
     };
 }
