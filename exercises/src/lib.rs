@@ -50,6 +50,7 @@ macro_rules! registry {
             10 e10_dfork,
             11 e11_servterm,
             12 e12_reuseaddr,
+            13 e13_emfile,
         }
     };
 }
