@@ -51,6 +51,7 @@ macro_rules! registry {
             11 e11_servterm,
             12 e12_reuseaddr,
             13 e13_emfile,
+            14 e14_drain,
         }
     };
 }
