@@ -30,6 +30,7 @@ pub mod observe;
 pub mod report;
 pub mod rng;
 pub mod verify;
+pub mod watch;
 
 /// The registry: one line per exercise, `NUMBER FOLDER`. It hands the list
 /// to the macro named `$then` — `catalog::declare` here (modules and
