@@ -30,6 +30,7 @@ pub mod observe;
 pub mod report;
 pub mod rng;
 pub mod verify;
+pub mod watch;
 
 /// The registry: one line per exercise, `NUMBER FOLDER`. It hands the list
 /// to the macro named `$then` — `catalog::declare` here (modules and
@@ -48,6 +49,10 @@ macro_rules! registry {
             8 e08_peername,
             9 e09_sum,
             10 e10_dfork,
+            11 e11_servterm,
+            12 e12_reuseaddr,
+            13 e13_emfile,
+            14 e14_drain,
         }
     };
 }

@@ -1,5 +1,6 @@
 //! The exercises' command line: progress, hints, running and checking.
 //!
+//! Watch:     cargo run -p exercises -- watch   (re-checks on every save, moves on when solved)
 //! Progress:  cargo run -p exercises -- list
 //! Hints:     cargo run -p exercises -- hint 4      (the first; `hint 4 2` for the second)
 //! Check one: cargo run -p exercises -- check 4      (same as: cargo test -p exercises e04)
@@ -31,6 +32,19 @@ struct Args {
 
 #[derive(Subcommand)]
 enum Cmd {
+    /// Re-check an exercise whenever you save its file; show its report and
+    /// your progress; move on to the next unsolved one once it is solved.
+    /// Keys on a terminal: h hint (again: the second), l list, q quit.
+    Watch {
+        /// (with --features solutions, for the lab's own test) watch this
+        /// folder instead of exercises/src/student: a file there whose text
+        /// is the reference solution is checked as `solution`, any other as --impl.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// Whose code: student, or (with --features solutions) stub.
+        #[arg(long = "impl", default_value = STUDENT)]
+        variant: String,
+    },
     /// Every exercise, solved or not yet — computed by running the checks on your code.
     List,
     /// One hint for one exercise: 1, a nudge (the default); 2, specifics.
@@ -110,6 +124,7 @@ fn main() -> ExitCode {
     let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("exercises"));
     let result = match args.cmd {
         Cmd::List => Ok(list(&exe)),
+        Cmd::Watch { dir, variant } => watch(exe.clone(), dir, variant),
         Cmd::Hint { which, tier } => exercise(&which).map(|ex| hint(ex, tier.into())),
         Cmd::Check { which, variant } => exercise(&which).map(|ex| check(&exe, ex, &variant)),
         Cmd::Run { which, variant, args } => exercise(&which).map(|ex| {
@@ -127,6 +142,27 @@ fn main() -> ExitCode {
         Cmd::Reaper { cmd } => Ok(reaper(&cmd)),
     };
     result.unwrap_or_else(|code| code)
+}
+
+fn watch(exe: PathBuf, dir: Option<PathBuf>, variant: String) -> Result<ExitCode, ExitCode> {
+    if dir.is_some() && !exercises::REFERENCE_MODE {
+        eprintln!(
+            "watch --dir: only with --features solutions (your code is compiled from exercises/src/student)"
+        );
+        return Err(ExitCode::from(2));
+    }
+    let setup = exercises::watch::Setup {
+        exe,
+        dir: dir.unwrap_or_else(exercises::watch::student_dir),
+        variant,
+    };
+    match exercises::watch::run(&setup) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) => {
+            eprintln!("watch: {e}");
+            Err(ExitCode::FAILURE)
+        }
+    }
 }
 
 fn list(exe: &std::path::Path) -> ExitCode {

@@ -451,3 +451,63 @@ mod json {
         }
     }
 }
+
+/// `watch` without a terminal, on a copy of the pristine stubs (never the
+/// student's files): it shows exercise 1's report and `0/M solved`; once
+/// the copy of exercise 1's file becomes the reference solution it must,
+/// within 2 s of the save, say it is solved, show `1/M solved` and move on
+/// to exercise 2 with exercise 2's report.
+#[cfg(feature = "solutions")]
+#[test]
+fn watch_rechecks_on_save_and_moves_on() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("watch-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    for e in EXERCISES {
+        std::fs::write(dir.join(format!("{}.rs", e.id)), e.stub).expect("a stub copy");
+    }
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_exercises"));
+    cmd.arg("watch").arg("--dir").arg(&dir).args(["--impl", "stub"]);
+    let watch = common::lab::harness::Proc::spawn_command(cmd).expect("start exercises watch");
+    let m = EXERCISES.len();
+    watch
+        .wait_stdout(
+            format!("progress: 0/{m} solved [").as_bytes(),
+            Duration::from_secs(60),
+        )
+        .unwrap_or_else(|e| panic!("the first progress line: {e}"));
+    let before = watch.stdout_bytes().len();
+    let first = String::from_utf8_lossy(&watch.stdout_bytes()).into_owned();
+    assert!(
+        first.contains("exercise 1 — ") && first.contains("not solved yet"),
+        "exercise 1's report first:\n{first}"
+    );
+    assert!(first.contains("current: exercise 1 (e01_writen)"), "{first}");
+
+    let solution = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/e01_writen/solution.rs"))
+        .expect("exercise 1's reference solution");
+    std::fs::write(dir.join("e01_writen.rs"), solution).expect("save the solved file");
+    let saved = Instant::now();
+    let after =
+        common::lab::harness::eventually(Duration::from_secs(2), "watch to re-check and move on", || {
+            let out = watch.stdout_bytes();
+            let new = String::from_utf8_lossy(&out[before..]).into_owned();
+            new.contains(&format!("progress: 1/{m} solved [#")).then_some(new)
+        });
+    let new = after.unwrap_or_else(|e| {
+        panic!(
+            "{e}; what watch printed since the save:\n{}",
+            String::from_utf8_lossy(&watch.stdout_bytes()[before..])
+        )
+    });
+    assert!(saved.elapsed() <= Duration::from_secs(2), "{:?}", saved.elapsed());
+    assert!(new.contains("saved: e01_writen.rs"), "{new}");
+    assert!(new.contains("✓ exercise 1 — "), "{new}");
+    assert!(
+        new.contains("exercise 2 — ") && new.contains("not solved yet"),
+        "exercise 2's report next:\n{new}"
+    );
+    assert!(new.contains("current: exercise 2 (e02_readline)"), "{new}");
+    drop(watch);
+    let _ = std::fs::remove_dir_all(&dir);
+}

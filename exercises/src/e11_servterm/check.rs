@@ -1,0 +1,123 @@
+//! Exercise 11's check: the check is the server. The client sends line 1
+//! and gets its echo; then the server side closes the connection (a killed
+//! server child: its kernel sends the FIN), and once /proc shows the
+//! client's socket in CLOSE_WAIT the user types line 2. The client must end
+//! with an error naming the premature termination — not exit 0, not panic,
+//! not go on writing into the server's RST (EPIPE, UNP 5.13).
+
+use std::io::Write;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+
+
+use common::lab::harness::{Proc, describe, eventually};
+use common::lab::observer;
+use nix::libc;
+
+use crate::checks::{STEP, Target, read_exact, show};
+use crate::report::{Failure, Trace, Verdict, tail};
+
+pub fn check(target: &Target) -> Verdict {
+    let mut t = Trace::new();
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| t.fail(e.to_string(), "a listener"))?;
+    let port = listener.local_addr().map_err(|e| t.fail(e.to_string(), "an address"))?.port();
+    let mut client = target.spawn(&t, &["--port".into(), port.to_string()])?;
+    t.did(format!("listened on 127.0.0.1:{port} and started the client with --port {port}"));
+    let (mut conn, cli) = accept(&listener, &mut client, &t)?;
+    t.did("accepted the client's connection");
+
+    let line1 = b"hello from line 1\n";
+    write_stdin(&mut client, &t, line1)?;
+    t.did("typed line 1 on the client's stdin");
+    let got = read_exact(&mut conn, line1.len()).map_err(|saw| ended(&mut client, &t, saw, "line 1 arrives at the server"))?;
+    if got != line1 {
+        return Err(t.fail(format!("the server got {:?}", show(&got)), "line 1, as typed"));
+    }
+    conn.write_all(&got).map_err(|e| t.fail(e.to_string(), "the echo sent"))?;
+    client
+        .wait_stdout(line1, STEP)
+        .map_err(|_| ended(&mut client, &t, "line 1's echo never reached stdout".into(), "the echo written to `out`"))?;
+    t.did("the server echoed it; the client printed the echo");
+
+    drop(conn);
+    eventually(STEP, "the client's socket in CLOSE_WAIT", || {
+        state_of(port, cli).filter(|s| *s == "CLOSE_WAIT").map(|_| ())
+    })
+    .map_err(|e| t.fail(e.to_string(), "the FIN arrives"))?;
+    t.did("the server side closed the connection (as a killed server child does: FIN); /proc showed the client's socket in CLOSE_WAIT");
+
+    let expected = "the client ends with an error that says \"server terminated prematurely\" \
+                    (its read returned 0 while it waited for an echo)";
+    write_stdin(&mut client, &t, b"and line 2\n")?;
+    t.did("typed line 2");
+    // Either the client ends, or it has met the server's RST (its socket is
+    // gone from /proc) and sleeps in read(2) on stdin: it went on.
+    let went_on = eventually(STEP, "the client to end or to wait for more input", || {
+        if crate::observe::exited(client.pid()) {
+            Some(false)
+        } else {
+            let read = [libc::SYS_read];
+            (state_of(port, cli).is_none()
+                && observer::blocked_in(client.pid(), &read)
+                && observer::blocked_in(client.pid(), &read))
+            .then_some(true)
+        }
+    })
+    .map_err(|_| t.fail(format!("the client neither ended nor waited for input within {} s", STEP.as_secs()), expected))?;
+    if went_on {
+        t.did("the client did not end: its socket was reset (the server's RST answered line 2) and it waits for input; typed line 3");
+        write_stdin(&mut client, &t, b"line 3\n").ok();
+    }
+    let st = client
+        .wait_exit(STEP)
+        .map_err(|_| t.fail(format!("the client still runs {} s after line 3", STEP.as_secs()), expected))?;
+    let err = client.stderr_text();
+    let last = tail(&err, 2);
+    if st.success() {
+        return Err(t.fail(
+            format!("the client exited 0 as if all were well: line 2 got no echo and nobody was told\nstderr: {last}"),
+            expected,
+        ));
+    }
+    if went_on || !err.contains("server terminated prematurely") {
+        let why = if went_on {
+            "it went on after the server's FIN (read returned 0 and the loop continued); "
+        } else {
+            ""
+        };
+        return Err(t.fail(
+            format!("{why}the client ended ({}); its last words on stderr:\n{last}", describe(st)),
+            expected,
+        ));
+    }
+    Ok(())
+}
+
+/// The state of the client's end of the connection (`cli` is its address).
+fn state_of(port: u16, cli: SocketAddr) -> Option<&'static str> {
+    observer::tcp_sockets(port)
+        .into_iter()
+        .find(|s| s.local == cli)
+        .map(|s| s.state)
+}
+
+fn accept(l: &TcpListener, client: &mut Proc, t: &Trace) -> Result<(TcpStream, SocketAddr), Failure> {
+    l.set_nonblocking(true).map_err(|e| t.fail(e.to_string(), "a listener"))?;
+    let r = eventually(STEP, "the client to connect", || l.accept().ok());
+    let (c, a) = r.map_err(|_| ended(client, t, "no connection".into(), "the client connects"))?;
+    c.set_nonblocking(false).map_err(|e| t.fail(e.to_string(), "a socket"))?;
+    c.set_read_timeout(Some(STEP)).map_err(|e| t.fail(e.to_string(), "a socket"))?;
+    Ok((c, a))
+}
+
+fn write_stdin(p: &mut Proc, t: &Trace, data: &[u8]) -> Result<(), Failure> {
+    p.write_stdin(data).map_err(|e| ended(p, t, format!("writing its stdin: {e:#}"), "the client reads its stdin"))
+}
+
+/// A failure that adds how the client ended, if it did.
+fn ended(p: &mut Proc, t: &Trace, saw: String, expected: &str) -> Failure {
+    match crate::checks::gone(p) {
+        Some(why) => t.fail(format!("{saw}\n{why}"), expected),
+        None => t.fail(saw, expected),
+    }
+}
+

@@ -1,0 +1,25 @@
+//! Exercise 11: a client that notices its server is gone.
+//!
+//! This folder is the whole exercise, except the student's file
+//! (`exercises/src/student/e11_servterm.rs`): the program around it (`host.rs`),
+//! its check (`check.rs`), the reference solution (`solution.rs`), the
+//! wrong answers the check is proven on (`wrong.rs`), the pristine stub
+//! reference mode proves against (`stub.rs`) and two hints (`hint1.md`,
+//! `hint2.md`). See exercises/README.md.
+
+pub mod check;
+pub mod host;
+#[cfg(feature = "solutions")]
+pub mod solution;
+#[cfg(feature = "solutions")]
+pub mod stub;
+#[cfg(feature = "solutions")]
+pub mod wrong;
+
+pub const ABOUT: crate::catalog::About = crate::catalog::About {
+    title: "a client that notices its server is gone",
+    teaches: "read returning 0 mid-conversation means the server terminated prematurely; a write after the RST gets EPIPE",
+    related: "UNP 5.12-5.13; ch05-echo tcpcli01 (child killed), tcpcli11 (SIGPIPE)",
+    forbidden: &["common::str_cli", "str_cli::"],
+    points: 10,
+};

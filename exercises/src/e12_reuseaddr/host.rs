@@ -1,0 +1,57 @@
+//! Exercise 12's server: an iterative daytime server (UNP Fig 1.9) on the
+//! exercise's listening socket. It writes the time and closes first, so
+//! every connection leaves a TIME_WAIT on the server's port.
+
+use std::io;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use common::ServerArgs;
+use common::args::Resolve;
+use common::error::{err_sys, strerror};
+use common::wrapsock::{accept, getsockname};
+use socket2::Socket;
+
+/// The exercise's function: the listening socket.
+pub type Imp = fn(SocketAddr) -> io::Result<Socket>;
+
+crate::hosts::variants!(Imp,
+    student: crate::student::e12_reuseaddr::tcp_listen,
+    stub: super::stub::tcp_listen,
+    solution: super::solution::tcp_listen,
+    wrong: {
+        "no-reuseaddr" => super::wrong::no_reuseaddr, says "tcp_listen error: Address already in use";
+        "after-bind" => super::wrong::after_bind, says "tcp_listen error: Address already in use";
+        "reuse-on-retry" => super::wrong::reuse_on_retry, says "tcp_listen error: Address already in use";
+    }
+);
+
+#[derive(clap::Parser)]
+struct Server {
+    #[command(flatten)]
+    serv: ServerArgs,
+}
+
+pub fn run(variant: &str, args: &[String]) -> Option<ExitCode> {
+    let tcp_listen = pick(variant)?;
+    let a: Server = crate::hosts::parse("e12_reuseaddr", args);
+    a.serv.log.init("e12_reuseaddr");
+    let listenfd = tcp_listen(Resolve(&a.serv.host, a.serv.port)).unwrap_or_else(|e| err_sys("tcp_listen error", &e));
+    let bound = getsockname(&listenfd).unwrap_or_else(|e| err_sys("getsockname error", &e));
+    common::log::always(
+        common::log::Level::Notice,
+        format_args!("listening on {}", common::sock_ntop::sock_ntop(&bound)),
+    );
+    loop {
+        match accept(&listenfd) {
+            // The server closes first: this end goes to TIME_WAIT.
+            Ok((connfd, _)) => {
+                if let Err(e) = common::writen::writen(&connfd, crate::hosts::daytime().as_bytes()) {
+                    common::warning!("write: {}", strerror(&e));
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => err_sys("accept error", &e),
+        }
+    }
+}

@@ -1,0 +1,37 @@
+//! Wrong answers for exercise 12.
+
+use std::io;
+use std::net::SocketAddr;
+
+use common::unp::LISTENQ;
+use socket2::{Domain, Socket, Type};
+
+/// The book's tcpserv01: no SO_REUSEADDR. Fine until a restart.
+pub fn no_reuseaddr(addr: SocketAddr) -> io::Result<Socket> {
+    let s = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
+    s.bind(&addr.into())?;
+    s.listen(LISTENQ)?;
+    Ok(s)
+}
+
+/// SO_REUSEADDR set after bind: the check it changes has already been made.
+pub fn after_bind(addr: SocketAddr) -> io::Result<Socket> {
+    let s = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
+    s.bind(&addr.into())?;
+    s.set_reuse_address(true)?;
+    s.listen(LISTENQ)?;
+    Ok(s)
+}
+
+/// SO_REUSEADDR only when bind has failed once: the new listener has it,
+/// but the old one (whose connections are in TIME_WAIT) did not — Linux
+/// wants both.
+pub fn reuse_on_retry(addr: SocketAddr) -> io::Result<Socket> {
+    let s = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
+    if s.bind(&addr.into()).is_err() {
+        s.set_reuse_address(true)?;
+        s.bind(&addr.into())?;
+    }
+    s.listen(LISTENQ)?;
+    Ok(s)
+}

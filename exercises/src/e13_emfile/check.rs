@@ -1,0 +1,91 @@
+//! Exercise 13's check: the server has every descriptor in use, so
+//! accept(2) fails with EMFILE at once, client waiting or not (LAB.md). A
+//! client connects (the kernel queues it). For a fixed window of 1 s the
+//! check reads from /proc/PID/schedstat how long the server was runnable —
+//! on a CPU or waiting in the run queue for one. A back-off sleeps nearly
+//! all the window; a loop that retries at once is runnable all of it, on a
+//! loaded machine as on an idle one (load only moves time from "on a CPU"
+//! to "waiting for one": a CPU-time threshold would pass a spinner there).
+//! Then SIGUSR1 frees a descriptor and the waiting client must be served.
+
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::Signal;
+
+use crate::checks::{Target, connect, fail_or_gone, finish, roundtrip};
+use crate::report::{Trace, Verdict};
+use crate::rng::Rng;
+
+/// How long the check watches the server with the client waiting.
+pub const WINDOW: Duration = Duration::from_secs(1);
+/// The longest a patient server may be runnable in [`WINDOW`]: a 50 ms
+/// back-off wakes about 5 times (50, 100, 200, 400 ms ...), each for well
+/// under a millisecond plus its wait for a CPU; a spinning loop is runnable
+/// for the whole window.
+pub const MAX_RUNNABLE: Duration = Duration::from_millis(500);
+
+pub fn check(target: &Target) -> Verdict {
+    let mut t = Trace::new();
+    let mut rng = Rng::new(target.seed);
+    let (mut server, addr) = target.server(&mut t, &[])?;
+    let pid = server.pid();
+    let expected = "the server stays up and backs off: accept fails with EMFILE until a descriptor is freed";
+    let mut a = connect(addr).map_err(|e| fail_or_gone(&mut server, &t, format!("connect: {e}"), expected))?;
+    let before = runnable(pid);
+    let start = Instant::now();
+    std::thread::sleep(WINDOW);
+    let (after, took) = (runnable(pid), start.elapsed());
+    t.did(format!(
+        "every descriptor of the server is in use (accept fails with EMFILE); a client connected (queued by the kernel); watched the server in /proc/{pid}/schedstat for {:.1} s",
+        took.as_secs_f64()
+    ));
+    let (Some(before), Some(after)) = (before, after) else {
+        return Err(fail_or_gone(&mut server, &t, "the server is gone".into(), expected));
+    };
+    if crate::observe::exited(pid) {
+        return Err(fail_or_gone(&mut server, &t, "the server ended".into(), expected));
+    }
+    let (on_cpu, waiting) = (
+        after.0.saturating_sub(before.0),
+        after.1.saturating_sub(before.1),
+    );
+    let busy = on_cpu + waiting;
+    if busy > MAX_RUNNABLE {
+        return Err(t.fail(
+            format!(
+                "the server was runnable for {:.2} s of {:.1} s while the client waited ({:.2} s on a CPU, {:.2} s waiting for one): it spins — accept fails with EMFILE at once, every time it is asked",
+                busy.as_secs_f64(),
+                took.as_secs_f64(),
+                on_cpu.as_secs_f64(),
+                waiting.as_secs_f64()
+            ),
+            format!(
+                "runnable for at most {} ms: it sleeps a little between tries (a back-off)",
+                MAX_RUNNABLE.as_millis()
+            ),
+        ));
+    }
+    t.did(format!("it was runnable for {} ms", busy.as_millis()));
+
+    server.signal(Signal::SIGUSR1).map_err(|e| t.fail(e.to_string(), "the signal sent"))?;
+    t.did("freed one descriptor (SIGUSR1); the waiting client sent a line");
+    let line = rng.line(3, 40);
+    roundtrip(&mut a, &line).map_err(|saw| {
+        fail_or_gone(
+            &mut server,
+            &t,
+            saw,
+            "the waiting client is served within 5 s of a descriptor being freed",
+        )
+    })?;
+    finish(a).map_err(|saw| fail_or_gone(&mut server, &t, saw, "the end of the echo"))?;
+    Ok(())
+}
+
+/// How long `pid` has been on a CPU, and waiting in a run queue for one
+/// (/proc/PID/schedstat: nanoseconds).
+fn runnable(pid: i32) -> Option<(Duration, Duration)> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/schedstat")).ok()?;
+    let mut f = text.split_whitespace().map(|n| n.parse::<u64>().ok());
+    Some((Duration::from_nanos(f.next()??), Duration::from_nanos(f.next()??)))
+}

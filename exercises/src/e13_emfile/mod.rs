@@ -1,0 +1,25 @@
+//! Exercise 13: an accept loop that survives EMFILE without spinning.
+//!
+//! This folder is the whole exercise, except the student's file
+//! (`exercises/src/student/e13_emfile.rs`): the program around it (`host.rs`),
+//! its check (`check.rs`), the reference solution (`solution.rs`), the
+//! wrong answers the check is proven on (`wrong.rs`), the pristine stub
+//! reference mode proves against (`stub.rs`) and two hints (`hint1.md`,
+//! `hint2.md`). See exercises/README.md.
+
+pub mod check;
+pub mod host;
+#[cfg(feature = "solutions")]
+pub mod solution;
+#[cfg(feature = "solutions")]
+pub mod stub;
+#[cfg(feature = "solutions")]
+pub mod wrong;
+
+pub const ABOUT: crate::catalog::About = crate::catalog::About {
+    title: "out of descriptors: survive EMFILE without spinning",
+    teaches: "accept fails with EMFILE at once while the client waits: back off, then try again — neither exit nor spin",
+    related: "UNP 4.6 (accept), 5.11; ch05-sigchld tcpservd (EMFILE without spin or exit)",
+    forbidden: &[],
+    points: 10,
+};

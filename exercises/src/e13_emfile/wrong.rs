@@ -1,0 +1,35 @@
+//! Wrong answers for exercise 13.
+
+use std::io;
+
+use nix::libc::{EMFILE, ENFILE};
+use socket2::Socket;
+
+/// Retries EMFILE at once: the error comes back at once, for ever — the
+/// server burns a CPU until a descriptor is freed.
+pub fn spin(listenfd: &Socket, serve: fn(Socket)) -> io::Result<()> {
+    loop {
+        match common::wrapsock::accept(listenfd) {
+            Ok((connfd, _)) => serve(connfd),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) if matches!(e.raw_os_error(), Some(EMFILE | ENFILE)) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// `?` on every accept error: the first EMFILE ends the server.
+pub fn exit_on_emfile(listenfd: &Socket, serve: fn(Socket)) -> io::Result<()> {
+    loop {
+        let (connfd, _) = common::wrapsock::accept(listenfd)?;
+        serve(connfd);
+    }
+}
+
+/// `.expect()`: the first EMFILE panics the server.
+pub fn expect_panics(listenfd: &Socket, serve: fn(Socket)) -> io::Result<()> {
+    loop {
+        let (connfd, _) = common::wrapsock::accept(listenfd).expect("accept");
+        serve(connfd);
+    }
+}

@@ -1,0 +1,25 @@
+//! Exercise 14: a graceful drain on SIGTERM through a self-pipe.
+//!
+//! This folder is the whole exercise, except the student's file
+//! (`exercises/src/student/e14_drain.rs`): the program around it (`host.rs`),
+//! its check (`check.rs`), the reference solution (`solution.rs`), the
+//! wrong answers the check is proven on (`wrong.rs`), the pristine stub
+//! reference mode proves against (`stub.rs`) and two hints (`hint1.md`,
+//! `hint2.md`). See exercises/README.md.
+
+pub mod check;
+pub mod host;
+#[cfg(feature = "solutions")]
+pub mod solution;
+#[cfg(feature = "solutions")]
+pub mod stub;
+#[cfg(feature = "solutions")]
+pub mod wrong;
+
+pub const ABOUT: crate::catalog::About = crate::catalog::About {
+    title: "stop gracefully: SIGTERM through a self-pipe, then drain",
+    teaches: "a handler only writes a byte to a pipe; the main loop stops accepting, closes the listener, waits for its children and exits 0",
+    related: "UNP 5.8-5.10, 6.3 (poll/select); ch05-sigchld tcpservd (SIGTERM drain with --grace)",
+    forbidden: &[],
+    points: 10,
+};

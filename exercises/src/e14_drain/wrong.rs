@@ -1,0 +1,74 @@
+//! Wrong answers for exercise 14.
+
+use std::ffi::c_int;
+use std::io;
+use std::os::fd::{AsFd, OwnedFd};
+
+use crate::e14_drain::host::fork_echo;
+use nix::errno::Errno;
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use socket2::Socket;
+
+/// Exits from the handler: the listener closes, but the clients' children
+/// are left behind, orphaned (and exit(3) is not async-signal-safe).
+pub extern "C" fn exit_in_handler(_signo: c_int) {
+    std::process::exit(0);
+}
+
+/// Waits for the children, but never closes the listener first: new
+/// clients still connect, into a queue nobody will accept.
+pub fn keep_listening(listenfd: Socket, wake: &OwnedFd) -> io::Result<()> {
+    wait_for_wake(&listenfd, wake)?;
+    loop {
+        match nix::sys::wait::wait() {
+            Ok(_) | Err(Errno::EINTR) => {}
+            Err(Errno::ECHILD) => return Ok(()),
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+/// Counts its children and waits until the count is 0 — but the SIGCHLD
+/// handler reaps them first, so `wait` says ECHILD, the count never drops
+/// and the loop goes on for ever.
+pub fn count_children(listenfd: Socket, wake: &OwnedFd) -> io::Result<()> {
+    let live = wait_for_wake(&listenfd, wake)?;
+    drop(listenfd);
+    let mut live = live;
+    while live > 0 {
+        if nix::sys::wait::wait().is_ok() {
+            live -= 1;
+        }
+    }
+    Ok(())
+}
+
+/// The reference's loop: accepts and forks until `wake` is readable; the
+/// number of children it started.
+fn wait_for_wake(listenfd: &Socket, wake: &OwnedFd) -> io::Result<usize> {
+    let mut started = 0;
+    loop {
+        let mut fds = [
+            PollFd::new(listenfd.as_fd(), PollFlags::POLLIN),
+            PollFd::new(wake.as_fd(), PollFlags::POLLIN),
+        ];
+        match poll(&mut fds, PollTimeout::NONE) {
+            Ok(_) => {}
+            Err(Errno::EINTR) => continue,
+            Err(e) => return Err(e.into()),
+        }
+        if fds[1].revents().is_some_and(|r| !r.is_empty()) {
+            return Ok(started);
+        }
+        if fds[0].revents().is_some_and(|r| !r.is_empty()) {
+            match common::wrapsock::accept(listenfd) {
+                Ok((connfd, _)) => {
+                    fork_echo(listenfd, connfd);
+                    started += 1;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
