@@ -379,7 +379,7 @@ fn snapshot(f: &Frame) -> String {
 /// The process table; with `marks`, each line starts with a marker column.
 fn proc_table(rows: &[ProcRow], marks: Option<&dyn Fn(usize) -> &'static str>) -> String {
     if rows.is_empty() && marks.is_none() {
-        return "(no process holds a socket on this port)\n".into();
+        return "(no process to show)\n".into();
     }
     let tree: Vec<TreeRow> = rows.iter().map(|r| r.row.clone()).collect();
     with_marks(&observer::format_tree(&tree), marks)
@@ -388,7 +388,7 @@ fn proc_table(rows: &[ProcRow], marks: Option<&dyn Fn(usize) -> &'static str>) -
 /// The socket table (observer's format, HELD BY filled in).
 fn sock_table(rows: &[SockRow], marks: Option<&dyn Fn(usize) -> &'static str>) -> String {
     if rows.is_empty() && marks.is_none() {
-        return "(no TCP socket on this port)\n".into();
+        return "(no TCP socket to show)\n".into();
     }
     let held: HashMap<Key, Vec<String>> = rows.iter().map(|r| (key(&r.sock), r.held())).collect();
     let held_by = |t: &TcpSock| held.get(&key(t)).cloned().unwrap_or_default();
@@ -528,7 +528,9 @@ fn changes(a: &Frame, b: &Frame) -> Vec<Change> {
         if o.sock.send_q != t.send_q {
             parts.push(format!("Send-Q {} → {}", o.sock.send_q, t.send_q));
         }
-        if o.held() != r.held() {
+        // Holders by pid and fd: a client's name is gone once it has exited.
+        let pid_fd = |r: &SockRow| r.owners.iter().map(|&(p, f, _)| (p, f)).collect::<Vec<_>>();
+        if pid_fd(o) != pid_fd(r) || o.held().is_empty() != r.held().is_empty() {
             parts.push(format!("held by {} → {}", o.held_text(), r.held_text()));
         }
         if !parts.is_empty() {
@@ -634,12 +636,12 @@ impl Live {
         );
         s.push_str(&proc_table(&procs, Some(&pmark)));
         if procs.is_empty() {
-            s.push_str("  (no process holds a socket on this port)\n");
+            s.push_str("  (no process to show)\n");
         }
         s.push('\n');
         s.push_str(&sock_table(&socks, Some(&smark)));
         if socks.is_empty() {
-            s.push_str("  (no TCP socket on this port)\n");
+            s.push_str("  (no TCP socket to show)\n");
         }
         s.push_str("\nrecent changes:\n");
         for l in &self.recent {
