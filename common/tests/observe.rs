@@ -19,7 +19,6 @@ use common::lab::harness::{
     DEADLINE, Proc, bin_path, cont, eventually, stop, wait_children, wait_state, wait_tcp, wait_zombies,
 };
 use common::lab::observer;
-use nix::libc;
 
 const OBSERVE: &str = env!("CARGO_BIN_EXE_observe");
 
@@ -46,8 +45,8 @@ fn client(addr: SocketAddr) -> Proc {
 /// Waits until the server is back in accept (so it has closed its copy of
 /// the connection: only the child holds it).
 fn wait_in_accept(pid: i32) {
-    eventually(DEADLINE, &format!("pid {pid} blocked in accept"), || {
-        observer::blocked_in(pid, &[libc::SYS_accept4, libc::SYS_accept]).then_some(())
+    eventually(DEADLINE, &format!("pid {pid} idle in accept"), || {
+        observer::idle_in_accept(pid).then_some(())
     })
     .unwrap();
 }

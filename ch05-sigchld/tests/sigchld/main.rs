@@ -8,11 +8,12 @@
 //! readiness: servers print `listening on`, /proc is polled with a
 //! deadline. Zombie counts use the stop-the-parent method (LAB.md), which
 //! makes them exact.
+//!
+//! One module per lesson (files beside this one), helpers in `support`.
 
-mod sigchld {
-    pub mod basics;
-    pub mod demo;
-    pub mod eintr;
-    pub mod notes;
-    pub mod zombies;
-}
+mod basics;
+mod demo;
+mod eintr;
+mod notes;
+mod support;
+mod zombies;

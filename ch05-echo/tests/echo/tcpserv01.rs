@@ -1,38 +1,17 @@
-//! ch05-echo: what a student must see, asserted on the real kernel.
-//! Programs run as separate processes through `common::lab::harness` (never a
-//! fork inside the test harness); every wait has a deadline; port 0 only.
+//! tcpserv01 and tcpcli01 (UNP 5.2–5.7, 5.12): the echo is byte-exact, one
+//! child per client, a zombie per finished client, and bad input is
+//! rejected with one clear line.
 
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 
-use common::lab::harness::{DEADLINE, Proc, wait_children, wait_tcp, wait_zombies};
+use common::lab::harness::{DEADLINE, wait_children, wait_tcp, wait_zombies};
 use common::lab::observer;
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
-const SERV01: &str = env!("CARGO_BIN_EXE_tcpserv01");
-const CLI01: &str = env!("CARGO_BIN_EXE_tcpcli01");
-
-/// A tcpserv01 on an ephemeral loopback port.
-fn server() -> (Proc, u16) {
-    let s = Proc::spawn(SERV01, &["--port", "0"]).unwrap();
-    let port = s.listening().unwrap().port();
-    let first = s.stderr_text();
-    assert!(
-        first
-            .lines()
-            .next()
-            .unwrap_or("")
-            .contains("listening on 127.0.0.1:"),
-        "the first stderr line must name the bound address, got:\n{first}"
-    );
-    (s, port)
-}
-
-fn client(port: u16) -> Proc {
-    Proc::spawn(CLI01, &["127.0.0.1", "--port", &port.to_string()]).unwrap()
-}
+use crate::support::{CLI01, SERV01, client, rejects, server};
 
 #[test]
 fn a_thousand_lines_of_any_bytes_come_back_byte_exact() {
@@ -173,26 +152,6 @@ fn a_raw_socket_client_gets_its_bytes_back() {
     assert_eq!(got, b"no newline, \x00 and \xff");
 }
 
-/// Runs `bin args` and asserts: exit `code`, and `needle` in a single-line
-/// stderr without any panic text.
-fn rejects(bin: &str, args: &[&str], code: i32, needle: &str) {
-    let mut p = Proc::spawn(bin, args).unwrap();
-    p.close_stdin();
-    p.expect_exit(code, DEADLINE).unwrap();
-    let err = p.stderr_text();
-    assert!(
-        err.contains(needle),
-        "{bin} {args:?}: expected {needle:?} in stderr:\n{err}"
-    );
-    assert!(
-        !err.contains("panicked") && !err.contains("backtrace"),
-        "a panic:\n{err}"
-    );
-    if code == 1 {
-        assert_eq!(err.lines().count(), 1, "one line naming the problem, got:\n{err}");
-    }
-}
-
 #[test]
 fn bad_ports_are_usage_errors() {
     rejects(SERV01, &["--port", "abc"], 2, "invalid value 'abc'");
@@ -240,19 +199,3 @@ fn a_port_in_use_is_address_already_in_use() {
         "bind error: Address already in use",
     );
 }
-
-// Boundary conditions of UNP ch.5, one submodule each (files in tests/echo/).
-#[path = "echo/abort.rs"]
-mod abort;
-#[path = "echo/badflags.rs"]
-mod badflags;
-#[path = "echo/halfclose.rs"]
-mod halfclose;
-#[path = "echo/hostcrash.rs"]
-mod hostcrash;
-#[path = "echo/session.rs"]
-mod session;
-#[path = "echo/sigpipe.rs"]
-mod sigpipe;
-#[path = "echo/sums.rs"]
-mod sums;
