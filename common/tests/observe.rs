@@ -19,6 +19,7 @@ use common::lab::harness::{
     DEADLINE, Proc, bin_path, cont, eventually, stop, wait_children, wait_state, wait_tcp, wait_zombies,
 };
 use common::lab::observer;
+use common::lab::skip;
 
 const OBSERVE: &str = env!("CARGO_BIN_EXE_observe");
 
@@ -206,8 +207,7 @@ fn once_shows_the_live_child_the_zombie_and_the_time_wait() {
 #[test]
 fn once_works_on_ipv6() {
     if std::net::TcpListener::bind("[::1]:0").is_err() {
-        eprintln!("SKIPPED: this machine has no IPv6 loopback (::1)");
-        return;
+        return skip("once_works_on_ipv6", "this machine has no IPv6 loopback (::1)");
     }
     let (_serv, _second, e) = busy_server("::1");
     let (code, out, err) = observe(&["--once", "--port", &e.addr.port().to_string()]);
