@@ -75,7 +75,7 @@ struct Args {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    common::log::init("observe", 0, false);
+    common::log::init(env!("CARGO_BIN_NAME"), 0, false);
     common::exit_code(run(args))
 }
 
@@ -85,6 +85,9 @@ const HOLD: Duration = Duration::from_secs(1);
 
 /// How many recent changes a live frame lists under the tables.
 const RECENT: usize = 8;
+
+/// How many TIME_WAIT rows that did not just change a live frame shows.
+const MAX_TIME_WAIT: usize = 8;
 
 fn run(args: Args) -> anyhow::Result<()> {
     if let Some(pid) = args.pid.filter(|&p| observer::process(p).is_none()) {
@@ -611,10 +614,26 @@ impl Live {
         };
         let mut procs: Vec<ProcRow> = f.procs.clone();
         procs.extend(self.gone_procs.iter().map(|(_, r)| r.clone()));
-        let mut socks: Vec<SockRow> = f.socks.clone();
+        // After a benchmark a port has thousands of TIME_WAIT rows: a live
+        // frame keeps the ones that just changed and a few more, so that it
+        // still fits a terminal (--once and --follow list every row).
+        let mut hidden = 0;
+        let mut shown_tw = 0;
+        let mut socks: Vec<SockRow> = Vec::new();
+        for r in &f.socks {
+            let k = key(&r.sock);
+            if r.sock.state == "TIME_WAIT" && !self.marks.contains_key(&RowKey::Sock(k.0, k.1)) {
+                shown_tw += 1;
+                if shown_tw > MAX_TIME_WAIT {
+                    hidden += 1;
+                    continue;
+                }
+            }
+            socks.push(r.clone());
+        }
+        let n_live_socks = socks.len();
         socks.extend(self.gone_socks.iter().map(|(_, r)| r.clone()));
         let n_live_procs = f.procs.len();
-        let n_live_socks = f.socks.len();
         let pmark = |i: usize| {
             if i >= n_live_procs {
                 "- "
@@ -642,6 +661,11 @@ impl Live {
         s.push_str(&sock_table(&socks, Some(&smark)));
         if socks.is_empty() {
             s.push_str("  (no TCP socket to show)\n");
+        }
+        if hidden > 0 {
+            s.push_str(&format!(
+                "  … and {hidden} more in TIME_WAIT (--once lists them all)\n"
+            ));
         }
         s.push_str("\nrecent changes:\n");
         for l in &self.recent {
@@ -798,6 +822,15 @@ mod tests {
             ]
         );
         assert!(changes(&b, &b).is_empty());
+    }
+
+    #[test]
+    fn a_live_frame_colours_marked_rows_only() {
+        let painted = paint("  header\n+ new\n* changed\n- gone\n  same\n");
+        assert_eq!(
+            painted,
+            "  header\n\x1b[32m+ new\x1b[0m\n\x1b[1;33m* changed\x1b[0m\n\x1b[31;9m- gone\x1b[0m\n  same\n"
+        );
     }
 
     #[test]
