@@ -856,6 +856,7 @@ fn check(rel: &str) -> Vec<String> {
 const PAGES: &[&str] = &[
     "README.md",
     "docs/src/lab.md",
+    "docs/src/observe.md",
     "docs/src/intro.md",
     "docs/src/ch04/tour.md",
     "docs/src/ch04/connect.md",

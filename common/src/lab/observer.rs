@@ -8,7 +8,7 @@
 //! - TCP sockets come from `/proc/net/tcp` and `tcp6` (readable by anyone),
 //!   or `/proc/PID/net/...` for another network namespace.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 
@@ -80,16 +80,104 @@ pub fn process_table(pid: i32) -> String {
     format_processes(&rows)
 }
 
+/// The header of a process table.
+const PROC_HEADER: &str = "    PID    PPID STAT COMMAND\n";
+
+/// What follows a zombie's command in a process table (ps writes `<defunct>`).
+pub const ZOMBIE_MARK: &str = " <defunct>  ← zombie";
+
 /// Formats processes as a table.
 pub fn format_processes(rows: &[ProcInfo]) -> String {
-    let mut s = String::from("    PID    PPID STAT COMMAND\n");
+    let mut s = String::from(PROC_HEADER);
     for p in rows {
-        let mark = if p.is_zombie() {
-            " <defunct>  ← zombie"
-        } else {
-            ""
-        };
+        let mark = if p.is_zombie() { ZOMBIE_MARK } else { "" };
         let _ = writeln!(s, "{:>7} {:>7} {:<4} {}{}", p.pid, p.ppid, p.state, p.comm, mark);
+    }
+    s
+}
+
+/// Every process of this pid namespace, from one scan of /proc.
+pub fn all_processes() -> Vec<ProcInfo> {
+    let mut out: Vec<ProcInfo> = match procfs::process::all_processes() {
+        Ok(all) => all.filter_map(|p| p.ok()).filter_map(|p| info(&p)).collect(),
+        Err(_) => Vec::new(),
+    };
+    out.sort_by_key(|p| p.pid);
+    out
+}
+
+/// A process's command line as ps's CMD column shows it, with argv\[0\] cut
+/// to its file name (`tcpserv01 --port 9877`). A zombie has no command line
+/// left, so it reads `[comm]`, as ps writes it.
+pub fn command(p: &ProcInfo) -> String {
+    let argv = Process::new(p.pid).and_then(|p| p.cmdline()).unwrap_or_default();
+    let Some((argv0, rest)) = argv.split_first() else {
+        return format!("[{}]", p.comm);
+    };
+    let name = argv0.rsplit('/').next().unwrap_or(argv0);
+    std::iter::once(name)
+        .chain(rest.iter().map(String::as_str))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// One row of a process tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TreeRow {
+    /// 0 for a root, 1 for its children, 2 for grandchildren, ...
+    pub depth: usize,
+    pub info: ProcInfo,
+    /// See [`command`].
+    pub command: String,
+}
+
+/// `roots` and all their descendants among `all` (from [`all_processes`]):
+/// each root followed by its subtree, depth first, children by pid. A root
+/// that is not in `all` (gone) is left out.
+pub fn tree(all: &[ProcInfo], roots: &[i32]) -> Vec<TreeRow> {
+    let mut kids: HashMap<i32, Vec<&ProcInfo>> = HashMap::new();
+    for p in all {
+        kids.entry(p.ppid).or_default().push(p);
+    }
+    let mut out = Vec::new();
+    let mut stack: Vec<(usize, &ProcInfo)> = roots
+        .iter()
+        .rev()
+        .filter_map(|r| all.iter().find(|p| p.pid == *r))
+        .map(|p| (0, p))
+        .collect();
+    while let Some((depth, p)) = stack.pop() {
+        if out.iter().any(|r: &TreeRow| r.info.pid == p.pid) {
+            continue; // a root that is also another root's descendant
+        }
+        out.push(TreeRow {
+            depth,
+            info: p.clone(),
+            command: command(p),
+        });
+        if let Some(k) = kids.get(&p.pid) {
+            stack.extend(k.iter().rev().map(|c| (depth + 1, *c)));
+        }
+    }
+    out
+}
+
+/// Formats a process tree as a table like [`format_processes`], the
+/// command indented under its parent's.
+pub fn format_tree(rows: &[TreeRow]) -> String {
+    let mut s = String::from(PROC_HEADER);
+    for r in rows {
+        let p = &r.info;
+        let indent = match r.depth {
+            0 => String::new(),
+            d => format!("{}└─ ", "   ".repeat(d - 1)),
+        };
+        let mark = if p.is_zombie() { ZOMBIE_MARK } else { "" };
+        let _ = writeln!(
+            s,
+            "{:>7} {:>7} {:<4} {indent}{}{mark}",
+            p.pid, p.ppid, p.state, r.command
+        );
     }
     s
 }
@@ -138,33 +226,61 @@ fn convert(e: TcpNetEntry) -> TcpSock {
     }
 }
 
-fn on_port(entries: Vec<TcpNetEntry>, port: u16) -> impl Iterator<Item = TcpSock> {
-    entries
-        .into_iter()
-        .filter(move |e| e.local_address.port() == port || e.remote_address.port() == port)
-        .map(convert)
-}
-
 /// Every TCP socket (IPv4 and IPv6) of this network namespace whose local or
 /// remote port is `port`: the listener, both ends of each connection, and
 /// connections in TIME_WAIT. Sorted by state, then addresses.
 pub fn tcp_sockets(port: u16) -> Vec<TcpSock> {
-    let mut v: Vec<TcpSock> = Vec::new();
-    v.extend(on_port(procfs::net::tcp().unwrap_or_default(), port));
-    v.extend(on_port(procfs::net::tcp6().unwrap_or_default(), port));
-    dedup(&mut v);
-    sort(&mut v);
-    v
+    tcp_matching(None, &[port], &HashSet::new())
 }
 
 /// Like [`tcp_sockets`], in the network namespace of process `pid`.
 pub fn tcp_sockets_in(pid: i32, port: u16) -> Vec<TcpSock> {
-    let Ok(p) = Process::new(pid) else {
+    if Process::new(pid).is_err() {
         return Vec::new();
+    }
+    tcp_matching(Some(pid), &[port], &HashSet::new())
+}
+
+/// The TCP sockets (IPv4 and IPv6) of this network namespace, or of the
+/// namespace of process `netns_of`, whose local or remote port is one of
+/// `ports` or whose inode is one of `inodes`; sorted as [`tcp_sockets`].
+///
+/// The rows are picked from the text before procfs parses them: a busy CI
+/// machine lists ten thousand sockets (mostly TIME_WAIT), and parsing them
+/// all took 100 ms a look in a debug build, against 5 ms picked first.
+pub fn tcp_matching(netns_of: Option<i32>, ports: &[u16], inodes: &HashSet<u64>) -> Vec<TcpSock> {
+    use procfs::FromBufReadSI as _;
+    let dir = match netns_of {
+        None => "/proc/net".to_string(),
+        Some(pid) => format!("/proc/{pid}/net"),
+    };
+    let hex: Vec<String> = ports.iter().map(|p| format!(":{p:04X}")).collect();
+    let wanted = |line: &str| {
+        let f: Vec<&str> = line.split_whitespace().take(10).collect();
+        f.len() == 10
+            && (hex
+                .iter()
+                .any(|h| f[1].ends_with(h.as_str()) || f[2].ends_with(h.as_str()))
+                || f[9].parse().is_ok_and(|i: u64| inodes.contains(&i)))
     };
     let mut v: Vec<TcpSock> = Vec::new();
-    v.extend(on_port(p.tcp().unwrap_or_default(), port));
-    v.extend(on_port(p.tcp6().unwrap_or_default(), port));
+    for file in ["tcp", "tcp6"] {
+        let Ok(text) = std::fs::read_to_string(format!("{dir}/{file}")) else {
+            continue;
+        };
+        let mut lines = text.lines();
+        let mut picked = String::from(lines.next().unwrap_or(""));
+        picked.push('\n');
+        for l in lines.filter(|l| wanted(l)) {
+            picked.push_str(l);
+            picked.push('\n');
+        }
+        if let Ok(e) =
+            procfs::net::TcpNetEntries::from_buf_read(picked.as_bytes(), procfs::current_system_info())
+        {
+            v.extend(e.0.into_iter().map(convert));
+        }
+    }
     dedup(&mut v);
     sort(&mut v);
     v
@@ -213,6 +329,29 @@ pub fn socket_fds(pid: i32) -> Vec<(i32, u64)> {
         .collect();
     v.sort();
     v
+}
+
+/// Who holds each socket open: inode → every (pid, fd), over all the
+/// processes whose `/proc/PID/fd` this user may read (another user's are
+/// skipped). A socket no process holds (TIME_WAIT, an orphaned FIN_WAIT,
+/// a connection still in the accept queue) has inode 0 and is not here.
+pub fn socket_owners() -> HashMap<u64, Vec<(i32, i32)>> {
+    let mut map: HashMap<u64, Vec<(i32, i32)>> = HashMap::new();
+    let Ok(all) = procfs::process::all_processes() else {
+        return map;
+    };
+    for p in all.filter_map(|p| p.ok()) {
+        let Ok(fds) = p.fd() else { continue };
+        for f in fds.filter_map(|f| f.ok()) {
+            if let FDTarget::Socket(inode) = f.target {
+                map.entry(inode).or_default().push((p.pid, f.fd));
+            }
+        }
+    }
+    for v in map.values_mut() {
+        v.sort_unstable();
+    }
+    map
 }
 
 /// Which of `pids` hold the socket with this inode open.
