@@ -13,10 +13,12 @@
 //!             per connection, read from the server's /proc/PID/stat (its
 //!             own counters plus its reaped children's: minflt + cminflt,
 //!             utime + stime + cutime + cstime).
-//! Each round runs every server once per mode, in alternating order (A/B,
-//! then B/A), on a fresh server; the ratio is the median of the per-round
-//! ratios. Loopback only; every count is bounded and every run has a
-//! deadline.
+//! Per mode every server is started fresh and they all stay up; then each
+//! round gives every server the same slice of work, in alternating order
+//! (A/B, then B/A), so that a load spike from elsewhere on the machine hits
+//! them alike. A server's rate is its work over its own time; the ratio is
+//! the median of the per-round ratios. Loopback only; every count is
+//! bounded and every run has a deadline.
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr};
@@ -42,30 +44,31 @@ struct Args {
     #[arg(long, default_value = "tcpserv04,tcpservd", value_delimiter = ',')]
     servers: Vec<String>,
 
-    /// A/B rounds (the ratio is the median over rounds).
-    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=20))]
+    /// A/B rounds per mode (the ratio is the median over rounds).
+    #[arg(long, default_value_t = 9, value_parser = clap::value_parser!(u32).range(1..=100))]
     rounds: u32,
 
-    /// Connections in the churn mode (connect, one line echoed, close).
-    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    /// Connections per round in the churn mode (connect, one line echoed,
+    /// close).
+    #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     churn: u32,
 
-    /// Line round trips on one connection in the round-trip mode.
-    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    /// Line round trips per round, on one connection.
+    #[arg(long, default_value_t = 4000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     trips: u32,
 
-    /// Connections in the bulk mode, each sending --bulk-mib MiB, then
-    /// shutdown(SHUT_WR), and reading every byte back.
-    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    /// Connections per round in the bulk mode, each sending --bulk-mib MiB,
+    /// then shutdown(SHUT_WR), and reading every byte back.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=1000))]
     bulk: u32,
 
     /// MiB per bulk connection.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
     bulk_mib: u32,
 
-    /// Connections each of the 50 concurrent clients makes (each with 50
-    /// round trips).
-    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    /// Connections each of the 50 concurrent clients makes per round (each
+    /// with 50 round trips).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
     conc: u32,
 
     /// Tiny counts, one round: a smoke test of the bench itself.
@@ -162,27 +165,39 @@ fn run(args: &Args) -> anyhow::Result<()> {
     // samples[mode][server][round]
     let mut samples = vec![vec![Vec::new(); servers.len()]; Mode::ALL.len()];
     let started = Instant::now();
-    for round in 0..args.rounds {
-        for (mi, &mode) in Mode::ALL.iter().enumerate() {
+    for (mi, &mode) in Mode::ALL.iter().enumerate() {
+        let mut running = Vec::new();
+        for (name, path) in &servers {
+            let server = Proc::spawn(path, &["--port", "0", "-q"])?;
+            let addr = server.listening().with_context(|| format!("start {name}"))?;
+            running.push((server, addr));
+        }
+        for round in 0..args.rounds {
             let mut order: Vec<usize> = (0..servers.len()).collect();
             if round % 2 == 1 {
                 order.reverse(); // A/B, then B/A
             }
             for si in order {
-                let (name, path) = &servers[si];
-                let s = run_one(path, mode, args).with_context(|| format!("{name}, {}", mode.name()))?;
-                progress(format_args!(
-                    "[{:>5.1} s] round {}/{} {:<11} {:<10} {:>10.0} {}",
-                    started.elapsed().as_secs_f64(),
-                    round + 1,
-                    args.rounds,
-                    mode.name(),
-                    name,
-                    s.rate,
-                    mode.unit()
-                ));
+                let (server, addr) = &running[si];
+                let name = &servers[si].0;
+                let s = run_one(server.pid(), *addr, mode, args)
+                    .with_context(|| format!("{name}, {}", mode.name()))?;
                 samples[mi][si].push(s);
             }
+            let line: Vec<String> = servers
+                .iter()
+                .zip(&samples[mi])
+                .map(|((name, _), v)| format!("{name} {:.0}", v.last().map_or(0.0, |s| s.rate)))
+                .collect();
+            progress(format_args!(
+                "[{:>5.1} s] {:<11} round {}/{} ({}): {}",
+                started.elapsed().as_secs_f64(),
+                mode.name(),
+                round + 1,
+                args.rounds,
+                mode.unit(),
+                line.join(", ")
+            ));
         }
     }
     report(&servers, &samples)
@@ -284,10 +299,9 @@ fn cost(pid: i32) -> anyhow::Result<(u64, Duration)> {
     Ok((faults, Duration::from_secs_f64(ticks as f64 / hz as f64)))
 }
 
-fn run_one(path: &PathBuf, mode: Mode, args: &Args) -> anyhow::Result<Sample> {
-    let server = Proc::spawn(path, &["--port", "0", "-q"])?;
-    let addr = server.listening()?;
-    let pid = server.pid();
+/// One slice of `mode`'s work against the server `pid` at `addr`, timed;
+/// then its cost, once the server has reaped every child.
+fn run_one(pid: i32, addr: SocketAddr, mode: Mode, args: &Args) -> anyhow::Result<Sample> {
     let (f0, c0) = cost(pid)?;
     let start = Instant::now();
     let (work, conns) = match mode {
@@ -302,7 +316,6 @@ fn run_one(path: &PathBuf, mode: Mode, args: &Args) -> anyhow::Result<Sample> {
         observer::children(pid).is_empty().then_some(())
     })?;
     let (f1, c1) = cost(pid)?;
-    drop(server);
     Ok(Sample {
         rate: work / took.as_secs_f64(),
         conns,
