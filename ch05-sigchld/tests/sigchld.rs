@@ -14,5 +14,6 @@ mod sigchld {
     pub mod demo;
     pub mod eintr;
     pub mod notes;
+    pub mod servd;
     pub mod zombies;
 }

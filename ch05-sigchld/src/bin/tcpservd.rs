@@ -106,10 +106,6 @@ extern "C" fn record(signo: c_int) {
 fn main() {
     let args = Args::parse();
     args.serv.log.init("tcpservd");
-    let listenfd = Serv_listen(&args.serv, true);
-    if let Err(e) = listenfd.set_nonblocking(true) {
-        common::error::err_sys("fcntl error", &e);
-    }
     let (pipe_r, pipe_w) = nix::unistd::pipe2(nix::fcntl::OFlag::O_NONBLOCK | nix::fcntl::OFlag::O_CLOEXEC)
         .unwrap_or_else(|e| common::error::err_sys("pipe error", &e.into()));
     PIPE_W.store(pipe_w.as_raw_fd(), Ordering::Relaxed);
@@ -118,7 +114,13 @@ fn main() {
         // (poll(2) is the exception: it is never restarted).
         let act = SigAction::new(SigHandler::Handler(record), SaFlags::SA_RESTART, SigSet::empty());
         // SAFETY: `record` is async-signal-safe (see it).
-        unsafe { sigaction(sig, &act) }.unwrap_or_else(|e| common::error::err_sys("sigaction error", &e.into()));
+        unsafe { sigaction(sig, &act) }
+            .unwrap_or_else(|e| common::error::err_sys("sigaction error", &e.into()));
+    }
+    // Listen last: "listening on" means every descriptor is in place.
+    let listenfd = Serv_listen(&args.serv, true);
+    if let Err(e) = listenfd.set_nonblocking(true) {
+        common::error::err_sys("fcntl error", &e);
     }
     let _pipe_w = pipe_w; // open for the process's life: the handlers write to it
     let mut d = Server {
@@ -204,7 +206,10 @@ impl Server<'_> {
             }
         }
         let piped = fds[0].revents().is_some_and(|r| !r.is_empty());
-        let ready = fds.get(1).and_then(PollFd::revents).is_some_and(|r| !r.is_empty());
+        let ready = fds
+            .get(1)
+            .and_then(PollFd::revents)
+            .is_some_and(|r| !r.is_empty());
         if piped {
             let mut buf = [0u8; 64];
             while matches!(read(&self.pipe_r, &mut buf), Ok(n) if n > 0) {}
@@ -245,7 +250,14 @@ impl Server<'_> {
                 Ok(pair) => pair,
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break, // none left
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) if matches!(e.raw_os_error(), Some(nix::libc::ECONNABORTED | nix::libc::EPROTO)) => continue,
+                Err(e)
+                    if matches!(
+                        e.raw_os_error(),
+                        Some(nix::libc::ECONNABORTED | nix::libc::EPROTO)
+                    ) =>
+                {
+                    continue;
+                }
                 Err(e) => {
                     // EMFILE, ENFILE, ENOBUFS, ENOMEM: the client stays in
                     // the backlog. Accepting again at once fails again at
