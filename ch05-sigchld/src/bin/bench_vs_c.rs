@@ -45,21 +45,21 @@ struct Args {
     servers: Vec<String>,
 
     /// A/B rounds per mode (the ratio is the median over rounds).
-    #[arg(long, default_value_t = 9, value_parser = clap::value_parser!(u32).range(1..=100))]
+    #[arg(long, default_value_t = 21, value_parser = clap::value_parser!(u32).range(1..=100))]
     rounds: u32,
 
     /// Connections per round in the churn mode (connect, one line echoed,
     /// close).
-    #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    #[arg(long, default_value_t = 150, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     churn: u32,
 
     /// Line round trips per round, on one connection.
-    #[arg(long, default_value_t = 4000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     trips: u32,
 
     /// Connections per round in the bulk mode, each sending --bulk-mib MiB,
     /// then shutdown(SHUT_WR), and reading every byte back.
-    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=1000))]
     bulk: u32,
 
     /// MiB per bulk connection.

@@ -345,7 +345,7 @@ impl Server<'_> {
         }
         let grace = Duration::from_secs(self.args.grace);
         notice!(
-            "draining: no longer accepting; {} children, grace {} s",
+            "draining: listener closed, {} in session, grace {} s",
             self.children.len(),
             grace.as_secs()
         );
@@ -365,7 +365,7 @@ impl Server<'_> {
             } else {
                 "grace over"
             };
-            notice!("{why}: SIGTERM to {} children", self.children.len());
+            notice!("{why}: SIGTERM to the {} still in session", self.children.len());
             for &pid in &self.children {
                 let _ = kill(Pid::from_raw(pid), Signal::SIGTERM);
             }
