@@ -50,11 +50,11 @@ struct Args {
 
     /// Connections per round in the churn mode (connect, one line echoed,
     /// close).
-    #[arg(long, default_value_t = 150, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     churn: u32,
 
     /// Line round trips per round, on one connection.
-    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     trips: u32,
 
     /// Connections per round in the bulk mode, each sending --bulk-mib MiB,
@@ -63,12 +63,12 @@ struct Args {
     bulk: u32,
 
     /// MiB per bulk connection.
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=256))]
     bulk_mib: u32,
 
     /// Connections each of the 50 concurrent clients makes per round (each
     /// with 50 round trips).
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=1000))]
     conc: u32,
 
     /// Tiny counts, one round: a smoke test of the bench itself.
