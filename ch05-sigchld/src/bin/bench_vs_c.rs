@@ -14,9 +14,9 @@
 //!             own counters plus its reaped children's: minflt + cminflt,
 //!             utime + stime + cutime + cstime).
 //! Per mode every server is started fresh and they all stay up; then each
-//! round gives every server the same slice of work, in alternating order
-//! (A/B, then B/A), so that a load spike from elsewhere on the machine hits
-//! them alike. A server's rate is its work over its own time; the ratio is
+//! round gives every server the same work, cut into short slices that
+//! alternate between the servers (A/B, then B/A, ...), so that a load spike
+//! from elsewhere on the machine hits them alike. A server's rate is its work over its own time; the ratio is
 //! the median of the per-round ratios. Loopback only; every count is
 //! bounded and every run has a deadline.
 
@@ -104,6 +104,17 @@ impl Mode {
         }
     }
 
+    /// Into how many alternating slices a round's work is cut (each
+    /// slice some tens of milliseconds).
+    fn parts(self, args: &Args) -> u32 {
+        match self {
+            Mode::Churn => (args.churn / 30).max(1),
+            Mode::Trips => (args.trips / 1000).max(1),
+            Mode::Bulk => args.bulk,
+            Mode::Conc => args.conc,
+        }
+    }
+
     fn unit(self) -> &'static str {
         match self {
             Mode::Churn => "conn/s",
@@ -117,6 +128,8 @@ impl Mode {
 #[derive(Clone, Copy, Debug, Default)]
 struct Sample {
     rate: f64,
+    work: f64,
+    time: Duration,
     conns: u64,
     faults: u64,
     cpu: Duration,
@@ -177,12 +190,25 @@ fn run(args: &Args) -> anyhow::Result<()> {
             if round % 2 == 1 {
                 order.reverse(); // A/B, then B/A
             }
-            for si in order {
-                let (server, addr) = &running[si];
-                let name = &servers[si].0;
-                let s = run_one(server.pid(), *addr, mode, args)
-                    .with_context(|| format!("{name}, {}", mode.name()))?;
-                samples[mi][si].push(s);
+            let parts = mode.parts(args);
+            let mut sums = vec![Sample::default(); servers.len()];
+            for part in 0..parts {
+                if part % 2 == 1 {
+                    order.reverse(); // A/B, then B/A, slice by slice
+                }
+                for &si in &order {
+                    let (server, addr) = &running[si];
+                    let name = &servers[si].0;
+                    let s = run_one(server.pid(), *addr, mode, args, parts)
+                        .with_context(|| format!("{name}, {}", mode.name()))?;
+                    let t = &mut sums[si];
+                    (t.work, t.time, t.conns) = (t.work + s.work, t.time + s.time, t.conns + s.conns);
+                    (t.faults, t.cpu) = (t.faults + s.faults, t.cpu + s.cpu);
+                }
+            }
+            for (si, mut t) in sums.into_iter().enumerate() {
+                t.rate = t.work / t.time.as_secs_f64();
+                samples[mi][si].push(t);
             }
             let line: Vec<String> = servers
                 .iter()
@@ -301,14 +327,20 @@ fn cost(pid: i32) -> anyhow::Result<(u64, Duration)> {
 
 /// One slice of `mode`'s work against the server `pid` at `addr`, timed;
 /// then its cost, once the server has reaped every child.
-fn run_one(pid: i32, addr: SocketAddr, mode: Mode, args: &Args) -> anyhow::Result<Sample> {
+fn run_one(pid: i32, addr: SocketAddr, mode: Mode, args: &Args, parts: u32) -> anyhow::Result<Sample> {
     let (f0, c0) = cost(pid)?;
     let start = Instant::now();
     let (work, conns) = match mode {
-        Mode::Churn => (churn(addr, args.churn)?, args.churn as u64),
-        Mode::Trips => (trips(addr, args.trips)?, 1),
-        Mode::Bulk => (bulk(addr, args.bulk, args.bulk_mib)?, args.bulk as u64),
-        Mode::Conc => (conc(addr, args.conc)?, (CLIENTS as u64) * args.conc as u64),
+        Mode::Churn => (churn(addr, args.churn / parts)?, (args.churn / parts) as u64),
+        Mode::Trips => (trips(addr, args.trips / parts)?, 1),
+        Mode::Bulk => (
+            bulk(addr, args.bulk / parts, args.bulk_mib)?,
+            (args.bulk / parts) as u64,
+        ),
+        Mode::Conc => (
+            conc(addr, args.conc / parts)?,
+            (CLIENTS as u64) * (args.conc / parts) as u64,
+        ),
     };
     let took = start.elapsed();
     // Every child reaped by the server: its costs are in the c* fields.
@@ -318,6 +350,8 @@ fn run_one(pid: i32, addr: SocketAddr, mode: Mode, args: &Args) -> anyhow::Resul
     let (f1, c1) = cost(pid)?;
     Ok(Sample {
         rate: work / took.as_secs_f64(),
+        work,
+        time: took,
         conns,
         faults: f1 - f0,
         cpu: c1.saturating_sub(c0),
