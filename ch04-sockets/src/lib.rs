@@ -4,14 +4,12 @@
 //! - [`table`]: the TCP sockets of one port as /proc shows them, with the
 //!   process and descriptor that holds each one ("HELD BY parent:connfd=4"),
 //!   so a student sees the listening socket apart from the connected ones;
-//! - [`settle`]: wait (bounded) until the kernel has finished a transition
+//! - [`wait_states`]: wait (bounded) until the kernel has finished a transition
 //!   the program just caused, then read the states;
-//! - [`Stepper`]: `--step` mode, one step per Enter, so a class (or a test)
-//!   can look at /proc between two calls;
 //! - [`errno_name`]: "ECONNREFUSED" for an `io::Error`;
 //! - [`parse_table`]: the inverse of [`table`], for the tests.
 
-use std::io::{self, BufRead as _};
+use std::io;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -70,7 +68,7 @@ pub fn table(addr: SocketAddr, holders: &[Holder]) -> String {
     format_table(&observer::tcp_sockets_at(addr), holders, 4)
 }
 
-/// The TCP states on `port`, sorted: what [`settle`] compares.
+/// The TCP states on `port`, sorted: what [`wait_states`] compares.
 pub fn states(socks: &[TcpSock]) -> Vec<&'static str> {
     let mut v: Vec<&'static str> = socks.iter().map(|t| t.state).collect();
     v.sort_unstable();
@@ -82,7 +80,7 @@ pub fn states(socks: &[TcpSock]) -> Vec<&'static str> {
 /// loopback a transition is normally complete when the call returns; the
 /// poll only covers a slow machine. If the deadline passes, the sockets as
 /// they are now are returned, and the caller prints what it really saw.
-pub fn settle(addr: SocketAddr, expect: &[&str], timeout: Duration) -> Vec<TcpSock> {
+pub fn wait_states(addr: SocketAddr, expect: &[&str], timeout: Duration) -> Vec<TcpSock> {
     let mut want: Vec<&str> = expect.to_vec();
     want.sort_unstable();
     let end = Instant::now() + timeout;
@@ -106,31 +104,6 @@ pub fn errno_name(e: &io::Error) -> String {
 /// "-1 ECONNREFUSED (Connection refused)": how a failed call is printed.
 pub fn failed(e: &io::Error) -> String {
     format!("-1 {} ({})", errno_name(e), common::error::strerror(e))
-}
-
-/// `--step` mode: [`Stepper::done`] ends a step with a marker line and, when
-/// stepping, waits for a line on stdin before the next one. The marker is
-/// printed in both modes so the output reads the same.
-pub struct Stepper {
-    stepping: bool,
-    n: u32,
-}
-
-impl Stepper {
-    pub fn new(stepping: bool) -> Stepper {
-        Stepper { stepping, n: 0 }
-    }
-
-    /// Ends step n: prints `--- step n (Enter: next) ---` when stepping (the
-    /// line tests wait for), then blocks until a line (or EOF) on stdin.
-    pub fn done(&mut self) {
-        self.n += 1;
-        if self.stepping {
-            println!("--- step {} (Enter: next) ---", self.n);
-            let mut line = String::new();
-            let _ = io::stdin().lock().read_line(&mut line);
-        }
-    }
 }
 
 /// One row of a printed [`table`].

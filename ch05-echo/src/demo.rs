@@ -8,24 +8,6 @@ pub fn step(title: &str) {
     println!("\n== {title}");
 }
 
-/// `--pause`: between steps, wait for Enter so a class can look (and run
-/// `ps` or `ss` by hand). End of input stops the pausing.
-pub struct Pause(pub bool);
-
-impl Pause {
-    /// Waits for a line on stdin if pausing is on.
-    pub fn wait(&mut self) {
-        if !self.0 {
-            return;
-        }
-        println!("  [Enter: next step]");
-        let mut line = String::new();
-        if matches!(std::io::stdin().read_line(&mut line), Ok(0) | Err(_)) {
-            self.0 = false;
-        }
-    }
-}
-
 /// Prints the processes (each of `pids` and its children, zombies marked)
 /// and every TCP socket of `port` with the pid holding it.
 pub fn show(pids: &[i32], port: u16) {

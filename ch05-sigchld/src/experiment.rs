@@ -23,13 +23,21 @@ use common::lab::observer::{self, ProcInfo};
 use common::readline::Rline;
 use socket2::{Domain, SockAddr, Socket, Type};
 
-/// A program of this crate, built beside the running executable.
-pub fn bin(name: &str) -> PathBuf {
-    harness::bin_path(name)
+/// A program to run: `program` is either a path — the tests pass
+/// `env!("CARGO_BIN_EXE_…")`, known at compile time — or a bare name, which
+/// the demo and the bench use for a program built beside them
+/// ([`harness::bin_path`]). The experiment's own helpers (tcpcli04, the
+/// subreaper) are found by name in the same way.
+fn bin(program: &str) -> PathBuf {
+    if program.contains('/') {
+        PathBuf::from(program)
+    } else {
+        harness::bin_path(program)
+    }
 }
 
-/// Starts `name` (a server of this crate) on an ephemeral loopback port
-/// with `args`, and waits for its `listening on` line.
+/// Starts `name` (a program name or a path, see [`bin`]) on an ephemeral
+/// loopback port with `args`, and waits for its `listening on` line.
 pub fn start_server(name: &str, args: &[&str]) -> anyhow::Result<(Proc, SocketAddr)> {
     let mut all = vec!["--port", "0"];
     all.extend_from_slice(args);
@@ -50,34 +58,21 @@ pub fn wait_children_ended(pid: i32) -> anyhow::Result<()> {
     .with_context(|| observer::process_table(pid))
 }
 
-/// Waits until the server `pid` is back asleep in accept with no SIGCHLD
-/// pending or being handled — or has died (`Z` until its spawner reaps
-/// it, or gone). Returns the state letter (`-` for gone).
-///
-/// State `S` alone is not enough: a wake-up sent to another CPU can leave a
-/// process reading `S` for a moment after a signal was queued for it. So
-/// /proc/PID/status is read whole, twice: `State: S` and SIGCHLD in none of
-/// SigPnd, ShdPnd (pending) and SigBlk (blocked: the handler is running).
-pub fn settle(pid: i32) -> anyhow::Result<char> {
-    eventually(DEADLINE, &format!("pid {pid} to settle in accept"), || {
-        match (quiet(pid), quiet(pid)) {
-            (Some('S'), Some('S')) => Some('S'),
-            (Some(c @ 'Z'), _) | (_, Some(c @ 'Z')) => Some(c),
-            (None, _) | (_, None) => match observer::state(pid) {
-                Some('Z') => Some('Z'),
-                None => Some('-'),
-                _ => None,
-            },
+/// Waits until the server `pid` is idle in accept
+/// ([`observer::idle_in_accept`]: asleep in accept(2), no SIGCHLD pending
+/// or being handled) — or has died (`Z` until its spawner reaps it, or
+/// gone). Returns `S`, `Z`, or `-` for gone.
+pub fn wait_idle(pid: i32) -> anyhow::Result<char> {
+    eventually(DEADLINE, &format!("pid {pid} to be idle in accept"), || {
+        if observer::idle_in_accept(pid) {
+            return Some('S');
+        }
+        match observer::state(pid) {
+            Some('Z') => Some('Z'),
+            None => Some('-'),
             _ => None,
         }
     })
-}
-
-/// The state of `pid` if no SIGCHLD is pending or blocked for it, `Some('?')`
-/// if one is, None if /proc has no such process.
-fn quiet(pid: i32) -> Option<char> {
-    let v = observer::signal_view(pid, nix::sys::signal::Signal::SIGCHLD)?;
-    Some(if v.pending || v.blocked { '?' } else { v.state })
 }
 
 /// Waits until `pid` is blocked in accept(2) — /proc/PID/syscall names the
@@ -127,7 +122,7 @@ impl Five {
     /// The "child N terminated" lines the server's handler printed, once
     /// at least `at_least` have been read from its stderr pipe (or the
     /// deadline passed): the handler has written them by the time the
-    /// server settles, but the harness reads the pipe on its own thread.
+    /// server is idle again, but the harness reads the pipe on its own thread.
     pub fn terminated(&self, at_least: usize) -> usize {
         let count = || {
             self.server
@@ -193,7 +188,7 @@ pub fn five_clients(server: &str, args: &[&str], stop: bool) -> anyhow::Result<F
     } else {
         None
     };
-    settle(pid)?;
+    wait_idle(pid)?;
     let table = observer::process_table(pid);
     let zombies = observer::zombies(pid).len();
     Ok(Five {
@@ -226,7 +221,7 @@ pub fn first_child_ends(server: &str, args: &[&str]) -> anyhow::Result<FirstChil
     wait_in_accept(pid)?; // the book's case: SIGCHLD while blocked in accept
     drop(first); // close: the child reads EOF and exits → SIGCHLD
     wait_children_ended(pid)?;
-    if settle(pid)? != 'S' {
+    if wait_idle(pid)? != 'S' {
         let st = server.wait_exit(DEADLINE)?;
         let text = server.stderr_text();
         let line = text.lines().last().unwrap_or_default().to_owned();
@@ -314,7 +309,7 @@ pub fn adoption(server: &str, args: &[&str], clients: usize) -> anyhow::Result<A
         (lines.len() >= adopted.len() && observer::children(spid).iter().all(ProcInfo::is_zombie))
             .then_some(lines)
     })?;
-    settle(spid)?;
+    wait_idle(spid)?;
     let zombies_after = observer::zombies(spid).len();
     Ok(Adoption {
         subreaper,

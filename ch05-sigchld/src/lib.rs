@@ -4,9 +4,8 @@
 //!
 //! - [`Sigchld`]: the `--sigchld restart|intr|none` flag of tcpserv02/03/04,
 //!   which picks how (or whether) the SIGCHLD handler is installed;
-//! - [`SavedErrno`] and [`child_terminated`]: what every SIGCHLD handler of
-//!   the chapter does besides wait, kept async-signal-safe;
-//! - [`to_upper`]: the to-upper service of the notes' servers (seed 003);
+//! - [`SavedErrno`]: what every signal handler of the chapter does first;
+//!   [`child_terminated`]: what a SIGCHLD handler prints, async-signal-safe;
 //! - [`sleep_or_eof`]: the "parent sleeps" of the TCPIP ch.10 programs,
 //!   cut short when stdin closes, so a test need not wait 30 s;
 //! - [`experiment`]: the guided experiment's steps, run by the default-run
@@ -88,26 +87,6 @@ pub fn child_terminated(status: WaitStatus) {
 }
 
 // ANCHOR_END: handler_kit
-
-/// The notes' `to_upper` service (seed 003): answers each line the client
-/// sends in upper case, until the client sends the line `quit` (any case)
-/// or closes. Returns why it stopped. Line by line, as ch04's
-/// `toupper_iter` does: the note compares whole read(2) chunks with
-/// "quit", which breaks as soon as TCP splits or joins the client's writes.
-pub fn to_upper(sock: impl AsFd) -> io::Result<&'static str> {
-    let mut conn = common::readline::Rline::new(sock);
-    let mut line = Vec::new();
-    loop {
-        if conn.readline(&mut line)? == 0 {
-            return Ok("client closed");
-        }
-        if line.trim_ascii().eq_ignore_ascii_case(b"quit") {
-            return Ok("client sent quit");
-        }
-        line.make_ascii_uppercase();
-        common::writen::writen(conn.get_ref(), &line)?;
-    }
-}
 
 /// Sleeps up to `secs` seconds, or until stdin reaches end of file (or
 /// gets a line), whichever comes first; returns true if stdin ended it.

@@ -23,8 +23,10 @@ pub fn err_quit(msg: &str) -> ! {
     std::process::exit(1)
 }
 
-/// Converts nix's error into io::Error: the one place a −1 from a nix call
-/// becomes an error value in this crate (socket2 already returns io::Result).
-pub(crate) fn sys<T>(r: nix::Result<T>) -> io::Result<T> {
+/// Converts nix's error into io::Error: the one place in the lab where a −1
+/// from a nix call becomes an `io::Error` (socket2 already returns
+/// io::Result). The wrappers here, the lab's machinery and the programs all
+/// go through it, so `err_sys` and `strerror` see one kind of error.
+pub fn sys<T>(r: nix::Result<T>) -> io::Result<T> {
     r.map_err(io::Error::from)
 }

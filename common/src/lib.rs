@@ -9,6 +9,7 @@
 //! | [`readline`] | lib/readline.c | `Rline`, `Readline`: buffered per descriptor |
 //! | [`writen`] | lib/readn.c, lib/writen.c | `readn`, `writen`, `Readn`, `Writen` |
 //! | [`str_echo`], [`str_cli`] | lib/str_echo.c, lib/str_cli.c | the echo loops of Fig 5.3 and 5.5 |
+//! | [`to_upper`] | (the to_upper blog post) | `to_upper`: the service of the toupper servers |
 //! | [`sock_ntop`] | lib/sock_ntop.c | an address as text |
 //! | [`error`] | lib/error.c | `err_sys`, `err_quit`, `strerror` |
 //! | [`log`] | (seed 003's logMessage) | levelled lines with time and pid; a signal-safe line |
@@ -32,6 +33,7 @@ pub mod signal;
 pub mod sock_ntop;
 pub mod str_cli;
 pub mod str_echo;
+pub mod to_upper;
 pub mod unp;
 pub mod wrapsock;
 pub mod wrapunix;

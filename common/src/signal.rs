@@ -16,7 +16,7 @@ fn install(signo: Signal, func: SigHandler, flags: SaFlags) -> io::Result<SigHan
     let act = SigAction::new(func, flags, SigSet::empty());
     // SAFETY: the callers' contracts require `func` to do only
     // async-signal-safe work; sigaction itself has no other precondition.
-    let old = unsafe { sigaction(signo, &act) }.map_err(io::Error::from)?;
+    let old = crate::error::sys(unsafe { sigaction(signo, &act) })?;
     Ok(old.handler())
 }
 

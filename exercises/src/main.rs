@@ -1,8 +1,9 @@
 //! The exercises' command line: progress, hints, running and checking.
 //!
 //! Progress:  cargo run -p exercises -- list
-//! Hints:     cargo run -p exercises -- hint 4
+//! Hints:     cargo run -p exercises -- hint 4      (the first; `hint 4 2` for the second)
 //! Check one: cargo run -p exercises -- check 4      (same as: cargo test -p exercises e04)
+//! Grade all: cargo run -p exercises -- grade   (table and Score: N/M; --format json|junit)
 //! Run one:   cargo run -p exercises -- run reap -- --port 9877
 //!            (the exercise's server with YOUR code; talk to it with nc or the chapter's clients)
 //! Start over on one: git checkout -- exercises/src/student/e04_reap.rs
@@ -13,8 +14,8 @@ use std::process::{Command, ExitCode};
 use std::thread;
 
 use clap::{Parser, Subcommand};
-use exercises::catalog::{EXERCISES, Exercise, find};
-use exercises::{STUDENT, rng, verify};
+use exercises::catalog::{Exercise, find};
+use exercises::{EXERCISES, STUDENT, verify};
 use nix::errno::Errno;
 use nix::sys::wait::WaitStatus;
 
@@ -32,10 +33,13 @@ struct Args {
 enum Cmd {
     /// Every exercise, solved or not yet — computed by running the checks on your code.
     List,
-    /// Both hints for one exercise (a nudge, then specifics).
+    /// One hint for one exercise: 1, a nudge (the default); 2, specifics.
     Hint {
         /// Number (4), id (e04_reap) or name (reap).
         which: String,
+        /// Which hint: 1 or 2.
+        #[arg(default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
+        tier: u8,
     },
     /// Run one exercise's check and print its report.
     Check {
@@ -56,12 +60,39 @@ enum Cmd {
         #[arg(last = true)]
         args: Vec<String>,
     },
+    /// Every check on your files, with a score: a table and `Score: N/M`,
+    /// or GitHub Classroom's JSON, or JUnit XML. Exit 0 only if all pass.
+    Grade {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Exit 0 whatever the score (for reporting only).
+        #[arg(long)]
+        exit_zero: bool,
+        /// Whose code, for every exercise: student, or (with --features
+        /// solutions) stub or solution.
+        #[arg(long = "impl", default_value = STUDENT)]
+        variant: String,
+        /// (with --features solutions) these exercises on the reference
+        /// solution instead: `--solved 4,9`.
+        #[arg(long, value_delimiter = ',')]
+        solved: Vec<String>,
+    },
     /// (used by exercise 10's check) run CMD as a child subreaper: orphans
     /// below it are adopted and reaped here, not by PID 1.
     Reaper {
         #[arg(last = true, required = true)]
         cmd: Vec<String>,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    /// A table and `Score: N/M`.
+    Table,
+    /// GitHub Classroom's autograding result.
+    Json,
+    /// JUnit XML.
+    Junit,
 }
 
 fn exercise(which: &str) -> Result<&'static Exercise, ExitCode> {
@@ -79,7 +110,7 @@ fn main() -> ExitCode {
     let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("exercises"));
     let result = match args.cmd {
         Cmd::List => Ok(list(&exe)),
-        Cmd::Hint { which } => exercise(&which).map(hint),
+        Cmd::Hint { which, tier } => exercise(&which).map(|ex| hint(ex, tier.into())),
         Cmd::Check { which, variant } => exercise(&which).map(|ex| check(&exe, ex, &variant)),
         Cmd::Run { which, variant, args } => exercise(&which).map(|ex| {
             (ex.run)(&variant, &args).unwrap_or_else(|| {
@@ -87,17 +118,22 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             })
         }),
+        Cmd::Grade {
+            format,
+            exit_zero,
+            variant,
+            solved,
+        } => grade(&exe, format, exit_zero, &variant, &solved),
         Cmd::Reaper { cmd } => Ok(reaper(&cmd)),
     };
     result.unwrap_or_else(|code| code)
 }
 
 fn list(exe: &std::path::Path) -> ExitCode {
-    let seed = rng::seed();
     let results: Vec<_> = thread::scope(|s| {
         let hs: Vec<_> = EXERCISES
             .iter()
-            .map(|ex| s.spawn(move || verify::run_check(exe, ex, STUDENT, seed)))
+            .map(|ex| s.spawn(move || verify::run_check(exe, ex, STUDENT)))
             .collect();
         hs.into_iter().map(|h| h.join().ok()).collect()
     });
@@ -131,31 +167,65 @@ fn summary(saw: &str) -> &str {
     logged.unwrap_or_else(|| saw.lines().next().unwrap_or(""))
 }
 
-fn hint(ex: &'static Exercise) -> ExitCode {
+fn hint(ex: &'static Exercise, tier: usize) -> ExitCode {
     println!(
         "exercise {} — {}\nyour file: {}\nrelated:   {}\n",
-        ex.num, ex.title, ex.file, ex.related
+        ex.num,
+        ex.title(),
+        ex.file,
+        ex.about.related
     );
-    println!("hint 1 (a nudge):\n{}\n", ex.nudge());
-    println!("hint 2 (specifics):\n{}", ex.more());
+    let name = if tier == 1 { "a nudge" } else { "specifics" };
+    println!("hint {tier} ({name}):\n{}", ex.hint(tier));
+    if tier == 1 {
+        println!("\nnext: cargo run -p exercises -- hint {} 2", ex.num);
+    }
     ExitCode::SUCCESS
 }
 
 fn check(exe: &std::path::Path, ex: &'static Exercise, variant: &str) -> ExitCode {
-    let seed = rng::seed();
-    match verify::run_check(exe, ex, variant, seed) {
+    match verify::run_check(exe, ex, variant) {
         Ok(()) => {
-            println!(
-                "exercise {} — {}: solved ({variant}, seed {seed})",
-                ex.num, ex.title
-            );
+            println!("exercise {} — {}: solved ({variant})", ex.num, ex.title());
             ExitCode::SUCCESS
         }
         Err(f) => {
-            println!("{}", verify::report(ex, &f, seed));
+            println!("{}", verify::report(ex, &f));
             ExitCode::FAILURE
         }
     }
+}
+
+fn grade(
+    exe: &std::path::Path,
+    format: Format,
+    exit_zero: bool,
+    variant: &str,
+    solved: &[String],
+) -> Result<ExitCode, ExitCode> {
+    let solved = solved
+        .iter()
+        .map(|w| exercise(w).map(|ex| ex.num))
+        .collect::<Result<Vec<u8>, _>>()?;
+    let rows = exercises::grade::run(exe, EXERCISES, |ex| {
+        if solved.contains(&ex.num) {
+            exercises::SOLUTION.to_string()
+        } else {
+            variant.to_string()
+        }
+    });
+    let text = match format {
+        Format::Table => exercises::grade::table(&rows),
+        Format::Json => exercises::grade::json(&rows),
+        Format::Junit => exercises::grade::junit(&rows),
+    };
+    print!("{text}");
+    let all = rows.iter().all(|r| r.passed());
+    Ok(if all || exit_zero {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn reaper(cmd: &[String]) -> ExitCode {

@@ -60,7 +60,11 @@ impl Trace {
 
 /// The last few lines of a program's stderr, for a report.
 pub fn tail(text: &str, n: usize) -> String {
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    // A panic's "note: run with `RUST_BACKTRACE=1`" line says nothing here.
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with("note: "))
+        .collect();
     if lines.is_empty() {
         return "(nothing on stderr)".into();
     }

@@ -2,9 +2,10 @@
 //!
 //! - Student mode: run the check on the student's file; on failure, panic
 //!   with a report — exercise, file, what the check did, what it saw, what
-//!   it expected, the first hint, where the next one is, and the seed.
+//!   it expected, the first hint and how to get the next one.
 //! - Reference mode: prove the check — it must pass on the reference
-//!   solution and fail on the untouched stub and on every wrong answer.
+//!   solution, fail on the pristine stub, and fail on every wrong answer
+//!   with a report that says what that wrong answer did.
 
 use std::path::Path;
 use std::thread;
@@ -12,12 +13,16 @@ use std::thread;
 use crate::catalog::{self, Exercise};
 use crate::checks::Target;
 use crate::report::{Failure, Trace, Verdict};
-use crate::{REFERENCE_MODE, SOLUTION, STUDENT, rng};
+use crate::{REFERENCE_MODE, SOLUTION, STUB, STUDENT, rng};
 
-/// Runs `ex`'s check on `variant`, with `seed`.
-pub fn run_check(exe: &Path, ex: &Exercise, variant: &str, seed: u64) -> Verdict {
+/// Runs `ex`'s check on `variant`.
+pub fn run_check(exe: &Path, ex: &Exercise, variant: &str) -> Verdict {
     if variant == STUDENT
-        && let Some(f) = ex.forbidden.iter().find(|f| code_only(ex.source).contains(*f))
+        && let Some(f) = ex
+            .about
+            .forbidden
+            .iter()
+            .find(|f| code_only(ex.source).contains(*f))
     {
         let mut t = Trace::new();
         t.did(format!("read {}", ex.file));
@@ -36,7 +41,7 @@ pub fn run_check(exe: &Path, ex: &Exercise, variant: &str, seed: u64) -> Verdict
         exe,
         ex,
         variant,
-        seed,
+        seed: rng::FIXED,
     };
     (ex.check)(&target)
 }
@@ -50,24 +55,27 @@ fn code_only(source: &str) -> String {
         .join("\n")
 }
 
-/// The report a student sees for a failed check.
-pub fn report(ex: &Exercise, f: &Failure, seed: u64) -> String {
-    let more = if std::env::var("UNP_HINT").is_ok_and(|v| v.trim() == "2") {
-        format!("\n  more:     {}", ex.more().replace('\n', "\n            "))
+/// The report a student sees for a failed check: the first hint, and the
+/// command that shows the second (or the second itself with UNP_HINT=2).
+pub fn report(ex: &Exercise, f: &Failure) -> String {
+    let (tier, next) = if std::env::var("UNP_HINT").is_ok_and(|v| v.trim() == "2") {
+        (2, String::new())
     } else {
-        format!(
-            "\n  more:     cargo run -p exercises -- hint {}   (or UNP_HINT=2); docs/src/exercises/index.md",
-            ex.num
+        (
+            1,
+            format!(
+                "\n  next:     cargo run -p exercises -- hint {} 2   (the second hint; or UNP_HINT=2)",
+                ex.num
+            ),
         )
     };
     format!(
-        "\nexercise {} — {} — not solved yet\n  file:     {}\n{f}\n  hint:     {}{more}\n  related:  {}\n  replay:   UNP_SEED={seed} cargo test -p exercises {}\n",
+        "\nexercise {} — {} — not solved yet\n  file:     {}\n{f}\n  hint {tier}:   {}{next}\n  related:  {}\n",
         ex.num,
-        ex.title,
+        ex.title(),
         ex.file,
-        ex.nudge().replace('\n', "\n            "),
-        ex.related,
-        ex.id,
+        ex.hint(tier).replace('\n', "\n            "),
+        ex.about.related,
     )
 }
 
@@ -76,28 +84,33 @@ pub fn test(exe: &Path, id: &str) {
     let ex = catalog::find(id).unwrap_or_else(|| panic!("no exercise {id}"));
     if REFERENCE_MODE {
         prove(exe, ex);
-    } else {
-        let seed = rng::seed();
-        if let Err(f) = run_check(exe, ex, STUDENT, seed) {
-            // The report is the whole message: print it (the harness shows a
-            // failed test's output) and unwind without the panic hook, so no
-            // "panicked at" line or backtrace buries it.
-            println!("{}", report(ex, &f, seed));
-            std::panic::resume_unwind(Box::new(format!("exercise {} not solved yet", ex.num)));
-        }
+    } else if let Err(f) = run_check(exe, ex, STUDENT) {
+        // The report is the whole message: print it (the harness shows a
+        // failed test's output) and unwind without the panic hook, so no
+        // "panicked at" line or backtrace buries it.
+        println!("{}", report(ex, &f));
+        std::panic::resume_unwind(Box::new(format!("exercise {} not solved yet", ex.num)));
     }
 }
 
-/// Reference mode: the check passes on the solution, fails on the stub and
-/// on each wrong answer. All variants run at once (separate processes).
+/// What a variant must do under the check in reference mode.
+enum Must {
+    Pass,
+    Fail,
+    /// Fail, with these words in the report.
+    FailSaying(&'static str),
+}
+
+/// Reference mode: the check passes on the solution, fails on the pristine
+/// stub, and fails on each wrong answer saying what it did. All variants run
+/// at once (separate processes).
 pub fn prove(exe: &Path, ex: &Exercise) {
-    let seed = rng::seed();
-    let mut variants: Vec<(&str, bool)> = vec![(SOLUTION, true), (STUDENT, false)];
-    variants.extend(ex.wrongs.iter().map(|w| (*w, false)));
-    let results: Vec<(&str, bool, Verdict)> = thread::scope(|s| {
+    let mut variants: Vec<(&str, Must)> = vec![(SOLUTION, Must::Pass), (STUB, Must::Fail)];
+    variants.extend(ex.wrongs.iter().map(|w| (w.name, Must::FailSaying(w.says))));
+    let results: Vec<Verdict> = thread::scope(|s| {
         let handles: Vec<_> = variants
             .iter()
-            .map(|&(v, should_pass)| s.spawn(move || (v, should_pass, run_check(exe, ex, v, seed))))
+            .map(|&(v, _)| s.spawn(move || run_check(exe, ex, v)))
             .collect();
         handles
             .into_iter()
@@ -105,27 +118,29 @@ pub fn prove(exe: &Path, ex: &Exercise) {
             .collect()
     });
     let mut problems = Vec::new();
-    for (v, should_pass, verdict) in &results {
-        match (verdict, should_pass) {
-            (Ok(()), true) => println!("{}: passes on the reference solution", ex.id),
-            (Err(f), false) if *v == STUDENT => {
-                println!("{}: fails on the untouched stub, as it must:\n{f}", ex.id)
-            }
-            (Err(f), false) => println!("{}: fails on the wrong answer {v:?}, as it must:\n{f}", ex.id),
-            (Err(f), true) => problems.push(format!("the check FAILS on the reference solution:\n{f}")),
-            (Ok(()), false) if *v == STUDENT => problems.push(format!(
-                "the check PASSES on {} — reference mode expects the untouched stub there \
-                 (git checkout -- {0})",
-                ex.file
+    for ((v, must), verdict) in variants.iter().zip(&results) {
+        match (verdict, must) {
+            (Ok(()), Must::Pass) => println!("{}: passes on the reference solution", ex.id),
+            (Err(f), Must::Pass) => problems.push(format!("the check FAILS on the reference solution:\n{f}")),
+            (Ok(()), _) if *v == STUB => problems.push(format!(
+                "the check PASSES on the pristine stub src/{}/stub.rs",
+                ex.id
             )),
-            (Ok(()), false) => problems.push(format!(
+            (Ok(()), _) => problems.push(format!(
                 "the check PASSES on the wrong answer {v:?}: it cannot tell the bug from the fix"
+            )),
+            (Err(f), Must::Fail) => println!("{}: fails on the pristine stub, as it must:\n{f}", ex.id),
+            (Err(f), Must::FailSaying(says)) if f.to_string().contains(says) => {
+                println!("{}: fails on the wrong answer {v:?}, as it must:\n{f}", ex.id)
+            }
+            (Err(f), Must::FailSaying(says)) => problems.push(format!(
+                "the check fails on the wrong answer {v:?}, but its report does not say {says:?}:\n{f}"
             )),
         }
     }
     assert!(
         problems.is_empty(),
-        "exercise {} ({}), seed {seed} (replay: UNP_SEED={seed}):\n{}",
+        "exercise {} ({}):\n{}",
         ex.num,
         ex.id,
         problems.join("\n")

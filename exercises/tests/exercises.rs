@@ -1,4 +1,5 @@
-//! One test per exercise.
+//! One test per exercise, generated from the registry (src/lib.rs), and the
+//! registry's own consistency checks.
 //!
 //! `cargo test -p exercises` (student mode): each test checks the student's
 //! file and fails with a report and a hint until the exercise is solved.
@@ -6,61 +7,447 @@
 //!
 //! With `--features exercises/solutions` (reference mode, the project's own
 //! test command) each test proves its check instead: it passes on the
-//! reference solution and fails on the untouched stub and on every wrong
-//! answer (see src/verify.rs).
+//! reference solution, fails on the pristine stub and fails on every wrong
+//! answer with the words its report must contain (see src/verify.rs).
 
 use std::path::Path;
+use std::sync::{Condvar, Mutex};
+use std::time::{Duration, Instant};
 
-fn check(id: &str) {
-    exercises::verify::test(Path::new(env!("CARGO_BIN_EXE_exercises")), id);
+use exercises::catalog::find;
+use exercises::{EXERCISES, STUDENT};
+
+/// Generates `#[test] fn eNN_name()` for every registry line.
+macro_rules! one_test_each {
+    ($($num:literal $id:ident,)*) => {
+        $(
+            #[test]
+            fn $id() {
+                check($num, stringify!($id));
+            }
+        )*
+    };
+}
+exercises::registry!(one_test_each);
+
+fn check(num: u8, id: &str) {
+    if !exercises::REFERENCE_MODE {
+        in_order::wait_for_earlier(num);
+    }
+    let result =
+        std::panic::catch_unwind(|| exercises::verify::test(Path::new(env!("CARGO_BIN_EXE_exercises")), id));
+    in_order::done(num);
+    if let Err(panic) = result {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+/// libtest prints each failed test's output in the order the tests end. So
+/// that a student reads exercise 2's report before exercise 5's, in student
+/// mode each check starts only when the lower-numbered checks of this run
+/// have ended (each takes well under a second on a stub; the wait is
+/// bounded by 2 min). Reference mode, the lab's CI, runs them all at once.
+mod in_order {
+    use super::*;
+
+    static DONE: (Mutex<Vec<u8>>, Condvar) = (Mutex::new(Vec::new()), Condvar::new());
+
+    pub fn wait_for_earlier(num: u8) {
+        let earlier: Vec<u8> = EXERCISES
+            .iter()
+            .filter(|e| e.num < num && selected(e.id))
+            .map(|e| e.num)
+            .collect();
+        let (lock, cv) = &DONE;
+        let deadline = Instant::now() + Duration::from_secs(120);
+        let mut done = lock.lock().unwrap_or_else(|p| p.into_inner());
+        while !earlier.iter().all(|n| done.contains(n)) && Instant::now() < deadline {
+            done = cv
+                .wait_timeout(done, Duration::from_millis(500))
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+    }
+
+    pub fn done(num: u8) {
+        let (lock, cv) = &DONE;
+        lock.lock().unwrap_or_else(|p| p.into_inner()).push(num);
+        cv.notify_all();
+    }
+
+    /// Does this run's command line (libtest's filters, `--exact`,
+    /// `--skip`) select the test named `name`?
+    fn selected(name: &str) -> bool {
+        const WITH_VALUE: &[&str] = &[
+            "--test-threads",
+            "--skip",
+            "--logfile",
+            "--format",
+            "--color",
+            "-Z",
+            "--shuffle-seed",
+        ];
+        let (mut filters, mut skips, mut exact) = (Vec::new(), Vec::new(), false);
+        let mut args = std::env::args().skip(1);
+        while let Some(a) = args.next() {
+            if a == "--exact" {
+                exact = true;
+            } else if a == "--skip" {
+                skips.extend(args.next());
+            } else if WITH_VALUE.contains(&a.as_str()) {
+                args.next();
+            } else if !a.starts_with('-') {
+                filters.push(a);
+            }
+        }
+        let hit = |f: &String| {
+            if exact {
+                name == f
+            } else {
+                name.contains(f.as_str())
+            }
+        };
+        (filters.is_empty() || filters.iter().any(hit)) && !skips.iter().any(|s| name.contains(s.as_str()))
+    }
 }
 
 #[test]
-fn e01_writen() {
-    check("e01_writen");
+fn registry_every_exercise_is_complete_and_found_by_every_name() {
+    for (i, e) in EXERCISES.iter().enumerate() {
+        assert_eq!(usize::from(e.num), i + 1, "{}: numbered in order", e.id);
+        assert!(e.id.starts_with(&format!("e{:02}_", e.num)), "{}: eNN_name", e.id);
+        for n in [1, 2] {
+            let h = e.hint(n);
+            assert!(!h.is_empty(), "{}: hint {n} is empty", e.id);
+            assert!(!h.contains("ANCHOR"), "{}: hint {n} has an anchor line", e.id);
+        }
+        assert!(e.stub.contains("EDIT THIS FILE"), "{}: the stub's header", e.id);
+        for name in [e.id, e.short(), &e.num.to_string(), &format!("{:02}", e.num)] {
+            assert_eq!(find(name).map(|x| x.id), Some(e.id), "find({name})");
+        }
+        assert!((e.knows)(STUDENT));
+        assert!(!(e.knows)("no-such-variant"));
+        assert!(
+            e.wrongs.len() >= 3,
+            "{}: at least three wrong answers students really write",
+            e.id
+        );
+        for w in e.wrongs {
+            assert!(w.says.len() >= 6, "{} {}: says too little", e.id, w.name);
+        }
+        assert!(e.about.points > 0);
+    }
+    assert!(find("e11").is_none() || EXERCISES.len() >= 11);
+}
+
+/// Reference mode proves each check against `src/eNN_name/stub.rs`; that
+/// stub must be what students get: the student file as committed.
+#[cfg(feature = "solutions")]
+#[test]
+fn registry_pristine_stubs_are_the_committed_student_files() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for e in EXERCISES {
+        let out = std::process::Command::new("git")
+            .current_dir(root)
+            .args(["show", &format!("HEAD:{}", e.file)])
+            .output();
+        match out {
+            Ok(o) if o.status.success() => assert!(
+                o.stdout == e.stub.as_bytes(),
+                "{}: src/{}/stub.rs differs from the committed {}: keep them identical",
+                e.id,
+                e.id,
+                e.file
+            ),
+            _ => {
+                return common::lab::skip(
+                    "registry_pristine_stubs_are_the_committed_student_files",
+                    "not a git checkout (no `git show HEAD:...` to compare with)",
+                );
+            }
+        }
+    }
 }
 
 #[test]
-fn e02_readline() {
-    check("e02_readline");
+fn lab_daytime_looks_like_ctime() {
+    let s = exercises::hosts::daytime();
+    assert!(s.ends_with("\r\n"), "{s:?}");
+    assert_eq!(s.split_whitespace().count(), 5, "{s:?}");
 }
 
 #[test]
-fn e03_refcount() {
-    check("e03_refcount");
+fn lab_a_process_that_does_not_exist_is_not_in_accept() {
+    use exercises::observe::{all_threads_asleep, exited};
+    assert!(!common::lab::observer::idle_in_accept(i32::MAX));
+    assert!(all_threads_asleep(i32::MAX).is_none());
+    assert!(exited(i32::MAX));
 }
 
-#[test]
-fn e04_reap() {
-    check("e04_reap");
+/// `exercises grade ARGS`: its exit code and stdout.
+#[cfg(feature = "solutions")]
+fn grade(args: &[&str]) -> (Option<i32>, String) {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_exercises"));
+    cmd.arg("grade").args(args);
+    let mut p = common::lab::harness::Proc::spawn_command(cmd).expect("start exercises grade");
+    let st = p
+        .wait_exit(Duration::from_secs(90))
+        .expect("grade ends within 90 s");
+    (st.code(), String::from_utf8_lossy(&p.stdout_bytes()).into_owned())
 }
 
+/// The score goes up as exercises are solved — proven on the pristine
+/// stubs and the reference solutions, never on the student's files.
+#[cfg(feature = "solutions")]
 #[test]
-fn e05_eintr() {
-    check("e05_eintr");
+fn grade_score_rises_when_an_exercise_is_solved() {
+    let max: u32 = EXERCISES.iter().map(|e| e.about.points).sum();
+    let p4 = find("4").expect("exercise 4").about.points;
+    let p9 = find("9").expect("exercise 9").about.points;
+
+    let (code, out) = grade(&["--impl", "stub"]);
+    assert!(out.contains(&format!("Score: 0/{max}")), "{out}");
+    assert_eq!(code, Some(1), "not all pass: exit 1\n{out}");
+
+    let (code, out) = grade(&["--impl", "stub", "--solved", "4"]);
+    assert!(out.contains(&format!("Score: {p4}/{max}")), "{out}");
+    assert_eq!(code, Some(1), "{out}");
+
+    let (code, out) = grade(&[
+        "--impl",
+        "stub",
+        "--solved",
+        "4,9",
+        "--format",
+        "json",
+        "--exit-zero",
+    ]);
+    assert_eq!(code, Some(0), "--exit-zero\n{out}");
+    let v = json::parse(&out).unwrap_or_else(|e| panic!("invalid JSON ({e}):\n{out}"));
+    assert_eq!(v.get("version").and_then(json::Value::num), Some(1.0));
+    assert_eq!(v.get("status").and_then(json::Value::str), Some("fail"));
+    assert_eq!(
+        v.get("max_score").and_then(json::Value::num),
+        Some(f64::from(max))
+    );
+    let tests = v.get("tests").and_then(json::Value::list).expect("tests");
+    assert_eq!(tests.len(), EXERCISES.len());
+    let sum: f64 = tests
+        .iter()
+        .filter_map(|t| t.get("score").and_then(json::Value::num))
+        .sum();
+    assert_eq!(sum, f64::from(p4 + p9), "{out}");
+    for t in tests {
+        for key in ["name", "status", "score", "max_score", "message", "duration"] {
+            assert!(t.get(key).is_some(), "a test without {key}: {out}");
+        }
+    }
+
+    let (_, out) = grade(&["--impl", "stub", "--solved", "4", "--format", "junit"]);
+    assert!(out.starts_with("<?xml"), "{out}");
+    assert!(
+        out.contains(&format!(
+            "tests=\"{}\" failures=\"{}\"",
+            EXERCISES.len(),
+            EXERCISES.len() - 1
+        )),
+        "{out}"
+    );
+    assert_eq!(out.matches("<testcase ").count(), EXERCISES.len());
+
+    let (code, out) = grade(&["--impl", "solution"]);
+    assert!(out.contains(&format!("Score: {max}/{max}")), "{out}");
+    assert_eq!(code, Some(0), "all pass: exit 0\n{out}");
 }
 
-#[test]
-fn e06_reset() {
-    check("e06_reset");
-}
+/// Just enough JSON to check `grade --format json`'s shape.
+#[cfg(feature = "solutions")]
+mod json {
+    pub enum Value {
+        Null,
+        Bool,
+        Num(f64),
+        Str(String),
+        List(Vec<Value>),
+        Obj(Vec<(String, Value)>),
+    }
 
-#[test]
-fn e07_halfclose() {
-    check("e07_halfclose");
-}
+    impl Value {
+        pub fn get(&self, key: &str) -> Option<&Value> {
+            match self {
+                Value::Obj(kv) => kv.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+                _ => None,
+            }
+        }
+        pub fn num(&self) -> Option<f64> {
+            if let Value::Num(n) = self { Some(*n) } else { None }
+        }
+        pub fn str(&self) -> Option<&str> {
+            if let Value::Str(s) = self { Some(s) } else { None }
+        }
+        pub fn list(&self) -> Option<&[Value]> {
+            if let Value::List(l) = self { Some(l) } else { None }
+        }
+    }
 
-#[test]
-fn e08_peername() {
-    check("e08_peername");
-}
+    pub fn parse(text: &str) -> Result<Value, String> {
+        let mut p = Parser {
+            s: text.as_bytes(),
+            i: 0,
+        };
+        let v = p.value()?;
+        p.ws();
+        if p.i != p.s.len() {
+            return Err(format!("trailing text at byte {}", p.i));
+        }
+        Ok(v)
+    }
 
-#[test]
-fn e09_sum() {
-    check("e09_sum");
-}
+    struct Parser<'a> {
+        s: &'a [u8],
+        i: usize,
+    }
 
-#[test]
-fn e10_dfork() {
-    check("e10_dfork");
+    impl Parser<'_> {
+        fn ws(&mut self) {
+            while self.s.get(self.i).is_some_and(|c| c.is_ascii_whitespace()) {
+                self.i += 1;
+            }
+        }
+        fn eat(&mut self, c: u8) -> Result<(), String> {
+            self.ws();
+            if self.s.get(self.i) == Some(&c) {
+                self.i += 1;
+                Ok(())
+            } else {
+                Err(format!("expected {:?} at byte {}", c as char, self.i))
+            }
+        }
+        fn value(&mut self) -> Result<Value, String> {
+            self.ws();
+            match self.s.get(self.i) {
+                Some(b'{') => {
+                    self.i += 1;
+                    let mut kv = Vec::new();
+                    self.ws();
+                    if self.s.get(self.i) == Some(&b'}') {
+                        self.i += 1;
+                        return Ok(Value::Obj(kv));
+                    }
+                    loop {
+                        self.ws();
+                        let k = self.string()?;
+                        self.eat(b':')?;
+                        kv.push((k, self.value()?));
+                        self.ws();
+                        match self.s.get(self.i) {
+                            Some(b',') => self.i += 1,
+                            Some(b'}') => {
+                                self.i += 1;
+                                return Ok(Value::Obj(kv));
+                            }
+                            _ => return Err(format!("bad object at byte {}", self.i)),
+                        }
+                    }
+                }
+                Some(b'[') => {
+                    self.i += 1;
+                    let mut l = Vec::new();
+                    self.ws();
+                    if self.s.get(self.i) == Some(&b']') {
+                        self.i += 1;
+                        return Ok(Value::List(l));
+                    }
+                    loop {
+                        l.push(self.value()?);
+                        self.ws();
+                        match self.s.get(self.i) {
+                            Some(b',') => self.i += 1,
+                            Some(b']') => {
+                                self.i += 1;
+                                return Ok(Value::List(l));
+                            }
+                            _ => return Err(format!("bad list at byte {}", self.i)),
+                        }
+                    }
+                }
+                Some(b'"') => self.string().map(Value::Str),
+                Some(b't') | Some(b'f') | Some(b'n') => {
+                    for (word, v) in [
+                        ("true", Value::Bool),
+                        ("false", Value::Bool),
+                        ("null", Value::Null),
+                    ] {
+                        if self.s[self.i..].starts_with(word.as_bytes()) {
+                            self.i += word.len();
+                            return Ok(v);
+                        }
+                    }
+                    Err(format!("bad word at byte {}", self.i))
+                }
+                _ => {
+                    let start = self.i;
+                    while self
+                        .s
+                        .get(self.i)
+                        .is_some_and(|c| c.is_ascii_digit() || b"+-.eE".contains(c))
+                    {
+                        self.i += 1;
+                    }
+                    std::str::from_utf8(&self.s[start..self.i])
+                        .ok()
+                        .and_then(|t| t.parse().ok())
+                        .map(Value::Num)
+                        .ok_or_else(|| format!("bad number at byte {start}"))
+                }
+            }
+        }
+        fn string(&mut self) -> Result<String, String> {
+            if self.s.get(self.i) != Some(&b'"') {
+                return Err(format!("expected a string at byte {}", self.i));
+            }
+            self.i += 1;
+            let mut out = Vec::new();
+            loop {
+                match self.s.get(self.i) {
+                    None => return Err("unterminated string".into()),
+                    Some(b'"') => {
+                        self.i += 1;
+                        return String::from_utf8(out).map_err(|e| e.to_string());
+                    }
+                    Some(b'\\') => {
+                        let esc = *self.s.get(self.i + 1).ok_or("bad escape")?;
+                        self.i += 2;
+                        match esc {
+                            b'"' | b'\\' | b'/' => out.push(esc),
+                            b'n' => out.push(b'\n'),
+                            b'r' => out.push(b'\r'),
+                            b't' => out.push(b'\t'),
+                            b'b' | b'f' => {}
+                            b'u' => {
+                                let hex =
+                                    std::str::from_utf8(self.s.get(self.i..self.i + 4).ok_or("bad \\u")?)
+                                        .map_err(|e| e.to_string())?;
+                                let c = u32::from_str_radix(hex, 16).map_err(|e| e.to_string())?;
+                                let mut buf = [0u8; 4];
+                                out.extend_from_slice(
+                                    char::from_u32(c)
+                                        .unwrap_or('\u{fffd}')
+                                        .encode_utf8(&mut buf)
+                                        .as_bytes(),
+                                );
+                                self.i += 4;
+                            }
+                            _ => return Err(format!("bad escape at byte {}", self.i)),
+                        }
+                    }
+                    Some(c) if *c < 0x20 => return Err(format!("raw control character at byte {}", self.i)),
+                    Some(c) => {
+                        out.push(*c);
+                        self.i += 1;
+                    }
+                }
+            }
+        }
+    }
 }

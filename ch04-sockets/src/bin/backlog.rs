@@ -2,8 +2,8 @@
 //! server that never calls accept.
 //!
 //! Run:        cargo run -p ch04-sockets --bin backlog
-//!             cargo run -p ch04-sockets --bin backlog -- --backlog 0 --step
-//! Talk to it: nothing to type (with --step: Enter goes on; look with
+//!             cargo run -p ch04-sockets --bin backlog -- --backlog 0 --pause
+//! Talk to it: nothing to type (with --pause: Enter goes on; look with
 //!             ss -tan 'sport = :PORT or dport = :PORT' meanwhile).
 //! Observe:    backlog+1 connects complete (ESTABLISHED on both ends, the
 //!             server's end held by no process: it is in the accept queue,
@@ -22,10 +22,11 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use ch04_sockets::{Holder, Stepper, errno_name, format_table, settle};
+use ch04_sockets::{Holder, errno_name, format_table, wait_states};
 use clap::Parser;
 use common::LogArgs;
 use common::lab::observer::TcpSock;
+use common::lab::pause::Pause;
 use common::wrapsock::{accept, bind, connect, getsockname, listen, socket};
 use socket2::{Domain, SockAddr, Socket, Type};
 
@@ -44,9 +45,9 @@ struct Args {
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=16))]
     extra: u8,
 
-    /// Stop after each step until Enter is pressed.
-    #[arg(long)]
-    step: bool,
+    /// Wait for Enter between steps (`--step` is an older spelling).
+    #[arg(long, alias = "step")]
+    pause: bool,
 
     #[command(flatten)]
     log: LogArgs,
@@ -54,13 +55,13 @@ struct Args {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    args.log.init("backlog");
+    args.log.init(env!("CARGO_BIN_NAME"));
     common::exit_code(run(&args))
 }
 
 fn run(args: &Args) -> anyhow::Result<()> {
     let pid = std::process::id() as i32;
-    let mut steps = Stepper::new(args.step);
+    let mut pause = Pause::new(args.pause);
 
     // ANCHOR: listen
     let listenfd = socket(Domain::IPV4, Type::STREAM, None)?;
@@ -109,10 +110,10 @@ fn run(args: &Args) -> anyhow::Result<()> {
         who: "me",
         names: &names,
     }];
-    let socks = settle(listen_addr, &expect, Duration::from_secs(2));
+    let socks = wait_states(listen_addr, &expect, Duration::from_secs(2));
     print!("{}", format_table(&socks, &holders, 4));
     summary(port, &socks, &clients)?;
-    steps.done();
+    pause.wait();
 
     // ANCHOR: accept_one
     let (connfd, cliaddr) = accept(&listenfd)?;
@@ -157,7 +158,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
         }
         Err(e) => println!("no waiting client got in: {e}"),
     }
-    steps.done();
+    pause.wait();
     Ok(())
 }
 

@@ -52,7 +52,7 @@ enum Case {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    args.log.init("bind_demo");
+    args.log.init(env!("CARGO_BIN_NAME"));
     common::exit_code(run(args.case))
 }
 
@@ -214,7 +214,7 @@ fn time_wait(old: bool, new: bool) -> anyhow::Result<()> {
     close(connfd)?; // the server closes first: its end will be in TIME_WAIT
     close(client)?;
     close(listenfd)?;
-    let socks = ch04_sockets::settle(addr, &["TIME_WAIT"], std::time::Duration::from_secs(1));
+    let socks = ch04_sockets::wait_states(addr, &["TIME_WAIT"], std::time::Duration::from_secs(1));
     let tw = socks
         .iter()
         .filter(|t| t.state == "TIME_WAIT" && t.local == addr)

@@ -61,7 +61,7 @@ enum Case {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    args.log.init("connect_errors");
+    args.log.init(env!("CARGO_BIN_NAME"));
     common::exit_code(run(&args))
 }
 
@@ -195,7 +195,9 @@ fn unreachable() -> anyhow::Result<bool> {
 /// this program never starts another.
 fn enter_private_netns() -> io::Result<()> {
     let (uid, gid) = (nix::unistd::getuid(), nix::unistd::getgid());
-    nix::sched::unshare(CloneFlags::CLONE_NEWUSER | CloneFlags::CLONE_NEWNET).map_err(io::Error::from)?;
+    common::error::sys(nix::sched::unshare(
+        CloneFlags::CLONE_NEWUSER | CloneFlags::CLONE_NEWNET,
+    ))?;
     std::fs::write("/proc/self/setgroups", "deny")?;
     std::fs::write("/proc/self/uid_map", format!("0 {uid} 1"))?;
     std::fs::write("/proc/self/gid_map", format!("0 {gid} 1"))?;

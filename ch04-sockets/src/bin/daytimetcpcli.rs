@@ -8,7 +8,6 @@
 //!             (getsockname, UNP 4.10): the port the server logs.
 //! Changed from the book: --port (default 13013, the lab's daytime port;
 //! the book's is 13) and the getsockname line.
-#![allow(non_snake_case)]
 
 use ch04_sockets::parse_with_port;
 use clap::Parser;
@@ -34,7 +33,7 @@ struct Args {
 
 fn main() {
     let args: Args = parse_with_port("13013");
-    args.cli.log.init("daytimetcpcli");
+    args.cli.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let servaddr = Resolve(&args.cli.host, args.cli.port);
     let sockfd = Socket(Domain::for_address(servaddr), Type::STREAM, None);

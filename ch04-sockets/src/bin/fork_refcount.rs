@@ -4,8 +4,8 @@
 //! and shutdown() acts on the socket itself, for every process holding it.
 //!
 //! Run:        cargo run -p ch04-sockets --bin fork_refcount
-//!             cargo run -p ch04-sockets --bin fork_refcount -- --step
-//! Talk to it: nothing to type (with --step: Enter goes on; meanwhile
+//!             cargo run -p ch04-sockets --bin fork_refcount -- --pause
+//! Talk to it: nothing to type (with --pause: Enter goes on; meanwhile
 //!             ls -l /proc/<pid>/fd for the pids it prints).
 //! Observe:    after fork, parent and child list the same fd numbers for the
 //!             same sockets (HELD BY shows both); after the parent's close()
@@ -17,18 +17,18 @@
 //! 4.14–4.17 is printed from one run. The client obeys the parent through a
 //! socketpair; the child stops itself (SIGSTOP) right after fork until the
 //! parent has shown the after-fork state.
-#![allow(non_snake_case)]
 
 use std::io::{self, Read as _, Write as _};
 use std::net::{Ipv4Addr, Shutdown, SocketAddr};
 use std::os::fd::{AsFd, AsRawFd};
 use std::time::Duration;
 
-use ch04_sockets::{Holder, Stepper, settle};
+use ch04_sockets::{Holder, wait_states};
 use clap::Parser;
 use common::LogArgs;
 use common::lab::harness::{eventually, wait_state};
 use common::lab::observer::socket_fds;
+use common::lab::pause::Pause;
 use common::readline::{Readline, Rline};
 use common::wrapsock::{Accept, Bind, Close, Connect, Getsockname, Listen, Shutdown, Socket};
 use common::wrapunix::{Fork, Waitpid};
@@ -45,9 +45,9 @@ use socket2::{Domain, SockAddr, Type};
 #[derive(Parser)]
 #[command(version, verbatim_doc_comment)]
 struct Args {
-    /// Stop after each step until Enter is pressed.
-    #[arg(long)]
-    step: bool,
+    /// Wait for Enter between steps (`--step` is an older spelling).
+    #[arg(long, alias = "step")]
+    pause: bool,
 
     #[command(flatten)]
     log: LogArgs,
@@ -62,8 +62,8 @@ const QUIT: u8 = b'q';
 
 fn main() {
     let args = Args::parse();
-    args.log.init("fork_refcount");
-    let mut steps = Stepper::new(args.step);
+    args.log.init(env!("CARGO_BIN_NAME"));
+    let mut pause = Pause::new(args.pause);
     let parent = std::process::id() as i32;
 
     let listenfd = Socket(Domain::IPV4, Type::STREAM, None);
@@ -108,7 +108,7 @@ fn main() {
         &["LISTEN", "ESTABLISHED", "ESTABLISHED"],
         &[(parent, "parent", &names[..]), (client, "client", &cnames[..])],
     );
-    steps.done();
+    pause.wait();
     // ANCHOR_END: fig4_14
 
     // ANCHOR: fig4_15
@@ -121,7 +121,7 @@ fn main() {
         &["LISTEN", "ESTABLISHED", "ESTABLISHED"],
         &[(parent, "parent", &names[..]), (client, "client", &cnames[..])],
     );
-    steps.done();
+    pause.wait();
     // ANCHOR_END: fig4_15
 
     // ANCHOR: fig4_16
@@ -146,7 +146,7 @@ fn main() {
         (client, "client", &cnames[..]),
     ];
     show(at, &["LISTEN", "ESTABLISHED", "ESTABLISHED"], &who);
-    steps.done();
+    pause.wait();
     // ANCHOR_END: fig4_16
 
     // ANCHOR: fig4_17
@@ -157,7 +157,7 @@ fn main() {
     show(at, &["LISTEN", "ESTABLISHED", "ESTABLISHED"], &who);
     command(&to_client, SEND);
     println!("result: close client=reply   <- close() in the parent did not end the connection");
-    steps.done();
+    pause.wait();
     // ANCHOR_END: fig4_17
 
     println!("== the client closes; the child reads end of file and exits");
@@ -200,7 +200,7 @@ fn main() {
     );
     show(at, &["LISTEN", "TIME_WAIT", "FIN_WAIT_2", "CLOSE_WAIT"], &who);
     println!("result: shutdown client=eof   <- shutdown() ended it for every holder");
-    steps.done();
+    pause.wait();
     // ANCHOR_END: shutdown
 
     Close(connfd);
@@ -250,7 +250,7 @@ type Who<'a> = (i32, &'a str, &'a [(i32, &'a str)]);
 
 /// Waits for the states, then prints the table with the holders named.
 fn show(at: SocketAddr, expect: &[&str], who: &[Who]) {
-    let socks = settle(at, expect, Duration::from_secs(1));
+    let socks = wait_states(at, expect, Duration::from_secs(1));
     let holders: Vec<Holder> = who
         .iter()
         .map(|&(pid, who, names)| Holder { pid, who, names })

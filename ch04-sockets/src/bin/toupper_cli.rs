@@ -11,7 +11,6 @@
 //!             "connect error: Connection refused".
 //! Changed from the note: the port goes through htons (SocketAddr does it);
 //! a reply is read as a whole line, not as one read(2).
-#![allow(non_snake_case)]
 
 use std::net::SocketAddr;
 
@@ -43,7 +42,7 @@ struct Args {
 
 fn main() {
     let args = Args::parse();
-    args.cli.log.init("toupper_cli");
+    args.cli.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let mut servaddr: SocketAddr = Resolve(&args.cli.host, args.cli.port);
     // The note's client sets `server.sin_port = serverPort;` — no htons.

@@ -1,37 +1,23 @@
-//! Seed 003 (single-process version) — an iterative "to upper case" server:
-//! one client at a time, `quit` ends a session.
+//! The to_upper blog post, version 0 — iterative: one client at a time.
 //!
 //! Run:        cargo run -p ch04-sockets --bin toupper_iter
 //! Talk to it: cargo run -p ch04-sockets --bin toupper_cli -- 127.0.0.1
 //!             (or: nc 127.0.0.1 9877) — type lines, then `quit`.
-//! Observe:    start a second client while the first is connected: its
-//!             connect succeeds (the kernel completes the handshake and
-//!             queues the connection) but its lines get no answer — they
-//!             wait in the server's socket Recv-Q (ss -tn) — until the first
-//!             client quits. That is why servers fork (ch.5).
-//! Changed from the note: lines end with '\n' (the note compared a whole
-//! read(2) with "quit", which breaks when TCP splits or joins writes); a
-//! client that misbehaves (resets, sends garbage) ends its own session only.
-
-use std::io;
-use std::os::fd::AsFd;
+//! Observe:    a second client connects at once (the kernel queues it) but
+//!             gets no answer — its lines wait in the Recv-Q (ss -tn) — until
+//!             the first quits. That is why servers fork (ch.5).
+//! Changed from the blog post: lines, not read(2) chunks, are compared with
+//! "quit"; a client that misbehaves ends its own session only.
 
 use clap::Parser;
 use common::ServerArgs;
 use common::args::Serv_listen;
-use common::readline::Rline;
-use common::sock_ntop::sock_ntop;
-use common::wrapsock::Accept;
-use common::writen::writen;
-use common::{debug, notice, warning};
+use common::to_upper::to_upper;
+use common::wrapsock::{Accept, Close};
 
-/// Seed 003: an iterative server that sends every line back in upper case.
-/// A line `quit` ends the session. One client at a time: the next one waits
-/// in the kernel's accept queue until the current one quits or closes.
-///
-/// Talk to it with `toupper_cli 127.0.0.1` or `nc 127.0.0.1 9877`.
+/// The to_upper blog post (v0, iterative). Talk to it: toupper_cli 127.0.0.1, or nc 127.0.0.1 9877.
 #[derive(Parser)]
-#[command(version, verbatim_doc_comment)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     serv: ServerArgs,
@@ -39,45 +25,14 @@ struct Args {
 
 fn main() {
     let args = Args::parse();
-    args.serv.log.init("toupper_iter");
-    // ANCHOR: main
+    args.serv.log.init(env!("CARGO_BIN_NAME"));
     let listenfd = Serv_listen(&args.serv, false);
 
+    // ANCHOR: main
     loop {
         let (connfd, cliaddr) = Accept(&listenfd);
-        let who = sock_ntop(&cliaddr);
-        notice!("connection from {who}");
-        match to_upper(&connfd) {
-            Ok(Session::Quit) => notice!("{who} asked to quit"),
-            Ok(Session::Eof) => notice!("{who} closed the connection"),
-            Err(e) => warning!("{who}: {}", common::error::strerror(&e)),
-        }
-        drop(connfd); // close: the next client in the accept queue is served
+        to_upper(&connfd, &cliaddr); // until the client sends quit or closes
+        Close(connfd); // the next client in the accept queue is served
     }
     // ANCHOR_END: main
 }
-
-enum Session {
-    Quit,
-    Eof,
-}
-
-// ANCHOR: to_upper
-/// Serves one client until it sends `quit` or closes. Any I/O error (a
-/// reset, say) ends this session only.
-fn to_upper(connfd: impl AsFd) -> io::Result<Session> {
-    let mut conn = Rline::new(connfd);
-    let mut line = Vec::new();
-    loop {
-        if conn.readline(&mut line)? == 0 {
-            return Ok(Session::Eof);
-        }
-        if line.trim_ascii().eq_ignore_ascii_case(b"quit") {
-            return Ok(Session::Quit);
-        }
-        debug!("to_upper: {:?}", String::from_utf8_lossy(&line));
-        line.make_ascii_uppercase();
-        writen(conn.get_ref(), &line)?;
-    }
-}
-// ANCHOR_END: to_upper

@@ -3,8 +3,8 @@
 //! getpeername, close, shutdown.
 //!
 //! Run:        cargo run -p ch04-sockets            (tour is the default-run)
-//!             cargo run -p ch04-sockets -- --step  (one call per Enter)
-//! Talk to it: nothing to type; with --step, look around between steps:
+//!             cargo run -p ch04-sockets -- --pause (one call per Enter)
+//! Talk to it: nothing to type; with --pause, look around between steps:
 //!             ss -tan | grep <port>   or   ls -l /proc/<pid>/fd
 //! Observe:    each call with its arguments, its result and descriptor, then
 //!             the TCP state of every socket on the port as /proc/net/tcp
@@ -22,10 +22,11 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
-use ch04_sockets::{Holder, Stepper, format_table, settle};
+use ch04_sockets::{Holder, format_table, wait_states};
 use clap::Parser;
 use common::LogArgs;
 use common::args::resolve;
+use common::lab::pause::Pause;
 use common::sock_ntop::sock_ntop;
 use common::wrapsock::{accept, bind, close, connect, getpeername, getsockname, listen, shutdown, socket};
 use common::wrapunix::read;
@@ -35,7 +36,7 @@ use socket2::{Domain, SockAddr, Type};
 /// loopback, with the TCP state of every socket after each call (read from
 /// /proc/net/tcp) and the descriptor that holds it.
 ///
-/// Run it with --step to stop after each call (press Enter to go on) and
+/// Run it with --pause to stop after each call (press Enter to go on) and
 /// look for yourself: ss -tan, ls -l /proc/PID/fd.
 #[derive(Parser)]
 #[command(version, verbatim_doc_comment)]
@@ -53,9 +54,9 @@ struct Args {
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(i32).range(0..=65535))]
     backlog: i32,
 
-    /// Stop after each step until Enter is pressed.
-    #[arg(long)]
-    step: bool,
+    /// Wait for Enter between steps (`--step` is an older spelling).
+    #[arg(long, alias = "step")]
+    pause: bool,
 
     #[command(flatten)]
     log: LogArgs,
@@ -63,17 +64,17 @@ struct Args {
 
 /// How long a state change may take to show in /proc before the tour prints
 /// what it sees anyway.
-const SETTLE: Duration = Duration::from_secs(1);
+const STATES_WAIT: Duration = Duration::from_secs(1);
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    args.log.init("tour");
+    args.log.init(env!("CARGO_BIN_NAME"));
     common::exit_code(run(&args))
 }
 
 fn run(args: &Args) -> anyhow::Result<()> {
     let pid = std::process::id() as i32;
-    let mut steps = Stepper::new(args.step);
+    let mut pause = Pause::new(args.pause);
     let addr = resolve(&args.host, args.port)?;
     let family = if addr.is_ipv4() { "AF_INET" } else { "AF_INET6" };
     println!(
@@ -87,7 +88,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
     let lfd = listenfd.as_raw_fd();
     println!("socket({family}, SOCK_STREAM, 0) = {lfd}          <- listenfd");
     println!("    no TCP entry yet: a socket neither listening nor connected is not in /proc/net/tcp");
-    steps.done();
+    pause.wait();
 
     bind(&listenfd, &SockAddr::from(addr)).with_context(|| format!("bind {addr}"))?;
     let bound = getsockname(&listenfd).context("getsockname")?;
@@ -98,7 +99,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
         sock_ntop(&bound)
     );
     println!("    still no entry: bound is not listening");
-    steps.done();
+    pause.wait();
 
     listen(&listenfd, args.backlog).context("listen")?;
     println!(
@@ -108,7 +109,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
     // ANCHOR_END: server_side
     let names = [(lfd, "listenfd")];
     show(at, &["LISTEN"], pid, &names);
-    steps.done();
+    pause.wait();
 
     // ANCHOR: client_side
     let sockfd = socket(Domain::for_address(addr), Type::STREAM, None).context("socket")?;
@@ -125,7 +126,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
     // ANCHOR_END: client_side
     let names = [(lfd, "listenfd"), (sfd, "sockfd")];
     show(at, &["LISTEN", "ESTABLISHED", "ESTABLISHED"], pid, &names);
-    steps.done();
+    pause.wait();
 
     // ANCHOR: accept
     let (connfd, cliaddr) = accept(&listenfd).context("accept")?;
@@ -138,7 +139,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
     // ANCHOR_END: accept
     let names = [(lfd, "listenfd"), (sfd, "sockfd"), (cfd, "connfd")];
     show(at, &["LISTEN", "ESTABLISHED", "ESTABLISHED"], pid, &names);
-    steps.done();
+    pause.wait();
 
     // ANCHOR: names
     let (c_local, c_peer) = (getsockname(&connfd)?, getpeername(&connfd)?);
@@ -157,7 +158,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
     );
     println!("getpeername({sfd}) = {}", sock_ntop(&s_peer));
     // ANCHOR_END: names
-    steps.done();
+    pause.wait();
 
     // ANCHOR: close
     close(connfd).context("close connfd")?;
@@ -167,14 +168,14 @@ fn run(args: &Args) -> anyhow::Result<()> {
     show(at, &["LISTEN", "FIN_WAIT_2", "CLOSE_WAIT"], pid, &names);
     let n = read(&sockfd, &mut [0u8; 64]).context("read")?;
     println!("read({sfd}, buf, 64) = {n}   <- the client reads end of file: the FIN arrived");
-    steps.done();
+    pause.wait();
 
     shutdown(&sockfd, Shutdown::Write).context("shutdown")?;
     println!("shutdown({sfd}, SHUT_WR) = 0   <- the client's FIN; fd {sfd} is still open");
     println!("    the side that closed first waits in TIME_WAIT (2MSL, 60 s on Linux),");
     println!("    held by no process; the client's socket has left the table (CLOSED)");
     show(at, &["LISTEN", "TIME_WAIT"], pid, &names);
-    steps.done();
+    pause.wait();
 
     close(sockfd).context("close sockfd")?;
     close(listenfd).context("close listenfd")?;
@@ -182,13 +183,13 @@ fn run(args: &Args) -> anyhow::Result<()> {
     println!("close({lfd}) = 0   <- no more LISTEN; new clients would get RST (ECONNREFUSED)");
     // ANCHOR_END: close
     show(at, &["TIME_WAIT"], pid, &names);
-    steps.done();
+    pause.wait();
     Ok(())
 }
 
 /// Waits for the states the book predicts, then prints what /proc says.
 fn show(at: SocketAddr, expect: &[&str], pid: i32, names: &[(i32, &str)]) {
-    let socks = settle(at, expect, SETTLE);
+    let socks = wait_states(at, expect, STATES_WAIT);
     let holders = [Holder {
         pid,
         who: "tour",

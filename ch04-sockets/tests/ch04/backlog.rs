@@ -7,13 +7,13 @@ use common::lab::harness::{Proc, eventually};
 
 use crate::support::{WAIT, after, at, check_table, step};
 
-/// Runs `backlog --backlog N --extra 2 --step` and checks both steps;
+/// Runs `backlog --backlog N --extra 2 --pause` and checks both steps;
 /// returns how many clients completed before any accept, per /proc.
 fn established_before_accept(backlog: u32) -> usize {
     let b = backlog.to_string();
     let mut p = Proc::spawn(
         env!("CARGO_BIN_EXE_backlog"),
-        &["--backlog", &b, "--extra", "2", "--step"],
+        &["--backlog", &b, "--extra", "2", "--pause"],
     )
     .unwrap();
     let text = step(&p, 1);

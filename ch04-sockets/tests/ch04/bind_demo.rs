@@ -3,7 +3,9 @@
 
 use common::lab::harness::Proc;
 
-use crate::support::{WAIT, result, skip};
+use common::lab::skip;
+
+use crate::support::{WAIT, result};
 
 fn run(args: &[&str]) -> String {
     let mut p = Proc::spawn(env!("CARGO_BIN_EXE_bind_demo"), args).unwrap();
@@ -61,15 +63,23 @@ fn privileged_port_needs_privilege() {
     let bin = env!("CARGO_BIN_EXE_bind_demo");
     let mut p = match Proc::spawn("unshare", &["-r", bin, "--case", "privileged"]) {
         Ok(p) => p,
-        Err(e) => return skip(&format!("bind_demo privileged: cannot run unshare: {e}")),
+        Err(e) => {
+            return skip(
+                "privileged_port_needs_privilege",
+                &format!("cannot run unshare: {e}"),
+            );
+        }
     };
     let st = p.wait_exit(WAIT).unwrap();
     let out = String::from_utf8_lossy(&p.stdout_bytes()).into_owned();
     if !st.success() || !out.contains("result: privileged") {
-        return skip(&format!(
-            "bind_demo privileged: unshare -r failed: {}",
-            p.stderr_text()
-        ));
+        return skip(
+            "privileged_port_needs_privilege",
+            &format!(
+                "no unprivileged user namespace (unshare -r failed): {}",
+                p.stderr_text()
+            ),
+        );
     }
     assert_eq!(result(&out, "privileged"), ["EACCES"]);
 }

@@ -3,7 +3,9 @@
 
 use common::lab::harness::Proc;
 
-use crate::support::{WAIT, result, skip};
+use common::lab::skip;
+
+use crate::support::{WAIT, result};
 
 fn run(case: &str) -> String {
     let mut p = Proc::spawn(env!("CARGO_BIN_EXE_connect_errors"), &["--case", case]).unwrap();
@@ -46,12 +48,12 @@ fn unanswered_syn_times_out_after_the_user_timeout() {
 fn no_route_in_a_private_network_namespace() {
     let out = run("netns");
     if let Some(line) = out.lines().find(|l| l.starts_with("SKIP: netns")) {
-        skip(&format!("connect_errors: {line}"));
+        skip("no_route_in_a_private_network_namespace", line);
         return;
     }
     judge(&result(&out, "netunreach"), "ENETUNREACH", 0.0, 100.0).unwrap();
     if let Some(line) = out.lines().find(|l| l.starts_with("SKIP: hostunreach")) {
-        skip(&format!("connect_errors: {line}"));
+        skip("no_route_in_a_private_network_namespace", line);
         return;
     }
     judge(&result(&out, "hostunreach"), "EHOSTUNREACH", 0.0, 100.0).unwrap();

@@ -7,7 +7,9 @@ use std::net::TcpStream;
 use ch04_sockets::forgot_byte_order;
 use common::lab::harness::Proc;
 
-use crate::support::{WAIT, skip};
+use common::lab::skip;
+
+use crate::support::WAIT;
 
 /// Starts the server (with `extra` flags), runs the client once and returns
 /// (port the server logged, port the client's getsockname gave, client's stdout).
@@ -46,9 +48,10 @@ fn server_logs_the_clients_own_port() {
 fn forgetting_ntohs_logs_the_wrong_port() {
     let (logged, mine, _) = one_client(&["--forget-ntohs"]);
     if forgot_byte_order(mine) == mine {
-        return skip(&format!(
-            "daytime: port {mine} reads the same in both byte orders"
-        ));
+        return skip(
+            "forgetting_ntohs_logs_the_wrong_port",
+            &format!("port {mine} reads the same in both byte orders"),
+        );
     }
     assert_ne!(logged, mine, "the byte-order bug must show");
     assert_eq!(logged, forgot_byte_order(mine));

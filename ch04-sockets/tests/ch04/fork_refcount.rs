@@ -1,7 +1,7 @@
 //! fork_refcount: after fork the child holds the same descriptor numbers
 //! for the same sockets; the parent's close() leaves the connection to the
 //! child; the parent's shutdown() ends it for everybody. Each printed table
-//! is compared with /proc while the program waits (--step).
+//! is compared with /proc while the program waits (--pause).
 
 use std::collections::BTreeSet;
 
@@ -37,7 +37,7 @@ fn client_saw_eof(text: &str) -> bool {
 
 #[test]
 fn fork_shares_descriptors_close_keeps_shutdown_ends() {
-    let mut p = Proc::spawn(env!("CARGO_BIN_EXE_fork_refcount"), &["--step"]).unwrap();
+    let mut p = Proc::spawn(env!("CARGO_BIN_EXE_fork_refcount"), &["--pause"]).unwrap();
     let parent = p.pid();
     let s1 = step(&p, 1);
     let port: u16 = after(&s1, "listening on 127.0.0.1:").parse().unwrap();

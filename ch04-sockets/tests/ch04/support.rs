@@ -10,14 +10,7 @@ use common::lab::observer::{self, TcpSock};
 /// The deadline for one program's output or exit.
 pub const WAIT: Duration = common::lab::harness::DEADLINE;
 
-/// Prints a line that `cargo test` does not capture, for a skipped check:
-/// a skip must be seen, never a silent pass.
-pub fn skip(why: &str) {
-    use std::io::Write as _;
-    let _ = std::io::stderr().write_all(format!("\n    SKIPPED: {why}\n").as_bytes());
-}
-
-/// Waits until the program (run with --step) has finished step `n`, and
+/// Waits until the program (run with --pause) has finished step `n`, and
 /// returns what it printed for that step alone.
 pub fn step(p: &Proc, n: u32) -> String {
     let marker = format!("--- step {n} (Enter: next) ---");

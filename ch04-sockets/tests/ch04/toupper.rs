@@ -11,7 +11,9 @@ use common::lab::harness::{Proc, eventually};
 use common::lab::observer;
 use nix::sys::signal::Signal;
 
-use crate::support::{WAIT, skip};
+use common::lab::skip;
+
+use crate::support::WAIT;
 
 fn ask(s: &mut BufReader<TcpStream>, line: &str) -> String {
     s.get_mut().write_all(line.as_bytes()).unwrap();
@@ -90,7 +92,7 @@ fn second_client_waits_for_the_first_to_quit() {
     let srv = Proc::spawn(env!("CARGO_BIN_EXE_toupper_iter"), &["--port", "0"]).unwrap();
     let addr = srv.listening().unwrap();
     assert_eq!(second_client(addr, srv.pid()), Second::WaitedForFirst);
-    srv.wait_stderr("asked to quit", WAIT).unwrap();
+    srv.wait_stderr("client sent quit", WAIT).unwrap();
 }
 
 /// The same check on a concurrent server (a thread per client, here in the
@@ -132,7 +134,7 @@ fn client_upper_cases_and_quits() {
         "HELLO, WORLD\nMIXED CASE 123\n"
     );
     cli.wait_stderr("session ended by quit", WAIT).unwrap();
-    srv.wait_stderr("asked to quit", WAIT).unwrap();
+    srv.wait_stderr("client sent quit", WAIT).unwrap();
 }
 
 #[test]
@@ -140,9 +142,10 @@ fn client_that_forgets_htons_misses_the_server() {
     let srv = Proc::spawn(env!("CARGO_BIN_EXE_toupper_iter"), &["--port", "0"]).unwrap();
     let port = srv.listening().unwrap().port();
     if ch04_sockets::forgot_byte_order(port) == port {
-        return skip(&format!(
-            "toupper_cli: port {port} reads the same in both byte orders"
-        ));
+        return skip(
+            "client_that_forgets_htons_misses_the_server",
+            &format!("port {port} reads the same in both byte orders"),
+        );
     }
     let p = port.to_string();
     let mut bad = Proc::spawn(

@@ -1,5 +1,5 @@
 //! tour: each printed table is what /proc says at that moment (the program
-//! is paused with --step while we look), and the states follow the book.
+//! is paused with --pause while we look), and the states follow the book.
 
 use common::lab::harness::Proc;
 
@@ -21,7 +21,7 @@ const BOOK: [Option<&[&str]>; 9] = [
 
 #[test]
 fn tour_prints_what_proc_says_at_every_step() {
-    let mut p = Proc::spawn(env!("CARGO_BIN_EXE_tour"), &["--step"]).unwrap();
+    let mut p = Proc::spawn(env!("CARGO_BIN_EXE_tour"), &["--pause"]).unwrap();
     let pid = p.pid();
     let mut port = 0u16;
     let mut texts = Vec::new();
@@ -82,6 +82,7 @@ fn tour_prints_what_proc_says_at_every_step() {
 fn the_check_fails_on_a_stale_transcript() {
     // The same comparison, fed the table of one step and the /proc view of
     // the next, must fail wherever the state changed in between.
+    // `--step`, the older spelling of `--pause`, still works.
     let mut p = Proc::spawn(env!("CARGO_BIN_EXE_tour"), &["--step"]).unwrap();
     let pid = p.pid();
     let _ = step(&p, 1);

@@ -1,4 +1,4 @@
-//! TCPIP ch.10 (echo_mpclient.c, seed 004) and UNP §6.6 — an echo client
+//! TCPIP ch.10 (Yoon's echo_mpclient.c) and UNP §6.6 — an echo client
 //! split in two by fork: the child copies stdin to the socket, the parent
 //! copies the socket to stdout. At end of input the writer half-closes the
 //! connection with shutdown(SHUT_WR); the echoes still in flight keep
@@ -16,19 +16,20 @@
 //!             parent still holds the socket, so close() only drops a
 //!             reference: no FIN is sent, the server never sees end of
 //!             input, and the reader waits for ever — every echo arrives,
-//!             the end never does. --timeout-ms bounds that wait.
-//! Changed from the seed: the parent waits for the writer (no orphan), the
+//!             the end never does. --timeout-ms bounds that wait (read then
+//!             fails with EAGAIN).
+//! Test and bench switches (--batch, --timeout-ms) live outside the figure:
+//! the docs include `main`, `fork`, `write_routine` and `read_routine` only.
+//! Changed from Yoon's echo_mpclient.c: the parent waits for the writer (no orphan), the
 //! writer stops on "q" only in line mode, and errors are reported.
-#![allow(non_snake_case)]
 
 use std::io;
 use std::net::Shutdown;
-use std::time::Duration;
 
 use clap::Parser;
 use common::ClientArgs;
 use common::args::Resolve;
-use common::error::{err_quit, err_sys};
+use common::error::err_sys;
 use common::readline::{Readline, Rline};
 use common::wrapsock::{Close, Connect, Shutdown, Socket};
 use common::wrapunix::{Fork, Waitpid, read};
@@ -37,14 +38,9 @@ use nix::sys::wait::WaitStatus;
 use nix::unistd::ForkResult;
 use socket2::{Domain, SockAddr, Type};
 
-/// TCPIP ch.10 / UNP §6.6: an echo client whose writer and reader are two
-/// processes. At end of input the writer calls shutdown(SHUT_WR): the
-/// server sees EOF while the echoes still flow back. "q" ends the input
-/// (Ctrl-D too); --batch copies raw bytes until EOF.
-///
-/// Start a server first: cargo run -p ch05-echo --bin tcpserv01
+/// TCPIP ch.10 / UNP §6.6: echo client split by fork, half-close at end of input; talk to tcpserv01.
 #[derive(Parser)]
-#[command(version, verbatim_doc_comment)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     cli: ClientArgs,
@@ -53,8 +49,7 @@ struct Args {
     #[arg(long)]
     batch: bool,
 
-    /// The seed's mistake: end the writer with close() instead of
-    /// shutdown(SHUT_WR). No FIN is sent; the reader never sees the end.
+    /// The classic mistake: end the writer with close(), not shutdown(SHUT_WR): no FIN is sent.
     #[arg(long)]
     close: bool,
 
@@ -67,27 +62,19 @@ struct Args {
 const BUFSIZE: usize = 64 * 1024;
 
 // ANCHOR: write_routine
-fn write_routine(sock: socket2::Socket, batch: bool, close: bool) {
-    if batch {
-        let mut buf = vec![0u8; BUFSIZE];
-        loop {
-            match read(io::stdin(), &mut buf) {
-                Ok(0) => break,
-                Ok(n) => Writen(&sock, &buf[..n]),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => err_sys("read error", &e),
-            }
+fn write_routine(sock: socket2::Socket, close: bool) {
+    let mut input = Rline::new(io::stdin());
+    let mut line = Vec::new();
+    while Readline(&mut input, &mut line) > 0 {
+        if line == b"q\n" || line == b"Q\n" {
+            break;
         }
-    } else {
-        let mut input = Rline::new(io::stdin());
-        let mut line = Vec::new();
-        while Readline(&mut input, &mut line) > 0 {
-            if line == b"q\n" || line == b"Q\n" {
-                break;
-            }
-            Writen(&sock, &line);
-        }
+        Writen(&sock, &line);
     }
+    end_of_input(sock, close);
+}
+
+fn end_of_input(sock: socket2::Socket, close: bool) {
     if close {
         Close(sock); // drops this process's reference only: nothing is sent
     } else {
@@ -97,16 +84,13 @@ fn write_routine(sock: socket2::Socket, batch: bool, close: bool) {
 // ANCHOR_END: write_routine
 
 // ANCHOR: read_routine
-fn read_routine(sock: &socket2::Socket, timeout_ms: u64) {
+fn read_routine(sock: &socket2::Socket) {
     let mut buf = vec![0u8; BUFSIZE];
     loop {
         match read(sock, &mut buf) {
             Ok(0) => return, // the server's FIN: every echo has arrived
             Ok(n) => Writen(io::stdout(), &buf[..n]),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => err_quit(&format!(
-                "read error: timed out: nothing for {timeout_ms} ms and no FIN from the server"
-            )),
             Err(e) => err_sys("read error", &e),
         }
     }
@@ -115,32 +99,53 @@ fn read_routine(sock: &socket2::Socket, timeout_ms: u64) {
 
 fn main() {
     let args = Args::parse();
-    args.cli.log.init("echo_mpclient");
+    args.cli.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let servaddr = Resolve(&args.cli.host, args.cli.port);
     let sockfd = Socket(Domain::for_address(servaddr), Type::STREAM, None);
     Connect(&sockfd, &SockAddr::from(servaddr));
-    if args.timeout_ms > 0 {
-        let limit = Some(Duration::from_millis(args.timeout_ms));
-        sockfd
-            .set_read_timeout(limit) // SO_RCVTIMEO
-            .unwrap_or_else(|e| err_sys("setsockopt error", &e));
-    }
+    // ANCHOR_END: main
+    let writer = switches(&sockfd, &args); // write_routine, unless --batch
 
+    // ANCHOR: fork
     // SAFETY: this client is single-threaded: no other thread can hold a
     // lock across the fork.
     match unsafe { Fork() } {
         ForkResult::Child => {
-            write_routine(sockfd, args.batch, args.close);
+            writer(sockfd, args.close);
             std::process::exit(0);
         }
         ForkResult::Parent { child } => {
-            read_routine(&sockfd, args.timeout_ms);
+            read_routine(&sockfd);
             match Waitpid(Some(child), None) {
                 WaitStatus::Exited(_, 0) => std::process::exit(0),
                 _ => std::process::exit(1), // the writer reported its error
             }
         }
     }
-    // ANCHOR_END: main
+    // ANCHOR_END: fork
+}
+
+/// The switches that exist for the tests and the bench, not for the lesson:
+/// `--timeout-ms` sets SO_RCVTIMEO, so a reader that waits for ever (with
+/// `--close`) fails with EAGAIN instead; `--batch` swaps in a raw copy of
+/// stdin. Returns the writer to run in the child.
+fn switches(sockfd: &socket2::Socket, args: &Args) -> fn(socket2::Socket, bool) {
+    ch05_echo::read_timeout(sockfd, args.timeout_ms);
+    if args.batch { write_raw } else { write_routine }
+}
+
+/// `--batch`: copies stdin as raw bytes until EOF ("q" is data), then ends
+/// the input as write_routine does.
+fn write_raw(sock: socket2::Socket, close: bool) {
+    let mut buf = vec![0u8; BUFSIZE];
+    loop {
+        match read(io::stdin(), &mut buf) {
+            Ok(0) => break,
+            Ok(n) => Writen(&sock, &buf[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => err_sys("read error", &e),
+        }
+    }
+    end_of_input(sock, close);
 }

@@ -67,7 +67,7 @@ enum Scenario {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    args.log.init("hostcrash");
+    args.log.init(env!("CARGO_BIN_NAME"));
     // First, while this process has one thread: unshare(2) refuses otherwise.
     if let Err(e) = netns::enter_private_network() {
         println!("SKIP: cannot build a private network here: {e:#}");

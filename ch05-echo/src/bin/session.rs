@@ -17,11 +17,12 @@
 //! Changed from the book: the book shows these steps with `netstat -a` and
 //! `ps` typed by hand (§5.6, 5.7); here /proc is read between the steps.
 
-use ch05_echo::demo::{Pause, new_log_lines, show, step};
+use ch05_echo::demo::{new_log_lines, show, step};
 use clap::Parser;
 use common::lab::harness::{
     DEADLINE, Proc, bin_path, cont, kill_all_on_interrupt, stop, wait_children, wait_tcp, wait_zombies,
 };
+use common::lab::pause::Pause;
 use std::process::ExitCode;
 
 /// UNP §5.6–5.7: a guided echo session — start, accept, fork, one line,
@@ -41,7 +42,7 @@ struct Args {
 fn main() -> ExitCode {
     let args = Args::parse();
     args.log.init("session");
-    common::exit_code(run(Pause(args.pause)))
+    common::exit_code(run(Pause::new(args.pause)))
 }
 
 fn run(mut pause: Pause) -> anyhow::Result<()> {

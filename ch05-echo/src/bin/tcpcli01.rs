@@ -8,7 +8,6 @@
 //! Observe:    killing the server's child first → the next line prints
 //!             "str_cli: server terminated prematurely" (UNP 5.12).
 //! Changed from the book: a host name works too, and --port picks the port.
-#![allow(non_snake_case)]
 
 use clap::Parser;
 use common::ClientArgs;
@@ -17,13 +16,9 @@ use common::str_cli::str_cli;
 use common::wrapsock::{Connect, Socket};
 use socket2::{Domain, SockAddr, Type};
 
-/// UNP §5.4 (Fig 5.4): the echo client. Sends each line of stdin to the
-/// server, prints the echo, and waits for it before sending the next line
-/// (stop-and-wait). End input with Ctrl-D.
-///
-/// Start a server first: cargo run -p ch05-echo --bin tcpserv01
+/// UNP §5.4 (Fig 5.4): echo client, stop-and-wait; Ctrl-D ends. Start a server first: tcpserv01.
 #[derive(Parser)]
-#[command(version, verbatim_doc_comment)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     cli: ClientArgs,
@@ -31,7 +26,7 @@ struct Args {
 
 fn main() {
     let args = Args::parse();
-    args.cli.log.init("tcpcli01");
+    args.cli.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let servaddr = Resolve(&args.cli.host, args.cli.port);
     let sockfd = Socket(Domain::for_address(servaddr), Type::STREAM, None);

@@ -8,7 +8,6 @@
 //!             hosts (compare tcpcli09, which sends them in binary).
 //! Changed from tcpcli01: nothing but the names — the protocol change is all
 //! in the server (the book runs tcpcli01 against tcpserv08).
-#![allow(non_snake_case)]
 
 use clap::Parser;
 use common::ClientArgs;
@@ -17,13 +16,9 @@ use common::str_cli::str_cli;
 use common::wrapsock::{Connect, Socket};
 use socket2::{Domain, SockAddr, Type};
 
-/// UNP §5.18: the text sum client. Sends each line of stdin ("11 22") to
-/// the server, prints its answer ("33", or "input error"), and waits for it
-/// before sending the next line (stop-and-wait). End input with Ctrl-D.
-///
-/// Start a server first: cargo run -p ch05-echo --bin tcpserv08
+/// UNP §5.18: text sum client ("11 22" → "33"); Ctrl-D ends. Start a server first: tcpserv08.
 #[derive(Parser)]
-#[command(version, verbatim_doc_comment)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     cli: ClientArgs,
@@ -31,7 +26,7 @@ struct Args {
 
 fn main() {
     let args = Args::parse();
-    args.cli.log.init("tcpcli08");
+    args.cli.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let servaddr = Resolve(&args.cli.host, args.cli.port);
     let sockfd = Socket(Domain::for_address(servaddr), Type::STREAM, None);

@@ -12,10 +12,8 @@
 //!             client waits for its reply — both stuck; --timeout-ms bounds
 //!             the client's wait ("str_cli: no reply in time").
 //! Changed from tcpcli08: str_cli sends binary structs instead of the line.
-#![allow(non_snake_case)]
 
 use std::os::fd::AsFd;
-use std::time::Duration;
 
 use ch05_echo::sum::{Host, Order, long_size, two_numbers};
 use clap::Parser;
@@ -27,13 +25,9 @@ use common::wrapsock::{Connect, Socket};
 use common::writen::{Writen, readn};
 use socket2::{Domain, SockAddr, Type};
 
-/// UNP §5.18 (Fig 5.19): sends two C longs in binary, in this host's layout,
-/// and prints the sum the server sends back. The flags make it behave like a
-/// host with another byte order or another size of long.
-///
-/// Start a server first: cargo run -p ch05-echo --bin tcpserv09
+/// UNP §5.18 (Fig 5.19): binary sum client, C longs in this host's layout. Server: tcpserv09.
 #[derive(Parser)]
-#[command(version, verbatim_doc_comment)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     cli: ClientArgs,
@@ -80,17 +74,12 @@ fn str_cli(fp: impl AsFd, sockfd: &socket2::Socket, host: Host) {
 
 fn main() {
     let args = Args::parse();
-    args.cli.log.init("tcpcli09");
+    args.cli.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let servaddr = Resolve(&args.cli.host, args.cli.port);
     let sockfd = Socket(Domain::for_address(servaddr), Type::STREAM, None);
     Connect(&sockfd, &SockAddr::from(servaddr));
-    if args.timeout_ms > 0 {
-        let limit = Duration::from_millis(args.timeout_ms);
-        sockfd
-            .set_read_timeout(Some(limit)) // SO_RCVTIMEO
-            .unwrap_or_else(|e| err_sys("setsockopt error", &e));
-    }
+    ch05_echo::read_timeout(&sockfd, args.timeout_ms); // --timeout-ms, for the tests
     let host = Host::pretend(args.peer_order, args.long);
 
     str_cli(std::io::stdin(), &sockfd, host); // do it all

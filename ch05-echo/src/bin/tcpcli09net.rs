@@ -11,10 +11,8 @@
 //!             order, so every host converts to it and gets -99.
 //! Changed from tcpcli09: str_cli writes an explicit frame (to_be_bytes)
 //! instead of the host's memory, and reads a reply with a status.
-#![allow(non_snake_case)]
 
 use std::os::fd::AsFd;
-use std::time::Duration;
 
 use ch05_echo::sum::{Host, NetReply, Order, long_size, net_request, two_numbers};
 use clap::Parser;
@@ -26,13 +24,9 @@ use common::wrapsock::{Connect, Socket};
 use common::writen::{Writen, readn};
 use socket2::{Domain, SockAddr, Type};
 
-/// UNP §5.18, portable: sends two numbers as a frame of big-endian i64 and
-/// prints the sum (or the server's error). The flags pretend another host,
-/// which changes nothing: that is the point.
-///
-/// Start a server first: cargo run -p ch05-echo --bin tcpserv09net
+/// UNP §5.18, portable: binary sum client, big-endian frames. Server: tcpserv09net.
 #[derive(Parser)]
-#[command(version, verbatim_doc_comment)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     cli: ClientArgs,
@@ -83,17 +77,12 @@ fn str_cli(fp: impl AsFd, sockfd: &socket2::Socket, host: Host) {
 
 fn main() {
     let args = Args::parse();
-    args.cli.log.init("tcpcli09net");
+    args.cli.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let servaddr = Resolve(&args.cli.host, args.cli.port);
     let sockfd = Socket(Domain::for_address(servaddr), Type::STREAM, None);
     Connect(&sockfd, &SockAddr::from(servaddr));
-    if args.timeout_ms > 0 {
-        let limit = Duration::from_millis(args.timeout_ms);
-        sockfd
-            .set_read_timeout(Some(limit)) // SO_RCVTIMEO
-            .unwrap_or_else(|e| err_sys("setsockopt error", &e));
-    }
+    ch05_echo::read_timeout(&sockfd, args.timeout_ms); // --timeout-ms, for the tests
     let host = Host::pretend(args.peer_order, args.long);
 
     str_cli(std::io::stdin(), &sockfd, host); // do it all

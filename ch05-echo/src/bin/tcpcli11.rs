@@ -116,8 +116,8 @@ fn main() {
     let args = Args::parse();
     if !args.rust_default {
         // SAFETY: SIG_DFL installs no handler code; nothing else runs yet.
-        unsafe { signal(Signal::SIGPIPE, SigHandler::SigDfl) }
-            .unwrap_or_else(|e| err_sys("signal error", &e.into()));
+        let old = unsafe { signal(Signal::SIGPIPE, SigHandler::SigDfl) };
+        common::error::sys(old).unwrap_or_else(|e| err_sys("signal error", &e));
     }
     // ANCHOR_END: sigpipe
     args.cli.log.init("tcpcli11");

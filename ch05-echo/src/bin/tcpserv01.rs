@@ -4,11 +4,10 @@
 //! Talk to it: cargo run -p ch05-echo --bin tcpcli01 -- 127.0.0.1
 //!             (or: nc 127.0.0.1 9877)
 //! Observe:    ps -o pid,ppid,stat,cmd --ppid <server pid>
-//!             → one `Z` (zombie) line per client that has finished: this
+//!             → one Z (zombie) line per client that has finished: this
 //!             server never waits for its children (fixed in ch05-sigchld).
 //! Changed from the iterative servers of ch.4: accept, then fork; the child
 //! serves the client, the parent goes straight back to accept.
-#![allow(non_snake_case)]
 
 use clap::Parser;
 use common::ServerArgs;
@@ -20,15 +19,9 @@ use common::wrapsock::{Accept, Close};
 use common::wrapunix::Fork;
 use nix::unistd::ForkResult;
 
-/// UNP §5.2 (Fig 5.2): the fork-per-client echo server. Every client gets its
-/// own child process, which echoes each line back until the client closes.
-/// The parent never calls wait(), so each finished child stays a zombie —
-/// watch them with `ps -o pid,ppid,stat,cmd --ppid <pid>`.
-///
-/// Talk to it with `tcpcli01 127.0.0.1`, `nc 127.0.0.1 9877`, or
-/// python3 -c 'import socket; s=socket.create_connection(("127.0.0.1",9877)); s.sendall(b"hi\n"); print(s.recv(99))'
+/// UNP §5.2: fork-per-client echo server. Talk to it: tcpcli01 127.0.0.1 or nc 127.0.0.1 9877.
 #[derive(Parser)]
-#[command(version, verbatim_doc_comment)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     serv: ServerArgs,
@@ -36,14 +29,15 @@ struct Args {
 
 fn main() {
     let args = Args::parse();
-    args.serv.log.init("tcpserv01");
+    args.serv.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let listenfd = Serv_listen(&args.serv, false);
 
     loop {
+        // ANCHOR: accept
         let (connfd, cliaddr) = Accept(&listenfd);
-        // SAFETY: this server is single-threaded: no other thread can hold a
-        // lock across the fork.
+        // ANCHOR_END: accept
+        // SAFETY: single-threaded: no other thread can hold a lock across fork.
         match unsafe { Fork() } {
             ForkResult::Child => {
                 Close(listenfd); // the child does not accept

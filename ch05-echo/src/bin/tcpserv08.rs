@@ -11,7 +11,6 @@
 //! Changed from tcpserv01: the child runs str_echo08 instead of str_echo.
 //! Overflow (decided here, see `ch05_echo::sum::text_reply`): the C server
 //! adds two longs and wraps; this one answers "input error" instead.
-#![allow(non_snake_case)]
 
 use clap::Parser;
 use common::ServerArgs;
@@ -25,11 +24,9 @@ use common::writen::Writen;
 use nix::unistd::ForkResult;
 use std::os::fd::AsFd;
 
-/// UNP §5.18 (Fig 5.17): a fork-per-client server that adds two numbers
-/// sent as a line of text ("11 22" → "33"); anything else gets
-/// "input error". Talk to it with `tcpcli08 127.0.0.1` or `nc 127.0.0.1 9877`.
+/// UNP §5.18 (Fig 5.17): sum server, text ("11 22" → "33"). Talk to it: tcpcli08 127.0.0.1 or nc.
 #[derive(Parser)]
-#[command(version, verbatim_doc_comment)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     serv: ServerArgs,
@@ -51,14 +48,13 @@ fn str_echo(sockfd: impl AsFd) {
 
 fn main() {
     let args = Args::parse();
-    args.serv.log.init("tcpserv08");
+    args.serv.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let listenfd = Serv_listen(&args.serv, false);
 
     loop {
         let (connfd, cliaddr) = Accept(&listenfd);
-        // SAFETY: this server is single-threaded: no other thread can hold a
-        // lock across the fork.
+        // SAFETY: single-threaded: no other thread can hold a lock across fork.
         match unsafe { Fork() } {
             ForkResult::Child => {
                 Close(listenfd); // the child does not accept

@@ -12,7 +12,6 @@
 //!             request as the server read it).
 //! Changed from tcpserv08: str_echo reads 16 bytes with readn instead of a
 //! line, and adds two native longs (wrapping on overflow, as C does).
-#![allow(non_snake_case)]
 
 use clap::Parser;
 use common::ServerArgs;
@@ -25,11 +24,9 @@ use common::{debug, notice, warning};
 use nix::unistd::ForkResult;
 use std::os::fd::AsFd;
 
-/// UNP §5.18 (Fig 5.20): a fork-per-client server that adds two C longs
-/// sent in binary, in this host's own layout (8 bytes each, little-endian
-/// here). Talk to it with `tcpcli09 127.0.0.1`; `-v` logs each request.
+/// UNP §5.18 (Fig 5.20): sum server, C longs in this host's layout. Talk to it: tcpcli09 127.0.0.1.
 #[derive(Parser)]
-#[command(version, verbatim_doc_comment)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     serv: ServerArgs,
@@ -58,14 +55,13 @@ fn str_echo(sockfd: impl AsFd) {
 
 fn main() {
     let args = Args::parse();
-    args.serv.log.init("tcpserv09");
+    args.serv.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let listenfd = Serv_listen(&args.serv, false);
 
     loop {
         let (connfd, cliaddr) = Accept(&listenfd);
-        // SAFETY: this server is single-threaded: no other thread can hold a
-        // lock across the fork.
+        // SAFETY: single-threaded: no other thread can hold a lock across fork.
         match unsafe { Fork() } {
             ForkResult::Child => {
                 Close(listenfd); // the child does not accept

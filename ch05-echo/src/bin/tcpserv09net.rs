@@ -15,7 +15,6 @@
 //!             every integer big-endian (`ch05_echo::sum`).
 //! Changed from tcpserv09: str_echo reads a length first, then exactly that
 //! many bytes, and converts from network byte order explicitly.
-#![allow(non_snake_case)]
 
 use clap::Parser;
 use common::ServerArgs;
@@ -28,11 +27,9 @@ use common::{debug, notice, warning};
 use nix::unistd::ForkResult;
 use std::os::fd::AsFd;
 
-/// UNP §5.18, portable: adds two 64-bit integers sent big-endian in a
-/// length-prefixed frame; works between any two hosts. Talk to it with
-/// `tcpcli09net 127.0.0.1`; `-v` logs each request.
+/// UNP §5.18, portable: sum server, big-endian i64 frames. Talk to it: tcpcli09net 127.0.0.1.
 #[derive(Parser)]
-#[command(version, verbatim_doc_comment)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     serv: ServerArgs,
@@ -78,14 +75,13 @@ fn str_echo(sockfd: impl AsFd) {
 
 fn main() {
     let args = Args::parse();
-    args.serv.log.init("tcpserv09net");
+    args.serv.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let listenfd = Serv_listen(&args.serv, false);
 
     loop {
         let (connfd, cliaddr) = Accept(&listenfd);
-        // SAFETY: this server is single-threaded: no other thread can hold a
-        // lock across the fork.
+        // SAFETY: single-threaded: no other thread can hold a lock across fork.
         match unsafe { Fork() } {
             ForkResult::Child => {
                 Close(listenfd); // the child does not accept

@@ -5,7 +5,7 @@ use std::time::Duration;
 use common::lab::harness::{DEADLINE, cont, stop, wait_zombies};
 use socket2::{Domain, SockAddr, Socket, Type};
 
-use super::{client, server};
+use crate::support::{client, server};
 
 /// Holds tcpserv01 stopped (SIGSTOP, state T) so it cannot call accept; a
 /// client connects and closes — with SO_LINGER 0 (RST) if `reset`, else

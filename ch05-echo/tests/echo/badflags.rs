@@ -1,7 +1,7 @@
 //! Invalid flags of this crate's programs: one clear line, exit 2 (clap's
 //! usage error), never a panic.
 
-use super::rejects;
+use crate::support::rejects;
 
 #[test]
 fn invalid_flags_are_usage_errors() {

@@ -1,10 +1,11 @@
 //! UNP 5.14–5.16: host crash, reboot, shutdown and keepalive, in a private
 //! network namespace. Each experiment runs as its own `hostcrash` process so
 //! the slow ones (1.5 s, 3 s) run in parallel. Where no namespace can be
-//! made, each test prints why and returns: a visible skip, never a silent
-//! pass.
+//! made, each test says why through `common::lab::skip` and returns: a
+//! visible, counted skip, never a silent pass.
 
 use common::lab::harness::{DEADLINE, Proc};
+use common::lab::skip;
 
 /// Runs `hostcrash SCENARIO`; returns its `outcome ...:` lines as
 /// (name, text, seconds), or None (with the reason printed) if skipped.
@@ -13,8 +14,7 @@ fn outcomes(scenario: &str) -> Option<Vec<(String, String, f64)>> {
     let st = p.wait_exit(DEADLINE).unwrap();
     let out = String::from_utf8_lossy(&p.stdout_bytes()).into_owned();
     if st.code() == Some(77) {
-        eprintln!("SKIPPED hostcrash {scenario}: {}", out.trim());
-        println!("SKIPPED hostcrash {scenario}: {}", out.trim());
+        skip(&format!("hostcrash {scenario}"), out.trim()); // its "SKIP: <reason>" line
         return None;
     }
     assert_eq!(

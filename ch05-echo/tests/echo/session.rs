@@ -102,16 +102,8 @@ fn ctrl_c_in_the_middle_of_the_session_leaves_nothing_running() {
     // child makes tcpserv01's group an orphaned group with a stopped member
     // once the demo is gone, and the kernel sends it SIGHUP + SIGCONT.)
     demo.write_stdin(b"\n\n").unwrap();
-    demo.wait_stdout(b"== 3.", DEADLINE).unwrap();
-    let prompts = || {
-        String::from_utf8_lossy(&demo.stdout_bytes())
-            .matches("[Enter")
-            .count()
-    };
-    common::lab::harness::eventually(DEADLINE, "the pause after step 3", || {
-        (prompts() >= 2).then_some(())
-    })
-    .unwrap();
+    demo.wait_stdout(b"--- step 3 (Enter: next) ---", DEADLINE)
+        .unwrap();
     let mut started: Vec<i32> = Vec::new();
     for p in observer::children(demo.pid()) {
         started.push(p.pid);

@@ -7,7 +7,7 @@ use common::lab::harness::{DEADLINE, Proc, describe, wait_children, wait_tcp};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
-use super::server;
+use crate::support::server;
 
 const CLI11: &str = env!("CARGO_BIN_EXE_tcpcli11");
 

@@ -47,7 +47,7 @@ struct Args {
 fn main() -> ExitCode {
     common::lab::harness::kill_all_on_interrupt();
     let args = Args::parse();
-    args.log.init("bench_churn");
+    args.log.init(env!("CARGO_BIN_NAME"));
     common::exit_code(run(&args))
 }
 
@@ -70,7 +70,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
     )
     .context("write to stdout")?;
     experiment::wait_children_ended(server.pid())?;
-    experiment::settle(server.pid())?;
+    experiment::wait_idle(server.pid())?;
     let zombies = observer::zombies(server.pid()).len();
     writeln!(std::io::stdout(), "zombies after: {zombies}").context("write to stdout")?;
     Ok(())

@@ -27,7 +27,7 @@ use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use ch05_sigchld::experiment::{self, connect, round_trip};
+use ch05_sigchld::experiment::{connect, round_trip};
 use clap::Parser;
 use common::LogArgs;
 use common::lab::harness::{DEADLINE, Proc, eventually};
@@ -166,7 +166,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
     };
     let mut servers = vec![("C".to_owned(), c)];
     for s in &args.servers {
-        let path = experiment::bin(s);
+        let path = common::lab::harness::bin_path(s);
         if !path.exists() {
             bail!(
                 "no such server {s} at {} (build it: cargo build --release -p ch05-sigchld)",
@@ -295,7 +295,7 @@ fn report(servers: &[(String, PathBuf)], samples: &[Vec<Vec<Sample>>]) -> anyhow
 /// saying SKIP) when there is no C compiler.
 fn build_c() -> anyhow::Result<Option<PathBuf>> {
     let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("c/tcpserv_c.c");
-    let exe = experiment::bin("tcpserv_c");
+    let exe = common::lab::harness::bin_path("tcpserv_c");
     let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_owned());
     let status = Command::new(&cc).args(["-O2", "-o"]).arg(&exe).arg(&src).status();
     match status {

@@ -19,7 +19,6 @@
 //!      SIGCHLDs merged (UNP 5.10); here it loops until none is left.
 //!
 //! It also printed from the handler with printf; here one write(2).
-#![allow(non_snake_case)]
 
 use std::io::ErrorKind;
 use std::time::Duration;
@@ -28,7 +27,7 @@ use ch05_sigchld::SavedErrno;
 use clap::Parser;
 use common::ServerArgs;
 use common::args::Serv_listen;
-use common::error::{err_sys, strerror};
+use common::error::{err_sys, strerror, sys};
 use common::log::{Level, SigLine};
 use common::sock_ntop::sock_ntop;
 use common::str_echo::str_echo;
@@ -40,15 +39,9 @@ use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, sigaction
 use nix::sys::wait::{WaitPidFlag, WaitStatus};
 use nix::unistd::ForkResult;
 
-/// TCPIP ch.10 (seed 004): the multi-process echo server, with the note's
-/// three bugs fixed (see the source header). sigaction(2) installs a SIGCHLD
-/// handler without SA_RESTART, so accept sees EINTR and retries; the
-/// handler reaps every ended child and reports it. SO_REUSEADDR is set, so
-/// the server can be restarted at once on the same port.
-///
-/// Talk to it with `tcpcli04 127.0.0.1` or `nc 127.0.0.1 9877`.
+/// TCPIP ch.10: multi-process echo server, sigaction reaper. Talk to it: tcpcli04 127.0.0.1 or nc.
 #[derive(Parser)]
-#[command(version, verbatim_doc_comment)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     serv: ServerArgs,
@@ -56,7 +49,7 @@ struct Args {
 
 fn main() {
     let args = Args::parse();
-    args.serv.log.init("echo_mpserv");
+    args.serv.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: sigaction
     let act = SigAction::new(
         SigHandler::Handler(remove_child_proc),
@@ -64,8 +57,8 @@ fn main() {
         SigSet::empty(),  // sigemptyset(&act.sa_mask)
     );
     // SAFETY: remove_child_proc does only async-signal-safe work (see it).
-    if let Err(e) = unsafe { sigaction(Signal::SIGCHLD, &act) } {
-        err_sys("sigaction error", &e.into());
+    if let Err(e) = sys(unsafe { sigaction(Signal::SIGCHLD, &act) }) {
+        err_sys("sigaction error", &e);
     }
     // ANCHOR_END: sigaction
     let listenfd = Serv_listen(&args.serv, true); // SO_REUSEADDR before bind
@@ -84,8 +77,7 @@ fn main() {
                 continue;
             }
         };
-        // SAFETY: this server is single-threaded: no other thread can hold a
-        // lock across the fork.
+        // SAFETY: single-threaded: no other thread can hold a lock across fork.
         match unsafe { fork() } {
             Err(e) => {
                 warning!("fork error: {}", strerror(&e));

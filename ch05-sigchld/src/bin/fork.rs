@@ -30,7 +30,7 @@ static GVAL: AtomicI32 = AtomicI32::new(10); // a global variable
 
 fn main() {
     let args = Args::parse();
-    args.log.init("fork");
+    args.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let mut lval = 20; // a local variable
     GVAL.fetch_add(1, Ordering::Relaxed); // 11

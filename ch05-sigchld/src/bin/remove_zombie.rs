@@ -52,7 +52,7 @@ extern "C" fn read_childproc(_sig: c_int) {
 
 fn main() {
     let args = Args::parse();
-    args.log.init("remove_zombie");
+    args.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let act = SigAction::new(
         SigHandler::Handler(read_childproc),

@@ -8,6 +8,7 @@
 //! sa_flags = 0 (no SA_RESTART) — what the book's `Signal` wraps (UNP
 //! Fig 5.6), and the portable way to say which behaviour you want.
 
+use ch05_sigchld::SavedErrno;
 use clap::Parser;
 use common::LogArgs;
 use nix::libc::c_int;
@@ -24,8 +25,9 @@ struct Args {
 }
 
 // ANCHOR: timeout
-/// SIGALRM: announce and re-arm. Async-signal-safe: write(2), alarm(2).
+/// SIGALRM: announce and re-arm. Async-signal-safe: write(2), alarm(2); errno saved.
 extern "C" fn timeout(_sig: c_int) {
+    let _errno = SavedErrno::new(); // write(2) may set errno: give it back
     let _ = nix::unistd::write(std::io::stdout(), b"Time out!\n");
     alarm::set(2);
 }
@@ -33,7 +35,7 @@ extern "C" fn timeout(_sig: c_int) {
 
 fn main() {
     let args = Args::parse();
-    args.log.init("sigaction");
+    args.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let act = SigAction::new(
         SigHandler::Handler(timeout), // act.sa_handler = timeout

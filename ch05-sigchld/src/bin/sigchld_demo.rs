@@ -23,13 +23,14 @@
 //! common::lab::harness::Proc; Ctrl-C kills them all before the demo dies, so
 //! nothing is left behind.
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use ch05_sigchld::experiment::{self, FirstChild};
 use clap::{Parser, ValueEnum};
 use common::LogArgs;
+use common::lab::pause::Pause;
 
 /// The guided experiment of UNP §5.8–5.10: runs each server version
 /// (tcpserv01, 02, 03, 04, the SIG_IGN and double-fork servers of the
@@ -44,7 +45,7 @@ struct Args {
     #[arg(long, value_enum, default_value_t = Step::All)]
     step: Step,
 
-    /// Wait for Enter before each step (for a classroom).
+    /// Wait for Enter between steps (for a classroom).
     #[arg(long)]
     pause: bool,
 
@@ -97,24 +98,13 @@ fn run(args: &Args) -> anyhow::Result<()> {
         (Step::Sigign, sigign),
         (Step::Dfork, dfork),
     ];
+    let mut pause = Pause::new(args.pause);
     for (step, f) in steps {
         if args.step == Step::All || args.step == step {
-            if args.pause {
-                pause()?;
-            }
             f()?;
+            pause.wait();
         }
     }
-    Ok(())
-}
-
-fn pause() -> anyhow::Result<()> {
-    say!("[press Enter to run the next step]");
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .context("read stdin")?;
     Ok(())
 }
 

@@ -13,6 +13,7 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use ch05_sigchld::SavedErrno;
 use clap::Parser;
 use common::LogArgs;
 use common::signal::Signal;
@@ -38,21 +39,23 @@ static ALARM_SECS: AtomicU32 = AtomicU32::new(2);
 
 // ANCHOR: handlers
 /// SIGALRM: announce and re-arm. Async-signal-safe: write(2), alarm(2),
-/// an atomic load.
+/// an atomic load; errno saved.
 extern "C" fn timeout(_sig: c_int) {
+    let _errno = SavedErrno::new(); // write(2) may set errno: give it back
     let _ = nix::unistd::write(std::io::stdout(), b"Time out!\n");
     alarm::set(ALARM_SECS.load(Ordering::Relaxed));
 }
 
-/// SIGINT: announce. Async-signal-safe: write(2) only.
+/// SIGINT: announce. Async-signal-safe: write(2) only; errno saved.
 extern "C" fn keycontrol(_sig: c_int) {
+    let _errno = SavedErrno::new();
     let _ = nix::unistd::write(std::io::stdout(), b"CTRL+C pressed\n");
 }
 // ANCHOR_END: handlers
 
 fn main() {
     let args = Args::parse();
-    args.log.init("signal");
+    args.log.init(env!("CARGO_BIN_NAME"));
     ALARM_SECS.store(args.alarm.max(1), Ordering::Relaxed);
     // ANCHOR: main
     // SAFETY: both handlers do only async-signal-safe work (see them).

@@ -54,7 +54,7 @@ struct Args {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    args.log.init("subreaper");
+    args.log.init(env!("CARGO_BIN_NAME"));
     match run(&args) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
@@ -81,7 +81,7 @@ fn run(args: &Args) -> anyhow::Result<u8> {
     // (its descendants are PROGRAM's business, or orphans of the next
     // subreaper up).
     unsafe {
-        cmd.pre_exec(|| nix::sys::prctl::set_pdeathsig(Signal::SIGKILL).map_err(std::io::Error::from));
+        cmd.pre_exec(|| common::error::sys(nix::sys::prctl::set_pdeathsig(Signal::SIGKILL)));
     }
     let child = cmd
         .spawn()

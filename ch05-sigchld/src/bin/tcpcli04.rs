@@ -12,7 +12,6 @@
 //!             signal, and five SIGCHLDs at once merge); tcpserv04: none.
 //! Changed from tcpcli01 (ch05-echo): five sockets, five connects; str_cli
 //! runs on the first one only.
-#![allow(non_snake_case)]
 
 use clap::Parser;
 use common::ClientArgs;
@@ -21,14 +20,9 @@ use common::str_cli::str_cli;
 use common::wrapsock::{Connect, Socket};
 use socket2::{Domain, SockAddr, Type};
 
-/// UNP §5.8 (Fig 5.9): the echo client with five connections. Echoes the
-/// lines of stdin through the first connection; at EOF it exits, and the
-/// kernel closes all five connections at the same time — five server
-/// children end together, and their five SIGCHLDs with them.
-///
-/// Start a server first: cargo run -p ch05-sigchld --bin tcpserv03
+/// UNP §5.8 (Fig 5.9): echo client, five connections that end together. Server: tcpserv03.
 #[derive(Parser)]
-#[command(version, verbatim_doc_comment)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     cli: ClientArgs,
@@ -36,7 +30,7 @@ struct Args {
 
 fn main() {
     let args = Args::parse();
-    args.cli.log.init("tcpcli04");
+    args.cli.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let servaddr = Resolve(&args.cli.host, args.cli.port);
     let mut sockfd = Vec::with_capacity(5);

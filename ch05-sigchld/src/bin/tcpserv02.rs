@@ -1,28 +1,13 @@
-//! UNP §5.8–5.9, Fig 5.2 + Fig 5.7 — TCP echo server that catches SIGCHLD
-//! and calls wait() once per signal.
+//! UNP §5.8–5.9, Fig 5.2 + 5.7 — tcpserv01 plus a SIGCHLD handler: wait() once.
 //!
-//! Run:        cargo run -p ch05-sigchld --bin tcpserv02
-//!             cargo run -p ch05-sigchld --bin tcpserv02 -- --sigchld intr
+//! Run:        cargo run -p ch05-sigchld --bin tcpserv02 [-- --sigchld intr]
 //! Talk to it: cargo run -p ch05-sigchld --bin tcpcli04 -- 127.0.0.1
-//!             (or: nc 127.0.0.1 9877, then Ctrl-D)
-//! Observe:    each client that leaves → "child N terminated" from the
-//!             handler. With `--sigchld intr` (no SA_RESTART, as Solaris's
-//!             signal in the book's run) the first one also ends the server:
-//!             "accept error: Interrupted system call", exit 1. With the
-//!             default `--sigchld restart` (the book's Signal, SA_RESTART)
-//!             the kernel restarts accept and the server lives on.
-//!             Against tcpcli04 (five clients at once) zombies remain:
-//!             ps -o pid,ppid,stat,cmd --ppid <server pid> → Z lines.
-//! Changed from tcpserv01 (ch05-echo): the sig_chld handler and the
-//! `--sigchld` flag that installs it. `--sigchld none` installs nothing and
-//! gives tcpserv01's behaviour (the guided experiment uses it for
-//! "tcpserv01", which lives in another crate).
-//!
-//! The handler prints "child N terminated" itself, as the book's does, but
-//! with one write(2) (common::log::SigLine), not printf: printf takes a lock
-//! the interrupted code may hold. A self-pipe read by the main loop would
-//! need poll() around accept — more machinery than this section teaches.
-#![allow(non_snake_case)]
+//!             (or: nc 127.0.0.1 9877)
+//! Observe:    ps -o pid,ppid,stat,cmd --ppid <server pid>
+//!             → no Z after one client ("child N terminated"); five at once
+//!             (tcpcli04) leave some. --sigchld intr (no SA_RESTART, as on
+//!             Solaris in the book) ends it: "accept error: Interrupted system call".
+//! Changed from tcpserv01: the sig_chld handler, installed as `--sigchld` says.
 
 use ch05_sigchld::{SavedErrno, Sigchld, child_terminated};
 use clap::Parser;
@@ -38,32 +23,21 @@ use nix::libc::c_int;
 use nix::sys::signal::{SigHandler, Signal::SIGCHLD};
 use nix::unistd::ForkResult;
 
-/// UNP §5.9 (Fig 5.2 + 5.7): the fork-per-client echo server with a SIGCHLD
-/// handler that calls wait() once per signal. Each client that leaves is
-/// reaped and reported: "child N terminated".
-///
-/// --sigchld intr installs the handler without SA_RESTART: when it
-/// interrupts accept, accept fails with EINTR and the server exits with
-/// "accept error: Interrupted system call" (UNP 5.9, the book's Solaris run).
-///
-/// Talk to it with `tcpcli04 127.0.0.1` (five connections at once: watch
-/// zombies survive one wait per signal), or `nc 127.0.0.1 9877`.
+/// UNP §5.9: a SIGCHLD handler, one wait() per signal. Talk to it: tcpcli04 127.0.0.1 or nc 127.0.0.1 9877.
 #[derive(Parser)]
-#[command(version, verbatim_doc_comment)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     serv: ServerArgs,
 
-    /// How to install the SIGCHLD handler: restart (SA_RESTART, the book's
-    /// Signal), intr (no SA_RESTART: accept fails with EINTR), none (no
-    /// handler: tcpserv01's zombies).
+    /// How to install the SIGCHLD handler: the lesson of UNP 5.9.
     #[arg(long, value_enum, default_value_t = Sigchld::Restart)]
     sigchld: Sigchld,
 }
 
 fn main() {
     let args = Args::parse();
-    args.serv.log.init("tcpserv02");
+    args.serv.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let listenfd = Serv_listen(&args.serv, false);
     // ANCHOR: signal
@@ -77,9 +51,10 @@ fn main() {
     // ANCHOR_END: signal
 
     loop {
+        // ANCHOR: accept
         let (connfd, cliaddr) = Accept(&listenfd);
-        // SAFETY: this server is single-threaded: no other thread can hold a
-        // lock across the fork.
+        // ANCHOR_END: accept
+        // SAFETY: single-threaded: no other thread can hold a lock across fork.
         match unsafe { Fork() } {
             ForkResult::Child => {
                 Close(listenfd); // the child does not accept
@@ -97,8 +72,7 @@ fn main() {
 }
 
 // ANCHOR: sig_chld
-/// Fig 5.7: reap one child per SIGCHLD. Async-signal-safe: wait(2),
-/// write(2) and errno only.
+/// Fig 5.7: reap one child per SIGCHLD. Async-signal-safe: wait(2), write(2), errno.
 extern "C" fn sig_chld(_signo: c_int) {
     let _errno = SavedErrno::new(); // restored when the handler returns
     if let Ok(status) = wait() {

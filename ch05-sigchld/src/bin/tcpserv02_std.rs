@@ -12,7 +12,6 @@
 //!             also sets SO_REUSEADDR behind your back).
 //! Changed from tcpserv02: the listener is a std::net::TcpListener and
 //! accept is its method; nothing else.
-#![allow(non_snake_case)]
 
 use ch05_sigchld::{SavedErrno, Sigchld, child_terminated};
 use clap::Parser;
@@ -28,29 +27,21 @@ use nix::sys::signal::{SigHandler, Signal::SIGCHLD};
 use nix::unistd::ForkResult;
 use std::net::TcpListener;
 
-/// A counter-example to UNP §5.9: tcpserv02 built on std::net::TcpListener.
-/// Even with --sigchld intr (no SA_RESTART) it never fails with "accept
-/// error: Interrupted system call", because std retries EINTR inside
-/// accept — the lesson disappears. Compare with `tcpserv02 --sigchld intr`.
-///
-/// Talk to it with `tcpcli04 127.0.0.1` (five connections at once: watch
-/// zombies survive one wait per signal), or `nc 127.0.0.1 9877`.
+/// UNP §5.9, counter-example: tcpserv02 on std's TcpListener. Talk to it: tcpcli04 127.0.0.1 or nc 127.0.0.1 9877.
 #[derive(Parser)]
-#[command(version, verbatim_doc_comment)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     serv: ServerArgs,
 
-    /// How to install the SIGCHLD handler: restart (SA_RESTART, the book's
-    /// Signal), intr (no SA_RESTART: accept fails with EINTR), none (no
-    /// handler: tcpserv01's zombies).
+    /// How to install the SIGCHLD handler: the lesson of UNP 5.9.
     #[arg(long, value_enum, default_value_t = Sigchld::Restart)]
     sigchld: Sigchld,
 }
 
 fn main() {
     let args = Args::parse();
-    args.serv.log.init("tcpserv02_std");
+    args.serv.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let listenfd = TcpListener::bind(Resolve(&args.serv.host, args.serv.port))
         .unwrap_or_else(|e| common::error::err_sys("bind error", &e));
@@ -69,12 +60,13 @@ fn main() {
     // ANCHOR_END: signal
 
     loop {
+        // ANCHOR: accept
         // std retries EINTR inside accept: no error ever reaches us here.
         let (connfd, cliaddr) = listenfd
             .accept()
             .unwrap_or_else(|e| common::error::err_sys("accept error", &e));
-        // SAFETY: this server is single-threaded: no other thread can hold a
-        // lock across the fork.
+        // ANCHOR_END: accept
+        // SAFETY: single-threaded: no other thread can hold a lock across fork.
         match unsafe { Fork() } {
             ForkResult::Child => {
                 drop(listenfd); // the child does not accept
@@ -92,8 +84,7 @@ fn main() {
 }
 
 // ANCHOR: sig_chld
-/// Fig 5.7: reap one child per SIGCHLD. Async-signal-safe: wait(2),
-/// write(2) and errno only.
+/// Fig 5.7: reap one child per SIGCHLD. Async-signal-safe: wait(2), write(2), errno.
 extern "C" fn sig_chld(_signo: c_int) {
     let _errno = SavedErrno::new(); // restored when the handler returns
     if let Ok(status) = wait() {

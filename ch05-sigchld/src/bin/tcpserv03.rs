@@ -1,19 +1,16 @@
-//! UNP §5.9, Fig 5.7 + the EINTR loop of Fig 5.12 — TCP echo server that
+//! UNP §5.9, Fig 5.7 + the EINTR loop of Fig 5.12 — tcpserv02 that
 //! restarts an interrupted accept itself, but still calls wait() once per
-//! SIGCHLD.
+//! signal.
 //!
-//! Run:        cargo run -p ch05-sigchld --bin tcpserv03 -- --sigchld intr
+//! Run:        cargo run -p ch05-sigchld --bin tcpserv03 [-- --sigchld intr]
 //! Talk to it: cargo run -p ch05-sigchld --bin tcpcli04 -- 127.0.0.1
-//!             (five connections; type a line, then Ctrl-D)
-//! Observe:    the server survives EINTR even without SA_RESTART, but five
-//!             children that end together raise fewer than five SIGCHLDs
-//!             (a pending signal is not queued twice), so zombies remain:
-//!             ps -o pid,ppid,stat,cmd --ppid <server pid> → 0–4 Z lines,
-//!             differently each run; exactly 4 when the server is stopped
-//!             while its children exit (the guided experiment does that).
+//!             (or: nc 127.0.0.1 9877)
+//! Observe:    ps -o pid,ppid,stat,cmd --ppid <server pid>
+//!             → it survives --sigchld intr; but five children that end
+//!             together raise fewer than five SIGCHLDs (a pending signal is
+//!             not queued twice): 0–4 Z lines, differently each run.
 //! Changed from tcpserv02: accept's EINTR goes back to the top of the loop
 //! instead of ending the server.
-#![allow(non_snake_case)]
 
 use ch05_sigchld::{SavedErrno, Sigchld, child_terminated};
 use clap::Parser;
@@ -31,32 +28,21 @@ use nix::sys::signal::{SigHandler, Signal::SIGCHLD};
 use nix::unistd::ForkResult;
 use std::io::ErrorKind;
 
-/// UNP §5.9: tcpserv02 that survives EINTR — an accept interrupted by the
-/// SIGCHLD handler is simply called again. The handler still calls wait()
-/// once per signal, so when several children end together some stay
-/// zombies.
-///
-/// Try --sigchld intr (no SA_RESTART): the server lives on where tcpserv02
-/// died with "accept error: Interrupted system call".
-///
-/// Talk to it with `tcpcli04 127.0.0.1` (five connections at once: watch
-/// zombies survive one wait per signal), or `nc 127.0.0.1 9877`.
+/// UNP §5.9: tcpserv02 + accept's EINTR loop. Talk to it: tcpcli04 127.0.0.1 or nc 127.0.0.1 9877.
 #[derive(Parser)]
-#[command(version, verbatim_doc_comment)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     serv: ServerArgs,
 
-    /// How to install the SIGCHLD handler: restart (SA_RESTART, the book's
-    /// Signal), intr (no SA_RESTART: accept fails with EINTR), none (no
-    /// handler: tcpserv01's zombies).
+    /// How to install the SIGCHLD handler: the lesson of UNP 5.9.
     #[arg(long, value_enum, default_value_t = Sigchld::Restart)]
     sigchld: Sigchld,
 }
 
 fn main() {
     let args = Args::parse();
-    args.serv.log.init("tcpserv03");
+    args.serv.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let listenfd = Serv_listen(&args.serv, false);
     // ANCHOR: signal
@@ -77,8 +63,7 @@ fn main() {
             Err(e) => err_sys("accept error", &e),
         };
         // ANCHOR_END: accept
-        // SAFETY: this server is single-threaded: no other thread can hold a
-        // lock across the fork.
+        // SAFETY: single-threaded: no other thread can hold a lock across fork.
         match unsafe { Fork() } {
             ForkResult::Child => {
                 Close(listenfd); // the child does not accept
@@ -96,8 +81,7 @@ fn main() {
 }
 
 // ANCHOR: sig_chld
-/// Fig 5.7: reap one child per SIGCHLD. Async-signal-safe: wait(2),
-/// write(2) and errno only.
+/// Fig 5.7: reap one child per SIGCHLD. Async-signal-safe: wait(2), write(2), errno.
 extern "C" fn sig_chld(_signo: c_int) {
     let _errno = SavedErrno::new(); // restored when the handler returns
     if let Ok(status) = wait() {

@@ -1,16 +1,14 @@
 //! UNP §5.10, Fig 5.11 + 5.12 — the correct fork-per-client echo server:
-//! waitpid(-1, WNOHANG) in a loop reaps every child, and accept's EINTR is
-//! handled.
+//! waitpid(-1, WNOHANG) in a loop reaps every child; accept's EINTR handled.
 //!
-//! Run:        cargo run -p ch05-sigchld --bin tcpserv04
+//! Run:        cargo run -p ch05-sigchld --bin tcpserv04 [-- --sigchld intr]
 //! Talk to it: cargo run -p ch05-sigchld --bin tcpcli04 -- 127.0.0.1
-//!             (five connections; type a line, then Ctrl-D)
-//! Observe:    five "child N terminated" lines, possibly from one run of the
-//!             handler; ps -o pid,ppid,stat,cmd --ppid <server pid> → no Z
-//!             lines, every run, with or without --sigchld intr.
+//!             (or: nc 127.0.0.1 9877)
+//! Observe:    ps -o pid,ppid,stat,cmd --ppid <server pid>
+//!             → no Z line, every run, with or without --sigchld intr; five
+//!             "child N terminated" lines, maybe from one run of the handler.
 //! Changed from tcpserv03: the handler loops on waitpid(-1, WNOHANG) until
 //! no ended child is left, instead of one wait() per signal.
-#![allow(non_snake_case)]
 
 use ch05_sigchld::{SavedErrno, Sigchld, child_terminated};
 use clap::Parser;
@@ -29,29 +27,21 @@ use nix::sys::wait::{WaitPidFlag, WaitStatus};
 use nix::unistd::ForkResult;
 use std::io::ErrorKind;
 
-/// UNP §5.10 (Fig 5.12): the final fork-per-client echo server. Its SIGCHLD
-/// handler calls waitpid(-1, WNOHANG) until no ended child is left, so no
-/// zombie survives however the signals merge; an accept the handler
-/// interrupts is called again.
-///
-/// Talk to it with `tcpcli04 127.0.0.1` (five connections at once: no
-/// zombie is left), or `nc 127.0.0.1 9877`.
+/// UNP §5.10: waitpid(-1, WNOHANG) in a loop. Talk to it: tcpcli04 127.0.0.1 or nc 127.0.0.1 9877.
 #[derive(Parser)]
-#[command(version, verbatim_doc_comment)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     serv: ServerArgs,
 
-    /// How to install the SIGCHLD handler: restart (SA_RESTART, the book's
-    /// Signal), intr (no SA_RESTART: accept fails with EINTR), none (no
-    /// handler: tcpserv01's zombies).
+    /// How to install the SIGCHLD handler: the lesson of UNP 5.9.
     #[arg(long, value_enum, default_value_t = Sigchld::Restart)]
     sigchld: Sigchld,
 }
 
 fn main() {
     let args = Args::parse();
-    args.serv.log.init("tcpserv04");
+    args.serv.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let listenfd = Serv_listen(&args.serv, false);
     // ANCHOR: signal
@@ -72,8 +62,7 @@ fn main() {
             Err(e) => err_sys("accept error", &e),
         };
         // ANCHOR_END: accept
-        // SAFETY: this server is single-threaded: no other thread can hold a
-        // lock across the fork.
+        // SAFETY: single-threaded: no other thread can hold a lock across fork.
         match unsafe { Fork() } {
             ForkResult::Child => {
                 Close(listenfd); // the child does not accept
@@ -91,9 +80,7 @@ fn main() {
 }
 
 // ANCHOR: sig_chld
-/// Fig 5.11: reap every child that has ended, however many SIGCHLDs were
-/// merged into this one. WNOHANG: stop when none is left, never block.
-/// Async-signal-safe: waitpid(2), write(2) and errno only.
+/// Fig 5.11: reap every ended child, however many SIGCHLDs merged. Async-signal-safe.
 extern "C" fn sig_chld(_signo: c_int) {
     let _errno = SavedErrno::new(); // restored when the handler returns
     while let Ok(status) = waitpid(None, Some(WaitPidFlag::WNOHANG)) {

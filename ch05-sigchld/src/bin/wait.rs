@@ -32,7 +32,7 @@ struct Args {
 
 fn main() {
     let args = Args::parse();
-    args.log.init("wait");
+    args.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     for code in [3, 7] {
         // SAFETY: single-threaded: no other thread can hold a lock across fork.

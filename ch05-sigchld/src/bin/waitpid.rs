@@ -36,7 +36,7 @@ struct Args {
 
 fn main() {
     let args = Args::parse();
-    args.log.init("waitpid");
+    args.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     // SAFETY: single-threaded: no other thread can hold a lock across fork.
     if let ForkResult::Child = unsafe { Fork() } {

@@ -35,7 +35,7 @@ struct Args {
 
 fn main() {
     let args = Args::parse();
-    args.log.init("zombie");
+    args.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     // SAFETY: single-threaded: no other thread can hold a lock across fork.
     match unsafe { Fork() } {

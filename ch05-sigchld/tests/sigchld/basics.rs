@@ -5,8 +5,10 @@ use common::lab::harness::{DEADLINE, Proc, eventually, wait_state};
 use common::lab::observer;
 use nix::sys::signal::Signal;
 
+use crate::support::bin;
+
 fn spawn(bin: &str, args: &[&str]) -> Proc {
-    Proc::spawn(experiment::bin(bin), args).unwrap()
+    Proc::spawn(bin, args).unwrap()
 }
 
 fn stdout(p: &Proc) -> String {
@@ -15,7 +17,7 @@ fn stdout(p: &Proc) -> String {
 
 #[test]
 fn fork_returns_twice_with_copied_variables() {
-    let mut p = spawn("fork", &[]);
+    let mut p = spawn(bin!("fork"), &[]);
     p.expect_exit(0, DEADLINE).unwrap();
     let out = stdout(&p);
     assert!(
@@ -38,7 +40,7 @@ fn zombies_while_sleeping(p: &Proc) -> usize {
 
 #[test]
 fn a_child_is_a_zombie_until_its_parent_waits() {
-    let mut z = spawn("zombie", &[]);
+    let mut z = spawn(bin!("zombie"), &[]);
     assert_eq!(
         zombies_while_sleeping(&z),
         1,
@@ -49,7 +51,7 @@ fn a_child_is_a_zombie_until_its_parent_waits() {
     z.wait_stdout(b"the zombie is gone", DEADLINE).unwrap();
     z.expect_exit(0, DEADLINE).unwrap();
     // wait.c's parent has waited before it sleeps: the same check gives 0.
-    let w = spawn("wait", &[]);
+    let w = spawn(bin!("wait"), &[]);
     assert_eq!(zombies_while_sleeping(&w), 0);
     let out = stdout(&w);
     assert!(out.contains("WIFEXITED true, WEXITSTATUS 3"), "{out}");
@@ -58,7 +60,7 @@ fn a_child_is_a_zombie_until_its_parent_waits() {
 
 #[test]
 fn wnohang_returns_zero_while_the_child_runs() {
-    let mut p = spawn("waitpid", &["--every", "0.01"]);
+    let mut p = spawn(bin!("waitpid"), &["--every", "0.01"]);
     p.wait_stdout(b"waitpid returned 0", DEADLINE).unwrap();
     let kids = observer::children(p.pid());
     assert!(
@@ -73,7 +75,7 @@ fn wnohang_returns_zero_while_the_child_runs() {
 #[test]
 fn a_signal_cuts_the_sleep_short() {
     // SIGINT three times: each ends one sleep(100) at once.
-    let mut p = spawn("signal", &["--alarm", "1000"]);
+    let mut p = spawn(bin!("signal"), &["--alarm", "1000"]);
     let count = |p: &Proc, pat: &str, n: usize| {
         eventually(DEADLINE, pat, || {
             (stdout(p).matches(pat).count() >= n).then_some(())
@@ -96,7 +98,7 @@ fn a_signal_cuts_the_sleep_short() {
 fn sigaction_handler_cuts_each_sleep_short() {
     // The same loop as `signal`, with the handler installed by sigaction(2):
     // three SIGALRMs (sent now, not waited for) end the three sleep(100)s.
-    let mut p = spawn("sigaction", &[]);
+    let mut p = spawn(bin!("sigaction"), &[]);
     for i in 1..=3 {
         eventually(DEADLINE, "wait...", || {
             (stdout(&p).matches("wait...").count() >= i).then_some(())
@@ -117,7 +119,7 @@ fn a_reaping_handler_leaves_no_zombie_while_the_parent_runs() {
     // remove_zombie's children exit at once (--secs 0) while the parent is
     // busy in its own loop; its SIGCHLD handler reaps both, with their
     // exit statuses. The same check gave 1 zombie for `zombie` above.
-    let p = spawn("remove_zombie", &["--secs", "0"]);
+    let p = spawn(bin!("remove_zombie"), &["--secs", "0"]);
     p.wait_stdout(b"wait...", DEADLINE).unwrap();
     p.wait_stderr("Child send: 12", DEADLINE).unwrap();
     p.wait_stderr("Child send: 24", DEADLINE).unwrap();

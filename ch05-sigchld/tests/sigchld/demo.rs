@@ -4,16 +4,17 @@
 //! the `subreaper` helper: every orphan the demo leaves is adopted there,
 //! and the helper lists what still runs once the demo has ended.
 
-use ch05_sigchld::experiment;
 use common::lab::harness::{DEADLINE, Proc};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
+use crate::support::bin;
+
 fn under_subreaper(args: &[&str]) -> Proc {
-    let demo = experiment::bin("sigchld_demo");
-    let mut all = vec!["--grace-ms", "3000", demo.to_str().unwrap()];
+    let demo = bin!("sigchld_demo");
+    let mut all = vec!["--grace-ms", "3000", demo];
     all.extend_from_slice(args);
-    Proc::spawn(experiment::bin("subreaper"), &all).unwrap()
+    Proc::spawn(bin!("subreaper"), &all).unwrap()
 }
 
 #[test]
@@ -57,7 +58,7 @@ fn the_subreaper_check_can_fail() {
     // A program that leaves a process running: sh starts a sleeper in the
     // background and exits. The helper must report it.
     let mut p = Proc::spawn(
-        experiment::bin("subreaper"),
+        bin!("subreaper"),
         &["--grace-ms", "100", "sh", "-c", "sleep 30 & exit 0"],
     )
     .unwrap();
@@ -68,7 +69,7 @@ fn the_subreaper_check_can_fail() {
 
 #[test]
 fn bad_input_is_one_clear_line() {
-    let mut p = Proc::spawn(experiment::bin("sigchld_demo"), &["--step", "bogus"]).unwrap();
+    let mut p = Proc::spawn(bin!("sigchld_demo"), &["--step", "bogus"]).unwrap();
     p.expect_exit(2, DEADLINE).unwrap();
     assert!(
         p.stderr_text().contains("invalid value 'bogus' for '--step"),
@@ -76,7 +77,7 @@ fn bad_input_is_one_clear_line() {
         p.stderr_text()
     );
 
-    let mut p = Proc::spawn(experiment::bin("tcpserv04"), &["--port", "65536"]).unwrap();
+    let mut p = Proc::spawn(bin!("tcpserv04"), &["--port", "65536"]).unwrap();
     p.expect_exit(2, DEADLINE).unwrap();
     assert!(
         p.stderr_text().contains("invalid value '65536'"),
@@ -84,10 +85,10 @@ fn bad_input_is_one_clear_line() {
         p.stderr_text()
     );
 
-    let mut p = Proc::spawn(experiment::bin("tcpserv02"), &["--sigchld", "maybe"]).unwrap();
+    let mut p = Proc::spawn(bin!("tcpserv02"), &["--sigchld", "maybe"]).unwrap();
     p.expect_exit(2, DEADLINE).unwrap();
 
-    let mut p = Proc::spawn(experiment::bin("tcpserv04"), &["--host", "1.2.3", "--port", "0"]).unwrap();
+    let mut p = Proc::spawn(bin!("tcpserv04"), &["--host", "1.2.3", "--port", "0"]).unwrap();
     p.expect_exit(1, DEADLINE).unwrap();
     let err = p.stderr_text();
     assert_eq!(err.lines().count(), 1, "{err}");

@@ -4,6 +4,8 @@
 
 use ch05_sigchld::experiment::{FirstChild, first_child_ends};
 
+use crate::support::bin;
+
 fn after_first_child(bin: &str, args: &[&str]) -> FirstChild {
     first_child_ends(bin, args).unwrap_or_else(|e| panic!("{bin} {args:?}: {e:#}"))
 }
@@ -19,7 +21,7 @@ fn survived(r: &FirstChild) -> bool {
 
 #[test]
 fn tcpserv02_without_sa_restart_dies_of_eintr() {
-    let r = after_first_child("tcpserv02", &["--sigchld", "intr"]);
+    let r = after_first_child(bin!("tcpserv02"), &["--sigchld", "intr"]);
     assert!(died_of_eintr(&r), "{r:?}");
     assert!(!survived(&r), "{r:?}");
 }
@@ -27,9 +29,9 @@ fn tcpserv02_without_sa_restart_dies_of_eintr() {
 #[test]
 fn sa_restart_or_an_eintr_loop_keeps_the_server_alive() {
     for (bin, args) in [
-        ("tcpserv02", &[][..]),
-        ("tcpserv03", &["--sigchld", "intr"][..]),
-        ("tcpserv04", &["--sigchld", "intr"][..]),
+        (bin!("tcpserv02"), &[][..]),
+        (bin!("tcpserv03"), &["--sigchld", "intr"][..]),
+        (bin!("tcpserv04"), &["--sigchld", "intr"][..]),
     ] {
         let r = after_first_child(bin, args);
         assert!(survived(&r), "{bin} {args:?}: {r:?}");
@@ -41,6 +43,6 @@ fn sa_restart_or_an_eintr_loop_keeps_the_server_alive() {
 fn std_accept_hides_eintr() {
     // The same handler without SA_RESTART that kills tcpserv02 above: std's
     // TcpListener::accept retries EINTR, so the lesson cannot be seen.
-    let r = after_first_child("tcpserv02_std", &["--sigchld", "intr"]);
+    let r = after_first_child(bin!("tcpserv02_std"), &["--sigchld", "intr"]);
     assert!(survived(&r), "{r:?}");
 }

@@ -10,6 +10,8 @@ use anyhow::{Context, bail, ensure};
 use ch05_sigchld::experiment::{self, connect, round_trip};
 use common::lab::harness::{DEADLINE, Proc, eventually};
 use common::lab::observer;
+
+use crate::support::bin;
 use nix::sys::signal::Signal;
 use socket2::Socket;
 
@@ -133,8 +135,8 @@ fn survives_emfile(bin: &str) -> anyhow::Result<()> {
 
 #[test]
 fn emfile_backs_off_without_spinning_and_serves_when_descriptors_return() {
-    survives_emfile("tcpservd").unwrap();
-    let e = survives_emfile("tcpserv04").unwrap_err().to_string();
+    survives_emfile(bin!("tcpservd")).unwrap();
+    let e = survives_emfile(bin!("tcpserv04")).unwrap_err().to_string();
     assert!(e.contains("the server died"), "{e}");
 }
 
@@ -169,8 +171,7 @@ fn processes_of(uid: u32) -> usize {
 /// the limit is set by prlimit before exec (changing another user's limit
 /// needs CAP_SYS_RESOURCE, which a container may lack).
 fn survives_fork_failure(bin: &str) -> anyhow::Result<()> {
-    let path = experiment::bin(bin);
-    let path = path.to_str().context("path")?;
+    let path = bin;
     let root = nix::unistd::geteuid().is_root();
     let uid = if root {
         65534
@@ -204,11 +205,13 @@ fn survives_fork_failure(bin: &str) -> anyhow::Result<()> {
 fn a_failed_fork_closes_that_client_and_the_server_goes_on() {
     let root = nix::unistd::geteuid().is_root();
     if root && Proc::spawn("setpriv", &["--version"]).is_err() {
-        eprintln!("SKIP: no setpriv to run the server as nobody, and root ignores RLIMIT_NPROC");
-        return;
+        return common::lab::skip(
+            "a_failed_fork_closes_that_client_and_the_server_goes_on",
+            "no setpriv to run the server as nobody, and root ignores RLIMIT_NPROC",
+        );
     }
-    survives_fork_failure("tcpservd").unwrap();
-    let e = survives_fork_failure("tcpserv04").unwrap_err().to_string();
+    survives_fork_failure(bin!("tcpservd")).unwrap();
+    let e = survives_fork_failure(bin!("tcpserv04")).unwrap_err().to_string();
     assert!(e.contains("the server died"), "{e}");
 }
 
@@ -236,8 +239,8 @@ fn third_waits(bin: &str, args: &[&str]) -> anyhow::Result<()> {
 
 #[test]
 fn max_children_makes_the_next_client_wait_for_a_free_slot() {
-    third_waits("tcpservd", &["--max-children", "2"]).unwrap();
-    let e = third_waits("tcpserv04", &[]).unwrap_err().to_string();
+    third_waits(bin!("tcpservd"), &["--max-children", "2"]).unwrap();
+    let e = third_waits(bin!("tcpserv04"), &[]).unwrap_err().to_string();
     assert!(e.contains("answered at once"), "{e}");
 }
 
@@ -260,8 +263,8 @@ fn idle_client_dropped(bin: &str, args: &[&str]) -> anyhow::Result<()> {
 
 #[test]
 fn idle_timeout_closes_a_silent_client() {
-    idle_client_dropped("tcpservd", &["--idle-timeout", "1"]).unwrap();
-    let e = idle_client_dropped("tcpserv04", &[]).unwrap_err();
+    idle_client_dropped(bin!("tcpservd"), &["--idle-timeout", "1"]).unwrap();
+    let e = idle_client_dropped(bin!("tcpserv04"), &[]).unwrap_err();
     assert!(format!("{e:#}").contains("still open"), "{e:#}");
 }
 
@@ -287,8 +290,8 @@ fn drains(bin: &str, args: &[&str]) -> anyhow::Result<()> {
 
 #[test]
 fn sigterm_refuses_new_clients_and_lets_the_session_finish() {
-    drains("tcpservd", &["--grace", "30"]).unwrap();
-    let e = drains("tcpserv04", &[]).unwrap_err().to_string();
+    drains(bin!("tcpservd"), &["--grace", "30"]).unwrap();
+    let e = drains(bin!("tcpserv04"), &[]).unwrap_err().to_string();
     assert!(e.contains("the server died"), "{e}");
 }
 
@@ -312,15 +315,15 @@ fn grace_runs_out(bin: &str, args: &[&str]) -> anyhow::Result<()> {
 
 #[test]
 fn when_the_grace_runs_out_children_are_terminated_and_reaped() {
-    grace_runs_out("tcpservd", &["--grace", "1"]).unwrap();
+    grace_runs_out(bin!("tcpservd"), &["--grace", "1"]).unwrap();
     // tcpserv04 dies at once and its child serves on, adopted by init.
-    let e = grace_runs_out("tcpserv04", &[]).unwrap_err();
+    let e = grace_runs_out(bin!("tcpserv04"), &[]).unwrap_err();
     assert!(format!("{e:#}").contains("still open"), "{e:#}");
 }
 
 #[test]
 fn a_second_sigterm_ends_the_drain_at_once() {
-    let (mut server, addr) = start("tcpservd", &["--grace", "60"]);
+    let (mut server, addr) = start(bin!("tcpservd"), &["--grace", "60"]);
     let s = connect(addr).unwrap();
     round_trip(&s, b"hi\n").unwrap();
     server.signal(Signal::SIGTERM).unwrap();
@@ -334,7 +337,7 @@ fn a_second_sigterm_ends_the_drain_at_once() {
 
 #[test]
 fn ten_thousand_connections_leave_no_zombie_and_no_descriptor() {
-    let (server, addr) = start("tcpservd", &["-q"]);
+    let (server, addr) = start(bin!("tcpservd"), &["-q"]);
     let pid = server.pid();
     let fds = fd_count(pid);
     let t = Instant::now();
@@ -359,7 +362,7 @@ fn pattern(seed: usize, n: usize) -> Vec<u8> {
 
 #[test]
 fn a_hundred_concurrent_half_close_transfers_come_back_byte_exact() {
-    let (_server, addr) = start("tcpservd", &["-q"]);
+    let (_server, addr) = start(bin!("tcpservd"), &["-q"]);
     const MIB: usize = 1 << 20;
     let clients: Vec<_> = (0..100)
         .map(|k| {
@@ -398,12 +401,12 @@ fn bad_values_are_refused_with_exit_2() {
         ["--idle-timeout=-5", "--port=0"],
         ["--grace=-1", "--port=0"],
     ] {
-        let mut p = Proc::spawn(experiment::bin("tcpservd"), &args).unwrap();
+        let mut p = Proc::spawn(bin!("tcpservd"), &args).unwrap();
         p.expect_exit(2, DEADLINE).unwrap();
         let err = p.stderr_text();
         assert!(err.contains("invalid value"), "{args:?}: {err}");
     }
-    let mut p = Proc::spawn(experiment::bin("tcpservd"), &["--help"]).unwrap();
+    let mut p = Proc::spawn(bin!("tcpservd"), &["--help"]).unwrap();
     p.expect_exit(0, DEADLINE).unwrap();
     let help = String::from_utf8_lossy(&p.stdout_bytes()).into_owned();
     for lesson in ["--max-children", "--idle-timeout", "--grace", "Lesson"] {
@@ -413,12 +416,11 @@ fn bad_values_are_refused_with_exit_2() {
 
 #[test]
 fn the_bench_runs_at_tiny_counts() {
-    let mut p = Proc::spawn(experiment::bin("bench_vs_c"), &["--quick"]).unwrap();
+    let mut p = Proc::spawn(bin!("bench_vs_c"), &["--quick"]).unwrap();
     p.expect_exit(0, Duration::from_secs(120)).unwrap();
     let out = String::from_utf8_lossy(&p.stdout_bytes()).into_owned();
     if out.contains("SKIP") {
-        eprintln!("{out}");
-        return;
+        return common::lab::skip("the_bench_runs_at_tiny_counts", out.trim());
     }
     for want in [
         "churn",

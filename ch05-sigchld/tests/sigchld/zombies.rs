@@ -4,6 +4,8 @@
 use ch05_sigchld::experiment::{self, five_clients};
 use common::lab::observer;
 
+use crate::support::bin;
+
 /// The count of zombies a server leaves after tcpcli04, made exact by
 /// stopping the server while its five children exit (one merged SIGCHLD).
 fn zombies_after_five(bin: &str, args: &[&str]) -> usize {
@@ -19,13 +21,13 @@ fn zero_zombies_holds_only_for_the_waitpid_loop() {
     let counts = [
         (
             "tcpserv01 (tcpserv02 --sigchld none)",
-            zombies_after_five("tcpserv02", &["--sigchld", "none"]),
+            zombies_after_five(bin!("tcpserv02"), &["--sigchld", "none"]),
         ),
-        ("tcpserv03", zombies_after_five("tcpserv03", &[])),
-        ("tcpserv04", zombies_after_five("tcpserv04", &[])),
+        ("tcpserv03", zombies_after_five(bin!("tcpserv03"), &[])),
+        ("tcpserv04", zombies_after_five(bin!("tcpserv04"), &[])),
         (
             "tcpserv04 --sigchld intr",
-            zombies_after_five("tcpserv04", &["--sigchld", "intr"]),
+            zombies_after_five(bin!("tcpserv04"), &["--sigchld", "intr"]),
         ),
     ];
     let got: Vec<usize> = counts.iter().map(|c| c.1).collect();
@@ -34,18 +36,18 @@ fn zero_zombies_holds_only_for_the_waitpid_loop() {
 
 #[test]
 fn tcpserv03_reaps_exactly_one_per_merged_signal() {
-    let r = five_clients("tcpserv03", &["--sigchld", "intr"], true).unwrap();
+    let r = five_clients(bin!("tcpserv03"), &["--sigchld", "intr"], true).unwrap();
     assert_eq!(r.zombies, 4, "\n{}", r.table);
     assert_eq!(r.terminated(1), 1, "one handler run, one wait:\n{}", r.table);
     // tcpserv04's single handler run reaps all five.
-    let r = five_clients("tcpserv04", &[], true).unwrap();
+    let r = five_clients(bin!("tcpserv04"), &[], true).unwrap();
     assert_eq!((r.terminated(5), r.zombies), (5, 0), "\n{}", r.table);
 }
 
 #[test]
 fn echo_mpserv_leaves_no_zombie() {
     // The same exact check that tcpserv03 fails (4) above.
-    assert_eq!(zombies_after_five("echo_mpserv", &[]), 0);
+    assert_eq!(zombies_after_five(bin!("echo_mpserv"), &[]), 0);
 }
 
 #[test]
@@ -55,7 +57,7 @@ fn sig_ign_lets_the_kernel_reap_and_keeps_no_status() {
     // Without SIG_IGN (--no-ignore) the same checks fail: five zombies, and
     // waitpid returns one of them.
     fn run(args: &[&str]) -> (usize, String) {
-        let r = five_clients("toupper_fork", args, true).unwrap();
+        let r = five_clients(bin!("toupper_fork"), args, true).unwrap();
         let line = r.sixth_waitpid_line().unwrap();
         (r.zombies, line)
     }
@@ -71,10 +73,10 @@ fn sig_ign_lets_the_kernel_reap_and_keeps_no_status() {
 fn tcpserv04_has_no_zombie_after_300_churns() {
     // Unstopped, as a busy server runs. (tcpserv03 usually fails this too,
     // but by chance: the exact failing case is the stopped run above.)
-    let (server, addr) = experiment::start_server("tcpserv04", &["-q"]).unwrap();
+    let (server, addr) = experiment::start_server(bin!("tcpserv04"), &["-q"]).unwrap();
     experiment::churn(addr, 300, false).unwrap();
     experiment::wait_children_ended(server.pid()).unwrap();
-    experiment::settle(server.pid()).unwrap();
+    experiment::wait_idle(server.pid()).unwrap();
     assert_eq!(
         observer::zombies(server.pid()).len(),
         0,

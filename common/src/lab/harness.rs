@@ -188,7 +188,7 @@ impl Proc {
         // it touches no locks and does not allocate.
         unsafe {
             cmd.pre_exec(move || {
-                nix::sys::prctl::set_pdeathsig(Signal::SIGKILL).map_err(std::io::Error::from)?;
+                crate::error::sys(nix::sys::prctl::set_pdeathsig(Signal::SIGKILL))?;
                 if nix::unistd::getppid() != spawner {
                     let _ = kill(nix::unistd::getpid(), Signal::SIGKILL);
                 }

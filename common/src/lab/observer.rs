@@ -152,6 +152,7 @@ pub fn tcp_sockets(port: u16) -> Vec<TcpSock> {
     let mut v: Vec<TcpSock> = Vec::new();
     v.extend(on_port(procfs::net::tcp().unwrap_or_default(), port));
     v.extend(on_port(procfs::net::tcp6().unwrap_or_default(), port));
+    dedup(&mut v);
     sort(&mut v);
     v
 }
@@ -164,8 +165,18 @@ pub fn tcp_sockets_in(pid: i32, port: u16) -> Vec<TcpSock> {
     let mut v: Vec<TcpSock> = Vec::new();
     v.extend(on_port(p.tcp().unwrap_or_default(), port));
     v.extend(on_port(p.tcp6().unwrap_or_default(), port));
+    dedup(&mut v);
     sort(&mut v);
     v
+}
+
+/// Keeps one row per socket. The kernel writes /proc/net/tcp page by page
+/// while connections come and go, and a busy machine's table spans several
+/// pages: a row can then be read twice. A (local, remote) pair names one
+/// socket (the lab uses no SO_REUSEPORT), so later copies are dropped.
+fn dedup(v: &mut Vec<TcpSock>) {
+    let mut seen = std::collections::HashSet::new();
+    v.retain(|t| seen.insert((t.local, t.remote)));
 }
 
 fn sort(v: &mut [TcpSock]) {
@@ -301,6 +312,23 @@ pub fn blocked_in(pid: i32, nrs: &[i64]) -> bool {
     state(pid) == Some('S') && syscall(pid).is_some_and(|n| nrs.contains(&n))
 }
 
+/// The lab's one definition of "idle in accept": `pid` sleeps (`S`) in
+/// accept(2) or accept4(2) — /proc/PID/syscall names the call — and no
+/// SIGCHLD is pending for it or being handled (SigPnd, ShdPnd, SigBlk in
+/// /proc/PID/status). A server in that state has finished with every child
+/// that ended so far and waits for the next client: the moment a check may
+/// count zombies. The call is read on both sides of the status, so a signal
+/// that arrives between the readings is not missed. `State: S` alone is not
+/// enough: a server reads `S` while it sleeps elsewhere (a back-off sleep),
+/// and for a moment after a signal was queued for it.
+pub fn idle_in_accept(pid: i32) -> bool {
+    const ACCEPT: [i64; 2] = [nix::libc::SYS_accept4, nix::libc::SYS_accept];
+    blocked_in(pid, &ACCEPT)
+        && signal_view(pid, nix::sys::signal::Signal::SIGCHLD)
+            .is_some_and(|v| v.state == 'S' && !v.pending && !v.blocked)
+        && blocked_in(pid, &ACCEPT)
+}
+
 /// What `/proc/PID/status` says of a process and one signal, read at once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SignalView {
@@ -358,6 +386,8 @@ mod tests {
         assert_eq!(signal_view(i32::MAX, Signal::SIGCHLD), None);
         assert_eq!(syscall(i32::MAX), None);
         assert!(!blocked_in(i32::MAX, &[nix::libc::SYS_accept4]));
+        assert!(!idle_in_accept(i32::MAX));
+        assert!(!idle_in_accept(me), "a test thread is not in accept");
     }
 
     #[test]

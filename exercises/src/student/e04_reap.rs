@@ -6,13 +6,18 @@
 //!         The server installs it with SA_RESTART and forks one child per
 //!         client (like ch05-sigchld's tcpserv04).
 //!         A handler may do only async-signal-safe work: waitpid(2),
-//!         write(2) (`common::log::SigLine`), atomics. No println!, no
-//!         allocation, no locks.
-//! Tools:  `common::wrapunix::{wait, waitpid}`; `nix::sys::wait::{WaitPidFlag, WaitStatus}`.
+//!         write(2) (`common::log::SigLine`; its `int` takes an i64),
+//!         atomics. No println!, no allocation, no locks. Save errno first
+//!         and restore it on return (`ch05_sigchld::SavedErrno`), as every
+//!         handler of the chapter does.
+//!         The check keeps one client connected while five others end, and
+//!         then expects a new client to be served.
+//! Tools:  `common::wrapunix::{wait, waitpid}`; `nix::sys::wait::{WaitPidFlag, WaitStatus}`;
+//!         `ch05_sigchld::SavedErrno`.
 //! Run:    cargo run -p exercises -- run reap -- --port 9877
 //!         (then: cargo run -p ch05-sigchld --bin tcpcli04 -- 127.0.0.1)
 //! Check:  cargo test -p exercises e04
-//! Hints:  cargo run -p exercises -- hint 4   (docs: docs/src/exercises/index.md)
+//! Hints:  cargo run -p exercises -- hint 4   (then: hint 4 2; docs: docs/src/exercises/index.md)
 //! Reset:  git checkout -- exercises/src/student/e04_reap.rs
 //! Related: ch05-sigchld `tcpserv03` (the bug) → `tcpserv04` (the fix).
 

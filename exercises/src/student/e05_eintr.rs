@@ -9,7 +9,7 @@
 //! Tools:  `common::wrapsock::accept(listenfd)` — one accept(2), EINTR returned.
 //! Run:    cargo run -p exercises -- run eintr -- --port 9877  (then: nc 127.0.0.1 9877, Ctrl-D, again)
 //! Check:  cargo test -p exercises e05
-//! Hints:  cargo run -p exercises -- hint 5   (docs: docs/src/exercises/index.md)
+//! Hints:  cargo run -p exercises -- hint 5   (then: hint 5 2; docs: docs/src/exercises/index.md)
 //! Reset:  git checkout -- exercises/src/student/e05_eintr.rs
 //! Related: ch05-sigchld `tcpserv02` (dies: "accept error: Interrupted system call") → `tcpserv04`.
 

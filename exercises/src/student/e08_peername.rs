@@ -10,7 +10,7 @@
 //!         `common::writen::writen`; `SockAddr::as_socket()`.
 //! Run:    cargo run -p exercises -- run peername -- --port 9877   (then: nc 127.0.0.1 9877)
 //! Check:  cargo test -p exercises e08
-//! Hints:  cargo run -p exercises -- hint 8   (docs: docs/src/exercises/index.md)
+//! Hints:  cargo run -p exercises -- hint 8   (then: hint 8 2; docs: docs/src/exercises/index.md)
 //! Reset:  git checkout -- exercises/src/student/e08_peername.rs
 //! Related: ch04-sockets `daytimetcpsrv1` + `daytimetcpcli`; `tour`.
 

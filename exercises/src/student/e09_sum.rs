@@ -10,7 +10,7 @@
 //! Tools:  `common::writen::{readn, writen}`; `i64::from_be_bytes`, `to_be_bytes`.
 //! Run:    cargo run -p exercises -- run sum -- --port 9877
 //! Check:  cargo test -p exercises e09
-//! Hints:  cargo run -p exercises -- hint 9   (docs: docs/src/exercises/index.md)
+//! Hints:  cargo run -p exercises -- hint 9   (then: hint 9 2; docs: docs/src/exercises/index.md)
 //! Reset:  git checkout -- exercises/src/student/e09_sum.rs
 //! Related: ch05-echo `tcpserv09` + `tcpcli09` (the book's native struct).
 

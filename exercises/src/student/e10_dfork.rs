@@ -1,4 +1,4 @@
-//! ✎ EDIT THIS FILE — exercise 10: the double fork (seed 003's version two;
+//! ✎ EDIT THIS FILE — exercise 10: the double fork (the to_upper blog post's version two;
 //! UNP §5.8–5.10 for what a zombie is)
 //!
 //! Task:   the server has no SIGCHLD handler and must leave no zombie. It
@@ -13,7 +13,7 @@
 //!         comment); `common::wrapunix::waitpid(Some(pid), None)`.
 //! Run:    cargo run -p exercises -- run dfork -- --port 9877
 //! Check:  cargo test -p exercises e10
-//! Hints:  cargo run -p exercises -- hint 10   (docs: docs/src/exercises/index.md)
+//! Hints:  cargo run -p exercises -- hint 10   (then: hint 10 2; docs: docs/src/exercises/index.md)
 //! Reset:  git checkout -- exercises/src/student/e10_dfork.rs
 //! Related: ch05-sigchld `toupper_dfork` (and `toupper_fork`, SIG_IGN).
 

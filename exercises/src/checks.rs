@@ -1,0 +1,220 @@
+//! The checks: each spawns its exercise's program (with one implementation
+//! variant), does something to it, observes the result through sockets and
+//! /proc, and returns a [`Verdict`]. Every wait has a deadline; a program
+//! that does not answer is killed (when its [`Proc`] drops) and reported.
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use common::lab::harness::{Proc, describe};
+
+use crate::catalog::Exercise;
+use crate::report::{Failure, Trace, Verdict, tail};
+
+/// The deadline for any one step of a check ("no answer within 5 s").
+pub const STEP: Duration = Duration::from_secs(5);
+
+/// What a check runs: the exercise, which implementation, which seed (always [`crate::rng::FIXED`]).
+pub struct Target<'a> {
+    /// The `exercises` binary (it hosts every exercise's program).
+    pub exe: &'a Path,
+    pub ex: &'a Exercise,
+    /// `student`, `solution`, or a wrong answer's name.
+    pub variant: &'a str,
+    pub seed: u64,
+}
+
+impl Target<'_> {
+    /// `exercises run <id> --impl <variant> -- ARGS`.
+    pub fn command(&self, args: &[String]) -> Command {
+        let mut c = Command::new(self.exe);
+        c.arg("run")
+            .arg(self.ex.id)
+            .arg("--impl")
+            .arg(self.variant)
+            .arg("--")
+            .args(args)
+            // A panic's report ends with its message, not a backtrace.
+            .env("RUST_BACKTRACE", "0");
+        c
+    }
+
+    /// Starts the exercise's program with `args`.
+    pub fn spawn(&self, t: &Trace, args: &[String]) -> Result<Proc, Failure> {
+        Proc::spawn_command(self.command(args))
+            .map_err(|e| t.fail(format!("could not start the program: {e:#}"), "it starts"))
+    }
+
+    /// Starts the exercise's server on an ephemeral loopback port and waits
+    /// for its `listening on` line.
+    pub fn server(&self, t: &mut Trace, args: &[String]) -> Result<(Proc, SocketAddr), Failure> {
+        let mut all = vec!["--port".to_string(), "0".to_string()];
+        all.extend_from_slice(args);
+        let mut p = self.spawn(t, &all)?;
+        t.did("started the server on 127.0.0.1, port 0");
+        listening(&mut p, t).map(|a| (p, a))
+    }
+}
+
+/// Waits for a server's `listening on` line; explains why it never came.
+pub fn listening(p: &mut Proc, t: &Trace) -> Result<SocketAddr, Failure> {
+    match p.listening() {
+        Ok(a) => Ok(a),
+        Err(_) => Err(match gone(p) {
+            Some(why) => t.fail(why, "the server keeps running and prints `listening on ADDR`"),
+            None => t.fail(
+                format!("no `listening on` line within {} s", STEP.as_secs()),
+                "the server prints `listening on ADDR` first",
+            ),
+        }),
+    }
+}
+
+/// If `p` has exited (or does so within half a second: a client may see
+/// the RST of a dying server before /proc shows it dead): "the program
+/// exited (exit code 1); its last words on stderr: ...".
+pub fn gone(p: &mut Proc) -> Option<String> {
+    let pid = p.pid();
+    common::lab::harness::eventually(Duration::from_millis(500), "exit", || {
+        crate::observe::exited(pid).then_some(())
+    })
+    .ok()?;
+    let st = p.wait_exit(Duration::from_secs(1)).ok()?;
+    Some(format!(
+        "the program exited ({}); its last words on stderr:\n{}",
+        describe(st),
+        tail(&p.stderr_text(), 3)
+    ))
+}
+
+/// A failure that adds what the server said: why it died, or the warning
+/// it logged last.
+pub fn fail_or_gone(p: &mut Proc, t: &Trace, saw: String, expected: &str) -> Failure {
+    match gone(p) {
+        Some(why) => t.fail(format!("{saw}\n{why}"), expected),
+        None => {
+            let err = p.stderr_text();
+            match err
+                .lines()
+                .rev()
+                .find(|l| l.contains(" WARNING ") || l.contains(" FATAL "))
+            {
+                Some(last) => t.fail(format!("{saw}\nthe server's stderr ends with:\n{last}"), expected),
+                None => t.fail(saw, expected),
+            }
+        }
+    }
+}
+
+/// A loopback client with read and write deadlines of [`STEP`].
+pub fn connect(addr: SocketAddr) -> io::Result<TcpStream> {
+    let s = TcpStream::connect_timeout(&addr, STEP)?;
+    s.set_read_timeout(Some(STEP))?;
+    s.set_write_timeout(Some(STEP))?;
+    Ok(s)
+}
+
+/// Reads until `want` bytes arrived; describes what went wrong otherwise.
+pub fn read_exact(s: &mut TcpStream, want: usize) -> Result<Vec<u8>, String> {
+    let mut got = vec![0u8; want];
+    let mut n = 0;
+    while n < want {
+        match s.read(&mut got[n..]) {
+            Ok(0) => {
+                return Err(format!("the connection ended (EOF) after {n} of {want} bytes"));
+            }
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+                return Err(format!(
+                    "no answer within {} s ({n} of {want} bytes arrived)",
+                    STEP.as_secs()
+                ));
+            }
+            Err(e) => return Err(format!("read error after {n} of {want} bytes: {e}")),
+        }
+    }
+    got.truncate(n);
+    Ok(got)
+}
+
+/// Sends `line` and expects it echoed back byte for byte.
+pub fn roundtrip(s: &mut TcpStream, line: &[u8]) -> Result<(), String> {
+    s.write_all(line)
+        .map_err(|e| format!("sending {:?} failed: {e}", show(line)))?;
+    let got = read_exact(s, line.len())?;
+    if got != line {
+        return Err(format!("sent {:?}, got back {:?}", show(line), show(&got)));
+    }
+    Ok(())
+}
+
+/// Closes with an RST instead of a FIN (SO_LINGER 0), as an aborting client.
+pub fn reset(s: TcpStream) {
+    let sock = socket2::Socket::from(s);
+    let _ = sock.set_linger(Some(Duration::ZERO));
+    drop(sock);
+}
+
+/// Half-closes and waits for the server's EOF.
+pub fn finish(mut s: TcpStream) -> Result<(), String> {
+    let _ = s.shutdown(Shutdown::Write);
+    let mut rest = Vec::new();
+    match s.read_to_end(&mut rest) {
+        Ok(_) => Ok(()),
+        Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => Err(format!(
+            "after the client's FIN no end of file came back within {} s",
+            STEP.as_secs()
+        )),
+        Err(e) => Err(format!("read error after the client's FIN: {e}")),
+    }
+}
+
+/// Bytes as text for a report, cut at 60 characters.
+pub fn show(b: &[u8]) -> String {
+    let s = String::from_utf8_lossy(b);
+    if s.chars().count() > 60 {
+        format!("{}…", s.chars().take(60).collect::<String>())
+    } else {
+        s.into_owned()
+    }
+}
+
+/// Runs a check of a program that judges itself (writen, readline): its
+/// stdout's last line is `ok ...` or `FAIL did | saw | expected`.
+pub fn self_judging(target: &Target, mut t: Trace, args: Vec<String>, did: &str) -> Verdict {
+    let mut p = target.spawn(&t, &args)?;
+    t.did(did);
+    let st = p.wait_exit(STEP * 2).map_err(|_| {
+        t.fail(
+            format!(
+                "no result within {} s (the program was killed)",
+                STEP.as_secs() * 2
+            ),
+            "the function returns",
+        )
+    })?;
+    let out = String::from_utf8_lossy(&p.stdout_bytes()).into_owned();
+    let last = out.lines().last().unwrap_or("").to_string();
+    if st.success() && last.starts_with("ok") {
+        return Ok(());
+    }
+    if let Some(rest) = last.strip_prefix("FAIL ") {
+        let parts: Vec<&str> = rest.splitn(3, " | ").collect();
+        if let [did2, saw, expected] = parts[..] {
+            t.did(did2);
+            return Err(t.fail(saw.replace('\u{1f}', "\n"), expected));
+        }
+    }
+    Err(t.fail(
+        format!(
+            "the program ended ({}) without a verdict; stderr:\n{}",
+            describe(st),
+            tail(&p.stderr_text(), 4)
+        ),
+        "the function returns (no panic, no exit)",
+    ))
+}

@@ -1,0 +1,25 @@
+//! Exercise 3: descriptors after fork: same numbers, counted references.
+//!
+//! This folder is the whole exercise, except the student's file
+//! (`exercises/src/student/e03_refcount.rs`): the program around it (`host.rs`),
+//! its check (`check.rs`), the reference solution (`solution.rs`), the
+//! wrong answers the check is proven on (`wrong.rs`), the pristine stub
+//! reference mode proves against (`stub.rs`) and two hints (`hint1.md`,
+//! `hint2.md`). See exercises/README.md.
+
+pub mod check;
+pub mod host;
+#[cfg(feature = "solutions")]
+pub mod solution;
+#[cfg(feature = "solutions")]
+pub mod stub;
+#[cfg(feature = "solutions")]
+pub mod wrong;
+
+pub const ABOUT: crate::catalog::About = crate::catalog::About {
+    title: "descriptors after fork: same numbers, counted references",
+    teaches: "fork copies descriptors; close() drops a reference, the connection lives on",
+    related: "UNP 4.7-4.9 Fig 4.14-4.15, TCPIP ch.10 ex.3; ch04-sockets fork_refcount, ch05-echo tcpserv01",
+    forbidden: &[],
+    points: 10,
+};

@@ -1,0 +1,94 @@
+//! Exercise 4's check, with the stop-the-parent method: five children end
+//! while the server is stopped, so their SIGCHLDs are pending
+//! together and are delivered as one when it resumes. One wait() per signal
+//! leaves exactly 4 zombies, the waitpid loop exactly 0 — every run.
+//!
+//! A sixth client stays connected throughout: its child is alive while the
+//! others end, so a handler that blocks (wait() or waitpid without WNOHANG
+//! in a loop) sleeps in wait4(2) for it and the server never returns to
+//! accept(). A seventh client, after the handler, must then be served.
+
+use common::lab::harness::{cont, stop, wait_children, wait_zombies};
+use common::lab::observer;
+
+use crate::checks::{STEP, Target, connect, fail_or_gone, roundtrip};
+use crate::observe::{NotIdle, idle_or_waiting};
+use crate::report::{Trace, Verdict};
+
+pub const CLIENTS: usize = 5;
+
+pub fn check(target: &Target) -> Verdict {
+    let mut t = Trace::new();
+    let (mut server, addr) = target.server(&mut t, &[])?;
+    let pid = server.pid();
+    let mut clients = Vec::new();
+    for i in 0..=CLIENTS {
+        let mut c = connect(addr)
+            .map_err(|e| fail_or_gone(&mut server, &t, format!("connect {}: {e}", i + 1), "a connection"))?;
+        let line = format!("line from client {}\n", i + 1);
+        roundtrip(&mut c, line.as_bytes()).map_err(|saw| fail_or_gone(&mut server, &t, saw, "the echo"))?;
+        clients.push(c);
+    }
+    let mut live = clients.pop().expect("six clients");
+    t.did(format!(
+        "opened {} connections and echoed a line on each",
+        CLIENTS + 1
+    ));
+    wait_children(pid, CLIENTS + 1, STEP)
+        .map_err(|e| t.fail(e.to_string(), format!("{} children", CLIENTS + 1)))?;
+    stop(pid).map_err(|e| t.fail(e.to_string(), "the server stopped"))?;
+    t.did("stopped the server (SIGSTOP, until /proc showed T)");
+    drop(clients);
+    t.did(format!(
+        "closed {CLIENTS} of the connections together (the sixth stays open: its child is alive)"
+    ));
+    wait_zombies(pid, CLIENTS, STEP).map_err(|e| t.fail(e.to_string(), format!("{CLIENTS} children ended")))?;
+    t.did(format!(
+        "waited until the {CLIENTS} children had ended ({CLIENTS} zombies: the server cannot reap while stopped)"
+    ));
+    cont(pid).map_err(|e| t.fail(e.to_string(), "SIGCONT"))?;
+    t.did("resumed the server (SIGCONT): the pending SIGCHLD is delivered once");
+    match idle_or_waiting(pid, STEP) {
+        Ok(()) => {}
+        Err(NotIdle::InWait) => {
+            return Err(t.fail(
+                format!(
+                    "the server hangs: it sleeps in wait4() inside its SIGCHLD handler, waiting for the child \
+                     that still serves client 6, so it never returns to accept() and no new client is served\n{}",
+                    observer::process_table(pid)
+                ),
+                "the handler reaps the children that have ended and returns at once \
+                 (WNOHANG: a child still serving a client is not waited for)",
+            ));
+        }
+        Err(NotIdle::Other(e)) => {
+            return Err(fail_or_gone(
+                &mut server,
+                &t,
+                format!("{e}\n{}", observer::process_table(pid)),
+                "the handler returns and the server waits in accept() again (a handler must never block)",
+            ));
+        }
+    }
+    t.did("waited until the handler had run and the server was back in accept()");
+    let z = observer::zombies(pid);
+    if !z.is_empty() {
+        let pids: Vec<String> = z.iter().map(|p| p.pid.to_string()).collect();
+        return Err(t.fail(
+            format!(
+                "{} zombie children of the server: pids {}\n{}",
+                z.len(),
+                pids.join(" "),
+                observer::process_table(pid)
+            ),
+            "0 zombies: every child that has ended is reaped, though only one SIGCHLD arrived",
+        ));
+    }
+    let mut fresh = connect(addr).map_err(|e| fail_or_gone(&mut server, &t, format!("connect 7: {e}"), "a connection"))?;
+    roundtrip(&mut fresh, b"a new client\n")
+        .map_err(|saw| fail_or_gone(&mut server, &t, format!("client 7: {saw}"), "a new client is served"))?;
+    roundtrip(&mut live, b"still there\n")
+        .map_err(|saw| fail_or_gone(&mut server, &t, format!("client 6: {saw}"), "the live client is still served"))?;
+    t.did("a new client was served, and the one that stayed connected still is");
+    Ok(())
+}

@@ -1,0 +1,39 @@
+//! Exercise 5's server: a fork-per-client echo server whose SIGCHLD handler
+//! (the lab's reaper) is installed **without** SA_RESTART, as on the book's
+//! Solaris: every child that ends interrupts the parent's accept. The
+//! exercise's `next_connection` is its only way to get a client; an error
+//! from it ends the server with the book's "accept error: ...".
+
+use std::io;
+use std::process::ExitCode;
+
+use common::error::err_sys;
+use nix::sys::signal::{SigHandler, Signal};
+use socket2::{SockAddr, Socket};
+
+use crate::hosts::{fork_echo, sig_chld_reaper};
+
+/// The exercise's function: the next connection, whatever signals arrive.
+pub type Imp = fn(&Socket) -> io::Result<(Socket, SockAddr)>;
+
+crate::hosts::variants!(Imp,
+    student: crate::student::e05_eintr::next_connection,
+    stub: super::stub::next_connection,
+    solution: super::solution::next_connection,
+    wrong: {
+        "eintr-fatal" => super::wrong::eintr_fatal, says "accept error: Interrupted system call";
+        "expect-panics" => super::wrong::expect_panics, says "Interrupted system call";
+        "wouldblock" => super::wrong::wouldblock_not_interrupted, says "accept error: Interrupted system call";
+    }
+);
+
+pub fn run(variant: &str, args: &[String]) -> Option<ExitCode> {
+    let next_connection = pick(variant)?;
+    let mut listenfd = crate::hosts::listen("e05_eintr", args);
+    // SAFETY: sig_chld_reaper only calls waitpid(2): async-signal-safe.
+    unsafe { common::signal::signal_intr(Signal::SIGCHLD, SigHandler::Handler(sig_chld_reaper)) };
+    loop {
+        let (connfd, _) = next_connection(&listenfd).unwrap_or_else(|e| err_sys("accept error", &e));
+        listenfd = fork_echo(listenfd, connfd);
+    }
+}

@@ -1,0 +1,25 @@
+//! Exercise 5: an accept loop that survives EINTR.
+//!
+//! This folder is the whole exercise, except the student's file
+//! (`exercises/src/student/e05_eintr.rs`): the program around it (`host.rs`),
+//! its check (`check.rs`), the reference solution (`solution.rs`), the
+//! wrong answers the check is proven on (`wrong.rs`), the pristine stub
+//! reference mode proves against (`stub.rs`) and two hints (`hint1.md`,
+//! `hint2.md`). See exercises/README.md.
+
+pub mod check;
+pub mod host;
+#[cfg(feature = "solutions")]
+pub mod solution;
+#[cfg(feature = "solutions")]
+pub mod stub;
+#[cfg(feature = "solutions")]
+pub mod wrong;
+
+pub const ABOUT: crate::catalog::About = crate::catalog::About {
+    title: "an accept loop that survives EINTR",
+    teaches: "a handler without SA_RESTART makes slow calls fail with EINTR: retry them",
+    related: "UNP 5.9, Fig 5.12; ch05-sigchld tcpserv02 -> tcpserv04",
+    forbidden: &[],
+    points: 10,
+};

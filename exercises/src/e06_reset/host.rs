@@ -1,0 +1,46 @@
+//! Exercise 6's server: an iterative echo server (one client at a time, as
+//! in ch.4) whose whole loop is the exercise's `serve_forever`. The lab
+//! gives it `echo_lines`, which echoes one client's lines until EOF and
+//! returns the first error (ECONNRESET when the client aborts). If
+//! `serve_forever` returns, the server exits.
+
+use std::io;
+use std::process::ExitCode;
+
+use common::error::{err_quit, err_sys};
+use common::readline::Rline;
+use common::writen::writen;
+use socket2::Socket;
+
+/// The exercise's function: accept and serve clients, forever.
+pub type Imp = fn(&Socket, fn(&Socket) -> io::Result<()>) -> io::Result<()>;
+
+crate::hosts::variants!(Imp,
+    student: crate::student::e06_reset::serve_forever,
+    stub: super::stub::serve_forever,
+    solution: super::solution::serve_forever,
+    wrong: {
+        "exit-on-reset" => super::wrong::exit_on_reset, says "serve error: Connection reset by peer";
+        "unwrap-panics" => super::wrong::unwrap_panics, says "Connection reset by peer";
+        "stop-on-error" => super::wrong::stop_on_error, says "serve_forever returned: the server stops";
+    }
+);
+
+/// Echoes `connfd`'s lines until the client's FIN; returns the first error.
+pub fn echo_lines(connfd: &Socket) -> io::Result<()> {
+    let mut rl = Rline::new(connfd);
+    let mut line = Vec::new();
+    while rl.readline(&mut line)? > 0 {
+        writen(connfd, &line)?;
+    }
+    Ok(())
+}
+
+pub fn run(variant: &str, args: &[String]) -> Option<ExitCode> {
+    let serve_forever = pick(variant)?;
+    let listenfd = crate::hosts::listen("e06_reset", args);
+    match serve_forever(&listenfd, echo_lines) {
+        Ok(()) => err_quit("serve_forever returned: the server stops"),
+        Err(e) => err_sys("serve error", &e),
+    }
+}

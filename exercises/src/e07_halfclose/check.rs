@@ -1,0 +1,211 @@
+//! Exercise 7's check: the check is the echo server. It echoes everything
+//! and notes whether the client's FIN (end of file) follows the last byte.
+//! A client that never sends it would wait forever for the server's EOF, so
+//! after a grace period the server closes anyway — and the check fails.
+//!
+//! The last [`TAIL`] bytes of the echo are held back until the FIN has
+//! arrived and the client has read everything before them and sleeps
+//! (waiting for more) — or has ended. A client that stops reading after its
+//! FIN (SHUT_RDWR, or returning what has come so far) never gets them: its
+//! loss does not depend on timing.
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener};
+use std::thread;
+use std::time::Duration;
+
+use common::lab::harness::{describe, eventually};
+use common::lab::observer;
+
+use crate::checks::{STEP, Target};
+use crate::observe::all_threads_asleep;
+use crate::report::{Trace, Verdict, tail};
+use crate::rng::Rng;
+
+/// How long after the last byte the server waits for the FIN.
+pub const GRACE: Duration = Duration::from_secs(2);
+
+/// The echo's last bytes, sent only after the FIN.
+pub const TAIL: usize = 1000;
+
+#[derive(Debug, Default)]
+struct Seen {
+    received: usize,
+    fin: bool,
+    /// The client ended after its FIN before the tail could be sent.
+    gone_before_tail: bool,
+    error: Option<String>,
+}
+
+fn echo_server(listener: TcpListener, expect: usize, client: i32) -> Seen {
+    let mut seen = Seen::default();
+    let conn = eventually(STEP, "the client to connect", || listener.accept().ok());
+    let Ok((mut s, peer)) = conn else {
+        seen.error = Some(format!("no connection within {} s", STEP.as_secs()));
+        return seen;
+    };
+    let _ = s.set_nonblocking(false);
+    let _ = s.set_read_timeout(Some(STEP));
+    let mut buf = vec![0u8; 65536];
+    let mut held = Vec::new();
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) => {
+                seen.fin = true;
+                break;
+            }
+            Ok(n) => {
+                // Echo what lies before the tail; keep the tail's bytes.
+                let keep_from = expect.saturating_sub(TAIL).saturating_sub(seen.received).min(n);
+                seen.received += n;
+                if let Err(e) = s.write_all(&buf[..keep_from]) {
+                    seen.error = Some(format!("echo failed: {e}"));
+                    break;
+                }
+                held.extend_from_slice(&buf[keep_from..n]);
+                if seen.received >= expect {
+                    let _ = s.set_read_timeout(Some(GRACE));
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                if !matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) {
+                    seen.error = Some(format!("read error: {e}"));
+                }
+                break;
+            }
+        }
+    }
+    if seen.fin && seen.error.is_none() {
+        match drained(client, peer) {
+            Some(true) => {
+                if let Err(e) = s.write_all(&held) {
+                    seen.error = Some(format!("echo failed: {e}"));
+                }
+            }
+            Some(false) => {}
+            None => seen.gone_before_tail = true,
+        }
+    }
+    let _ = s.shutdown(Shutdown::Both); // unsticks a client still waiting
+    seen
+}
+
+/// Waits until the client has read every byte sent to it and all its
+/// threads sleep (Some(true)), or it has ended (None); Some(false) at the
+/// deadline.
+fn drained(client: i32, peer: SocketAddr) -> Option<bool> {
+    let r = eventually(STEP, "the client to read the echo so far", || {
+        let Some(asleep) = all_threads_asleep(client) else {
+            return Some(None); // ended
+        };
+        let empty = observer::tcp_sockets_at(peer)
+            .iter()
+            .find(|t| t.local == peer)
+            .is_some_and(|t| t.recv_q == 0);
+        (asleep && empty).then_some(Some(()))
+    });
+    match r {
+        Ok(Some(())) => Some(true),
+        Ok(None) => None,
+        Err(_) => Some(false),
+    }
+}
+
+pub fn check(target: &Target) -> Verdict {
+    let mut t = Trace::new();
+    let mut rng = Rng::new(target.seed);
+    let n = rng.range(300_000, 600_000);
+    let input = rng.bytes(n);
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| t.fail(e.to_string(), "a listener"))?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| t.fail(e.to_string(), "a listener"))?;
+    let port = listener
+        .local_addr()
+        .map_err(|e| t.fail(e.to_string(), "a port"))?
+        .port();
+    t.did(format!("started an echo server on 127.0.0.1:{port}"));
+    let mut client = target.spawn(&t, &["127.0.0.1".into(), "--port".into(), port.to_string()])?;
+    let pid = client.pid();
+    let server = thread::spawn(move || echo_server(listener, n, pid));
+    let feeder = client.feed_stdin(input.clone());
+    t.did(format!("ran your client with {n} random bytes on stdin"));
+    let status = client.wait_exit(STEP * 3);
+    let _ = feeder.join();
+    let seen = server.join().unwrap_or_default();
+    let status = status.map_err(|_| {
+        t.fail(
+            format!(
+                "the client did not finish within {} s (killed)",
+                STEP.as_secs() * 3
+            ),
+            "the client exits once the server has closed",
+        )
+    })?;
+    if !status.success() {
+        return Err(t.fail(
+            format!(
+                "the client exited ({}); stderr:\n{}",
+                describe(status),
+                tail(&client.stderr_text(), 3)
+            ),
+            "exit code 0, with every echoed byte on stdout",
+        ));
+    }
+    if let Some(e) = seen.error {
+        let why = if e.contains("reset") {
+            "\nyour client's socket was closed (or its read side shut) while echoes were still \
+             arriving: the kernel refused them with an RST — the rest of the echo was not read"
+        } else {
+            ""
+        };
+        return Err(t.fail(
+            format!("the server saw: {e}{why}"),
+            "a clean connection: after shutdown(SHUT_WR) keep reading until end of file",
+        ));
+    }
+    if !seen.fin {
+        return Err(t.fail(
+            format!(
+                "all {} bytes reached the server, but no end of file (FIN) followed within {} s — \
+                 the server then closed anyway, to unstick your client",
+                seen.received,
+                GRACE.as_secs()
+            ),
+            "the FIN right after the last byte: shutdown(SHUT_WR) sends it whoever else holds the socket; \
+             close() of one descriptor of two sends nothing",
+        ));
+    }
+    if seen.gone_before_tail {
+        return Err(t.fail(
+            format!(
+                "after its FIN your client stopped reading and ended before the last {TAIL} bytes of the \
+                 echo came back — the rest of the echo was not read (a socket shut for reading, \
+                 SHUT_RD or SHUT_RDWR, reads 0 at once)"
+            ),
+            "after shutdown(SHUT_WR), read until the server's end of file: only then has every echo arrived",
+        ));
+    }
+    let out = client.stdout_bytes();
+    if out != input {
+        let first = out
+            .iter()
+            .zip(&input)
+            .position(|(a, b)| a != b)
+            .unwrap_or(out.len().min(n));
+        return Err(t.fail(
+            format!(
+                "stdout has {} of {n} bytes; the first wrong or missing byte is at offset {first}{}",
+                out.len(),
+                if out.len() < n {
+                    " — the rest of the echo was not read"
+                } else {
+                    ""
+                }
+            ),
+            "every byte echoed, in order, on stdout: read until end of file",
+        ));
+    }
+    Ok(())
+}

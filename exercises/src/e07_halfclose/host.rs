@@ -1,0 +1,56 @@
+//! Exercise 7's client: reads all of stdin, connects to an echo server, hands
+//! both to the exercise's `batch`, and writes what it returns to stdout.
+
+use std::io::{self, Read};
+use std::process::ExitCode;
+
+use clap::Parser;
+use common::ClientArgs;
+use common::args::Resolve;
+use common::error::err_sys;
+use common::wrapsock::{Connect, Socket};
+use common::writen::Writen;
+use socket2::{Domain, SockAddr, Type};
+
+use crate::hosts::parse;
+
+/// The exercise's function: send everything, get everything back.
+pub type Imp = fn(socket2::Socket, &[u8]) -> io::Result<Vec<u8>>;
+
+crate::hosts::variants!(Imp,
+    student: crate::student::e07_halfclose::batch,
+    stub: super::stub::batch,
+    solution: super::solution::batch,
+    wrong: {
+        "close" => super::wrong::close_instead_of_shutdown, says "no end of file (FIN) followed";
+        "no-shutdown" => super::wrong::no_shutdown, says "no end of file (FIN) followed";
+        "shut-rdwr" => super::wrong::shut_rdwr, says "the rest of the echo was not read";
+        "no-read-rest" => super::wrong::no_read_rest, says "the rest of the echo was not read";
+    }
+);
+
+#[derive(Parser)]
+struct Args {
+    #[command(flatten)]
+    cli: ClientArgs,
+}
+
+pub fn run(variant: &str, args: &[String]) -> Option<ExitCode> {
+    let batch = pick(variant)?;
+    let a: Args = parse("halfclose", args);
+    a.cli.log.init("e07_halfclose");
+    let mut input = Vec::new();
+    if let Err(e) = io::stdin().read_to_end(&mut input) {
+        err_sys("read error (stdin)", &e);
+    }
+    let servaddr = Resolve(&a.cli.host, a.cli.port);
+    let sockfd = Socket(Domain::for_address(servaddr), Type::STREAM, None);
+    Connect(&sockfd, &SockAddr::from(servaddr));
+    match batch(sockfd, &input) {
+        Ok(out) => {
+            Writen(io::stdout(), &out);
+            Some(ExitCode::SUCCESS)
+        }
+        Err(e) => err_sys("batch error", &e),
+    }
+}

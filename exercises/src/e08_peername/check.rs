@@ -1,0 +1,80 @@
+//! Exercise 8's check: two clients, each from a random address in 127/8
+//! (all of it is loopback on Linux), so the log line cannot be a constant
+//! and the server's own address (127.0.0.1) cannot pass for the client's.
+
+use std::io::Read;
+use std::net::{Ipv4Addr, SocketAddr, TcpStream};
+
+use common::lab::harness::eventually;
+use socket2::{Domain, SockAddr, Socket, Type};
+
+use crate::checks::{STEP, Target, fail_or_gone};
+use crate::report::{Trace, Verdict};
+use crate::rng::Rng;
+
+pub fn check(target: &Target) -> Verdict {
+    let mut t = Trace::new();
+    let mut rng = Rng::new(target.seed);
+    let (mut server, addr) = target.server(&mut t, &[])?;
+    for i in 1..=2 {
+        let ip = Ipv4Addr::new(
+            127,
+            rng.range(1, 254) as u8,
+            rng.range(0, 255) as u8,
+            rng.range(2, 254) as u8,
+        );
+        let s =
+            Socket::new(Domain::IPV4, Type::STREAM, None).map_err(|e| t.fail(e.to_string(), "a socket"))?;
+        s.bind(&SockAddr::from(SocketAddr::from((ip, 0))))
+            .map_err(|e| t.fail(format!("bind {ip}: {e}"), "a client address"))?;
+        s.connect_timeout(&SockAddr::from(addr), STEP)
+            .map_err(|e| fail_or_gone(&mut server, &t, format!("connect: {e}"), "a connection"))?;
+        let me = s
+            .local_addr()
+            .ok()
+            .and_then(|a| a.as_socket())
+            .ok_or_else(|| t.fail("no address", "one"))?;
+        let mut c = TcpStream::from(s);
+        let _ = c.set_read_timeout(Some(STEP));
+        let mut got = Vec::new();
+        let r = c.read_to_end(&mut got);
+        t.did(format!(
+            "client {i} connected from {me} and read until end of file"
+        ));
+        if r.is_err() || !got.ends_with(b"\r\n") || got.len() < 3 {
+            return Err(fail_or_gone(
+                &mut server,
+                &t,
+                format!(
+                    "it read {:?} ({})",
+                    String::from_utf8_lossy(&got),
+                    r.err().map_or("EOF".into(), |e| e.to_string())
+                ),
+                "the daytime line, ending in \\r\\n, then end of file",
+            ));
+        }
+        let want = format!("connection from {}, port {}", me.ip(), me.port());
+        let line = eventually(STEP, "the log line", || {
+            let out = String::from_utf8_lossy(&server.stdout_bytes()).into_owned();
+            out.lines()
+                .nth(i - 1)
+                .filter(|_| out.ends_with('\n'))
+                .map(str::to_owned)
+        })
+        .map_err(|_| fail_or_gone(&mut server, &t, "no line on stdout".into(), &want))?;
+        if line.trim() != want {
+            let swapped = format!("port {}", me.port().swap_bytes());
+            let why = if line.trim().ends_with(&swapped) {
+                "\n(the port's two bytes are swapped: it was converted from network byte order twice)"
+            } else {
+                ""
+            };
+            return Err(t.fail(
+                format!("the server logged: {line}{why}"),
+                format!("{want}\n(the client's address, as accept() returned it; getsockname names the server itself)"),
+            ));
+        }
+        t.did(format!("read the server's log line: {line}"));
+    }
+    Ok(())
+}

@@ -1,0 +1,36 @@
+//! Exercise 8's server: an iterative daytime server (UNP Fig 1.9, 4.11)
+//! whose loop body is the exercise's `serve_one`; each line it returns is
+//! printed on stdout — the server's log of who connected.
+
+use std::io;
+use std::process::ExitCode;
+
+use common::error::err_sys;
+use socket2::Socket;
+
+use crate::hosts::daytime;
+
+/// The exercise's function: serve one client, return the log line.
+pub type Imp = fn(&Socket, &str) -> io::Result<String>;
+
+crate::hosts::variants!(Imp,
+    student: crate::student::e08_peername::serve_one,
+    stub: super::stub::serve_one,
+    solution: super::solution::serve_one,
+    wrong: {
+        "getsockname" => super::wrong::getsockname, says "the server logged: connection from 127.0.0.1";
+        "ntohs-twice" => super::wrong::ntohs_twice, says "the port's two bytes are swapped";
+        "assumes-loopback" => super::wrong::assumes_loopback, says "the server logged: connection from 127.0.0.1, port";
+    }
+);
+
+pub fn run(variant: &str, args: &[String]) -> Option<ExitCode> {
+    let serve_one = pick(variant)?;
+    let listenfd = crate::hosts::listen("e08_peername", args);
+    loop {
+        match serve_one(&listenfd, &daytime()) {
+            Ok(line) => println!("{line}"),
+            Err(e) => err_sys("daytime error", &e),
+        }
+    }
+}

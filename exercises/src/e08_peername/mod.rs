@@ -1,0 +1,25 @@
+//! Exercise 8: who connected: accept's value-result address.
+//!
+//! This folder is the whole exercise, except the student's file
+//! (`exercises/src/student/e08_peername.rs`): the program around it (`host.rs`),
+//! its check (`check.rs`), the reference solution (`solution.rs`), the
+//! wrong answers the check is proven on (`wrong.rs`), the pristine stub
+//! reference mode proves against (`stub.rs`) and two hints (`hint1.md`,
+//! `hint2.md`). See exercises/README.md.
+
+pub mod check;
+pub mod host;
+#[cfg(feature = "solutions")]
+pub mod solution;
+#[cfg(feature = "solutions")]
+pub mod stub;
+#[cfg(feature = "solutions")]
+pub mod wrong;
+
+pub const ABOUT: crate::catalog::About = crate::catalog::About {
+    title: "who connected: accept's value-result address",
+    teaches: "accept (or getpeername) names the peer; getsockname names yourself",
+    related: "UNP 4.6, 4.10, Fig 4.11; ch04-sockets daytimetcpsrv1, tour",
+    forbidden: &[],
+    points: 10,
+};

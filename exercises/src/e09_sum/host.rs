@@ -1,0 +1,36 @@
+//! Exercise 9's server: an iterative server that hands each connection to
+//! the exercise's `sum_server` (UNP 5.18's binary protocol, made portable).
+
+use std::io;
+use std::process::ExitCode;
+
+use common::sock_ntop::sock_ntop;
+use common::warning;
+use common::wrapsock::Accept;
+use socket2::Socket;
+
+/// The exercise's function: answer one client's requests until EOF.
+pub type Imp = fn(&Socket) -> io::Result<()>;
+
+crate::hosts::variants!(Imp,
+    student: crate::student::e09_sum::sum_server,
+    stub: super::stub::sum_server,
+    solution: super::solution::sum_server,
+    wrong: {
+        "native-order" => super::wrong::native_order, says "the reply 00 00 00 00 00 00 00 01 — as big-endian, 1";
+        "one-read" => super::wrong::one_read, says "sent as 1 bytes, then";
+        "i32-fields" => super::wrong::i32_fields, says "a = 2, b = 3";
+        "reply-native" => super::wrong::reply_native, says "the reply 05 00 00 00 00 00 00 00";
+    }
+);
+
+pub fn run(variant: &str, args: &[String]) -> Option<ExitCode> {
+    let sum_server = pick(variant)?;
+    let listenfd = crate::hosts::listen("e09_sum", args);
+    loop {
+        let (connfd, cliaddr) = Accept(&listenfd);
+        if let Err(e) = sum_server(&connfd) {
+            warning!("client {}: {}", sock_ntop(&cliaddr), common::error::strerror(&e));
+        }
+    }
+}

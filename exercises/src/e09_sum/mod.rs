@@ -1,0 +1,25 @@
+//! Exercise 9: a portable binary protocol: fixed width, big-endian, exact length.
+//!
+//! This folder is the whole exercise, except the student's file
+//! (`exercises/src/student/e09_sum.rs`): the program around it (`host.rs`),
+//! its check (`check.rs`), the reference solution (`solution.rs`), the
+//! wrong answers the check is proven on (`wrong.rs`), the pristine stub
+//! reference mode proves against (`stub.rs`) and two hints (`hint1.md`,
+//! `hint2.md`). See exercises/README.md.
+
+pub mod check;
+pub mod host;
+#[cfg(feature = "solutions")]
+pub mod solution;
+#[cfg(feature = "solutions")]
+pub mod stub;
+#[cfg(feature = "solutions")]
+pub mod wrong;
+
+pub const ABOUT: crate::catalog::About = crate::catalog::About {
+    title: "a portable binary protocol: fixed width, big-endian, exact length",
+    teaches: "bytes on the wire have an order; a read returns what has arrived, not a message",
+    related: "UNP 5.18 Fig 5.19-5.20; ch05-echo tcpserv09 + tcpcli09",
+    forbidden: &[],
+    points: 10,
+};

@@ -1,0 +1,39 @@
+//! Exercise 10's server: a concurrent echo server with **no** SIGCHLD
+//! handling at all; each connection goes to the exercise's `handoff`, which
+//! must arrange for a grandchild to serve it (the to_upper blog post's version two). The
+//! check runs it under `exercises reaper`, a child subreaper, so orphans
+//! are adopted by (and reaped by) the check, not by PID 1.
+
+use std::io;
+use std::process::ExitCode;
+
+use common::error::err_sys;
+use common::wrapsock::Accept;
+use socket2::{SockAddr, Socket};
+
+use crate::hosts::serve;
+
+/// The exercise's function: get `connfd` served by a grandchild.
+pub type Imp = fn(Socket, &SockAddr, fn(Socket) -> !) -> io::Result<()>;
+
+crate::hosts::variants!(Imp,
+    student: crate::student::e10_dfork::handoff,
+    stub: super::stub::handoff,
+    solution: super::solution::handoff,
+    wrong: {
+        "waitpid-peer-port" => super::wrong::waitpid_peer_port, says "handoff error: Invalid argument";
+        "no-wait" => super::wrong::no_wait, says "3 zombie children";
+        "single-fork" => super::wrong::single_fork, says "is a child of the server: no double fork";
+    }
+);
+
+pub fn run(variant: &str, args: &[String]) -> Option<ExitCode> {
+    let handoff = pick(variant)?;
+    let listenfd = crate::hosts::listen("e10_dfork", args);
+    loop {
+        let (connfd, cliaddr) = Accept(&listenfd);
+        if let Err(e) = handoff(connfd, &cliaddr, serve) {
+            err_sys("handoff error", &e);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! Exercise 10: the double fork: no zombie without a handler.
+//!
+//! This folder is the whole exercise, except the student's file
+//! (`exercises/src/student/e10_dfork.rs`): the program around it (`host.rs`),
+//! its check (`check.rs`), the reference solution (`solution.rs`), the
+//! wrong answers the check is proven on (`wrong.rs`), the pristine stub
+//! reference mode proves against (`stub.rs`) and two hints (`hint1.md`,
+//! `hint2.md`). See exercises/README.md.
+
+pub mod check;
+pub mod host;
+#[cfg(feature = "solutions")]
+pub mod solution;
+#[cfg(feature = "solutions")]
+pub mod stub;
+#[cfg(feature = "solutions")]
+pub mod wrong;
+
+pub const ABOUT: crate::catalog::About = crate::catalog::About {
+    title: "the double fork: no zombie without a handler",
+    teaches: "an orphan is adopted and reaped by init (or a subreaper); wait for your own child",
+    related: "the to_upper blog post, version two; UNP 5.8-5.10; ch05-sigchld toupper_dfork",
+    forbidden: &[],
+    points: 10,
+};
