@@ -446,7 +446,7 @@ fn echo_until_idle(connfd: &Socket, idle: u32) -> Option<String> {
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {
                 if !std::mem::replace(&mut moved, false) {
-                    return Some(format!("client idle for {idle} s"));
+                    return Some(format!("client sent nothing for over {idle} s"));
                 }
                 continue;
             }
@@ -459,7 +459,7 @@ fn echo_until_idle(connfd: &Socket, idle: u32) -> Option<String> {
                 Ok(k) => (rest, moved) = (&rest[k..], true),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {
                     if !std::mem::replace(&mut moved, false) {
-                        return Some(format!("client not reading for {idle} s"));
+                        return Some(format!("client read nothing for over {idle} s"));
                     }
                 }
                 Err(e) => return Some(strerror(&e)),
