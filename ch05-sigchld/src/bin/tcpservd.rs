@@ -117,6 +117,12 @@ fn main() {
         unsafe { sigaction(sig, &act) }
             .unwrap_or_else(|e| common::error::err_sys("sigaction error", &e.into()));
     }
+    // The children's idle alarm, set up once here rather than in every
+    // child: each first write to a page in a child costs a page fault.
+    IDLE_SECS.store(args.idle_timeout, Ordering::Relaxed);
+    // SAFETY: `ring` is async-signal-safe (see it). The parent sets no
+    // alarm, so only the children ever run it.
+    unsafe { signal_intr(Signal::SIGALRM, SigHandler::Handler(ring)) };
     // Listen last: "listening on" means every descriptor is in place.
     let listenfd = Serv_listen(&args.serv, true);
     if let Err(e) = listenfd.set_nonblocking(true) {
@@ -389,14 +395,13 @@ impl Server<'_> {
     // ANCHOR_END: drain
 }
 
-/// In a new child: SIGTERM and SIGCHLD back to their defaults (the
-/// parent's grace-over SIGTERM ends it), SIGINT ignored (Ctrl-C in a
-/// terminal reaches the whole process group; the parent decides), and
-/// the parent's self-pipe closed.
+/// In a new child: SIGTERM back to its default (the parent's grace-over
+/// SIGTERM ends it), SIGINT ignored (Ctrl-C in a terminal reaches the whole
+/// process group; the parent decides), and the parent's self-pipe closed.
+/// (SIGCHLD may keep the parent's handler: the child forks nothing.)
 fn child_signals(pipe_r: &OwnedFd) {
     for (sig, h) in [
         (Signal::SIGTERM, SigHandler::SigDfl),
-        (Signal::SIGCHLD, SigHandler::SigDfl),
         (Signal::SIGINT, SigHandler::SigIgn),
     ] {
         let act = SigAction::new(h, SaFlags::empty(), SigSet::empty());
@@ -414,7 +419,8 @@ fn child_signals(pipe_r: &OwnedFd) {
 }
 
 // ANCHOR: idle
-/// How often the child's alarm rings, in seconds (set before serving).
+/// How often the child's alarm rings, in seconds (set by main, before any
+/// fork).
 static IDLE_SECS: AtomicU32 = AtomicU32::new(0);
 
 /// SIGALRM in the child: interrupt the blocked read or write (installed
@@ -434,10 +440,7 @@ extern "C" fn ring(_signo: c_int) {
 /// that blocks: a cost on every read, for an event of every few minutes.)
 /// Returns why it stopped early, or None at the client's FIN.
 fn echo_until_idle(connfd: &Socket, idle: u32) -> Option<String> {
-    IDLE_SECS.store(idle, Ordering::Relaxed);
-    // SAFETY: `ring` is async-signal-safe (see it).
-    unsafe { signal_intr(Signal::SIGALRM, SigHandler::Handler(ring)) };
-    nix::unistd::alarm::set(idle);
+    nix::unistd::alarm::set(idle); // `ring` is installed by main, before any fork
     let mut moved = false; // did a byte move since the last ring?
     let mut buf = [0u8; common::MAXLINE];
     loop {
