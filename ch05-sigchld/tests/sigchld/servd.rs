@@ -360,12 +360,14 @@ fn ten_thousand_connections_leave_no_zombie_and_no_descriptor() {
         drop(s);
         assert!(t.elapsed() < Duration::from_secs(120), "too slow: {i} in 120 s");
     }
-    experiment::wait_children_ended(pid).unwrap();
-    eventually(DEADLINE, "every child reaped", || {
-        observer::children(pid).is_empty().then_some(())
-    })
-    .unwrap();
-    assert_eq!(fd_count(pid), fds, "descriptors before and after");
+    // The last connections may still wait in the backlog when the loop
+    // ends: the server is done once it has no child and no descriptor more
+    // than at the start. A leak or a zombie never gets there.
+    let done = eventually(DEADLINE, "no child and the starting descriptors", || {
+        (observer::children(pid).is_empty() && fd_count(pid) == fds).then_some(())
+    });
+    let now = (observer::process_table(pid), fd_count(pid));
+    done.unwrap_or_else(|e| panic!("{e}: {fds} descriptors at the start, now {}\n{}", now.1, now.0));
 }
 
 fn pattern(seed: usize, n: usize) -> Vec<u8> {
