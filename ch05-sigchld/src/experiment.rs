@@ -8,7 +8,7 @@
 //! server's `listening on` line gives the port, and /proc is polled with a
 //! deadline.
 //!
-//! The SIGCHLD count is made exact by the stop-the-parent method of LAB.md:
+//! The SIGCHLD count is made exact by the stop-the-parent method (docs: ch05-sigchld/experiment.md):
 //! SIGSTOP the server and wait until /proc shows `T`; let the five children
 //! exit and become `Z` (their five SIGCHLDs collapse into one pending
 //! signal); SIGCONT. The handler then runs exactly once.
@@ -269,7 +269,7 @@ pub struct Adoption {
     pub reaped: Vec<String>,
 }
 
-/// Seed 003 v2: runs `server` under the `subreaper` helper, connects
+/// The to_upper blog post's version 2: runs `server` under the `subreaper` helper, connects
 /// `clients` clients that each get one line upper-cased, then closes them.
 /// A double-forking server leaves its grandchildren to the subreaper: they
 /// show up as the subreaper's children while they serve, and the

@@ -2,7 +2,7 @@
 //! EINTR. The programs are under `src/bin/`; this library holds the few
 //! pieces several of them share:
 //!
-//! - [`Sigchld`]: the `--sigchld restart|intr|none` flag of tcpserv02/03/04,
+//! - [`Sigchld`]: the `--sigchld restart|intr` flag of tcpserv02/03/04,
 //!   which picks how (or whether) the SIGCHLD handler is installed;
 //! - [`SavedErrno`]: what every signal handler of the chapter does first;
 //!   [`child_terminated`]: what a SIGCHLD handler prints, async-signal-safe;
@@ -31,9 +31,6 @@ pub enum Sigchld {
     /// Without SA_RESTART (`signal_intr`, as Solaris 9's `signal` in the
     /// book's run): the interrupted accept fails with EINTR.
     Intr,
-    /// No handler at all (SIG_DFL): tcpserv01's behaviour, one zombie per
-    /// finished client.
-    None,
 }
 
 // ANCHOR: handler_kit

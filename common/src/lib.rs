@@ -12,7 +12,7 @@
 //! | [`to_upper`] | (the to_upper blog post) | `to_upper`: the service of the toupper servers |
 //! | [`sock_ntop`] | lib/sock_ntop.c | an address as text |
 //! | [`error`] | lib/error.c | `err_sys`, `err_quit`, `strerror` |
-//! | [`log`] | (seed 003's logMessage) | levelled lines with time and pid; a signal-safe line |
+//! | [`log`] | (the to_upper blog post's logMessage) | levelled lines with time and pid; a signal-safe line |
 //! | [`ctime`] | ctime(3) | `ctime_utc`: the daytime line, in UTC |
 //! | [`args`] | — | shared clap flags; `Serv_listen`, `Resolve` |
 //!

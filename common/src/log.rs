@@ -1,4 +1,4 @@
-//! Logging with the seed's levels (DEBUG, NOTICE, WARNING, FATAL).
+//! Logging with the to_upper blog post's levels (DEBUG, NOTICE, WARNING, FATAL).
 //!
 //! Every line is `HH:MM:SS.mmm name[pid] LEVEL message` on stderr, written
 //! with one write(2) so that the lines of a parent and its forked children

@@ -128,7 +128,9 @@ fn run(args: &Args) -> anyhow::Result<()> {
             .filter(|t| t.state == "ESTABLISHED" && t.local.port() != port)
             .count()
     };
-    let before = established(&socks);
+    // Counted now, not from the table above: with --pause the user may have
+    // waited at the prompt, and the table may be old.
+    let before = established(&common::lab::observer::tcp_sockets_at(listen_addr));
     let after =
         common::lab::harness::eventually(Duration::from_secs(5), "a waiting client to connect", || {
             let now = common::lab::observer::tcp_sockets_at(listen_addr);
@@ -144,12 +146,19 @@ fn run(args: &Args) -> anyhow::Result<()> {
                 who: "me",
                 names: &names,
             }];
-            println!(
-                "a SYN_SENT client got in after {:.2} s: its SYN retransmit found room",
-                start.elapsed().as_secs_f64()
-            );
+            if args.pause {
+                // The time since accept says little when the user waited at
+                // the prompt: the retransmit timers kept running meanwhile.
+                println!("a SYN_SENT client got in after the accept: its SYN retransmit found room");
+            } else {
+                println!(
+                    "a SYN_SENT client got in after {:.2} s: its SYN retransmit found room",
+                    start.elapsed().as_secs_f64()
+                );
+            }
             print!("{}", format_table(&socks, &holders, 4));
             summary(port, &socks, &clients)?;
+            explain_serverless(port, &socks);
             if socks.iter().any(|t| t.state == "SYN_RCVD") {
                 println!("    (a server end still in SYN_RCVD while its client is ESTABLISHED: that");
                 println!("    client's ACK arrived when the queue was full again and was dropped;");
@@ -160,6 +169,34 @@ fn run(args: &Args) -> anyhow::Result<()> {
     }
     pause.wait();
     Ok(())
+}
+
+/// Explains each client that is ESTABLISHED while the server has no socket
+/// for it (no row with the listener's port and the client's address).
+fn explain_serverless(port: u16, socks: &[TcpSock]) {
+    let lonely: Vec<u16> = socks
+        .iter()
+        .filter(|c| c.state == "ESTABLISHED" && c.remote.port() == port)
+        .filter(|c| {
+            !socks
+                .iter()
+                .any(|s| s.local.port() == port && s.remote == c.local)
+        })
+        .map(|c| c.local.port())
+        .collect();
+    if lonely.is_empty() {
+        return;
+    }
+    let ports: Vec<String> = lonely.iter().map(u16::to_string).collect();
+    println!(
+        "    (client port {}: ESTABLISHED, but no server-side row. With the queue",
+        ports.join(", ")
+    );
+    println!("    this small the kernel answered its SYN with a SYN cookie, a SYN+ACK that");
+    println!("    keeps nothing on the server; the client's ACK, which would have made the");
+    println!("    server's socket, came while the accept queue was full and was dropped.");
+    println!("    Only the client believes it is connected. nstat shows it:");
+    println!("    TcpExtSyncookiesSent, TcpExtListenOverflows.)");
 }
 
 /// `listenfd`, `client1`, `client2`, ... for the HELD BY column.

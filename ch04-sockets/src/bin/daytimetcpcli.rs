@@ -13,12 +13,11 @@ use ch04_sockets::parse_with_port;
 use clap::Parser;
 use common::ClientArgs;
 use common::MAXLINE;
-use common::args::Resolve;
+use common::args::Tcp_connect;
 use common::notice;
 use common::sock_ntop::sock_ntop;
-use common::wrapsock::{Connect, Getsockname, Socket};
+use common::wrapsock::Getsockname;
 use common::wrapunix::{Read, Write};
-use socket2::{Domain, SockAddr, Type};
 
 /// UNP §1.2 (Fig 1.5): the TCP daytime client. Connects, prints whatever
 /// the server sends until it closes the connection.
@@ -35,9 +34,7 @@ fn main() {
     let args: Args = parse_with_port("13013");
     args.cli.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
-    let servaddr = Resolve(&args.cli.host, args.cli.port);
-    let sockfd = Socket(Domain::for_address(servaddr), Type::STREAM, None);
-    Connect(&sockfd, &SockAddr::from(servaddr));
+    let sockfd = Tcp_connect(&args.cli.host, args.cli.port); // socket + connect, each address in turn
     notice!("connected from {}", sock_ntop(&Getsockname(&sockfd))); // the port connect chose
 
     let mut recvline = vec![0u8; MAXLINE];

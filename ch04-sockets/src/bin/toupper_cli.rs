@@ -1,4 +1,5 @@
-//! Seed 003 — the client of the to-upper server: send a line, print the
+//! The to_upper blog post ("Linux网络编程——简单的TCP网络通信", 2025) — the
+//! client of the to-upper server: send a line, print the
 //! answer; `quit` ends the session.
 //!
 //! Run:        cargo run -p ch04-sockets --bin toupper_cli -- 127.0.0.1
@@ -6,7 +7,7 @@
 //! Talk to it: type lines; `quit` (or Ctrl-D) ends.
 //! Observe:    a second toupper_cli started meanwhile connects at once but
 //!             waits for its first answer until this one quits.
-//!             --forget-htons repeats the note's bug (sin_port set without
+//!             --forget-htons repeats the post's bug (sin_port set without
 //!             htons): the client connects to the byte-swapped port and gets
 //!             "connect error: Connection refused".
 //! Changed from the note: the port goes through htons (SocketAddr does it);
@@ -25,7 +26,8 @@ use common::writen::Writen;
 use common::{debug, notice};
 use socket2::{Domain, SockAddr, Type};
 
-/// Seed 003: the to-upper client. Each line you type is sent to the
+/// The to-upper client of the to_upper blog post ("Linux网络编程——简单的TCP网络通信",
+/// 2025). Each line you type is sent to the
 /// server and its upper-case answer printed; `quit` ends the session.
 ///
 /// Start a server first: cargo run -p ch04-sockets --bin toupper_iter
@@ -35,7 +37,7 @@ struct Args {
     #[command(flatten)]
     cli: ClientArgs,
 
-    /// Repeat the note's bug: put the port into the address without htons.
+    /// Repeat the blog post's bug: put the port into the address without htons.
     #[arg(long)]
     forget_htons: bool,
 }
@@ -45,7 +47,7 @@ fn main() {
     args.cli.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let mut servaddr: SocketAddr = Resolve(&args.cli.host, args.cli.port);
-    // The note's client sets `server.sin_port = serverPort;` — no htons.
+    // The post's client sets `server.sin_port = serverPort;` — no htons.
     // SocketAddr keeps the port in host order and converts it when it
     // builds the sockaddr_in, so the bug has to be put in by hand:
     if args.forget_htons {

@@ -47,7 +47,7 @@ struct Args {
 
     /// Port to bind. 0 (the default) lets the kernel choose: a fixed port
     /// would still be in TIME_WAIT for 60 s after a run, and bind fails.
-    #[arg(short, long, default_value_t = 0)]
+    #[arg(short, long, default_value_t = 0, value_parser = common::args::parse_port, allow_negative_numbers = true)]
     port: u16,
 
     /// Backlog passed to listen.

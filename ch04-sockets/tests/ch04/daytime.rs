@@ -70,3 +70,52 @@ fn iterative_server_serves_one_client_after_another() {
             .unwrap();
     }
 }
+
+/// Runs daytimetcpsrv1 (with `extra` flags) and lets one client reset
+/// before the server writes: the server is stopped (SIGSTOP, state T), the
+/// client connects (the kernel completes the handshake) and closes with
+/// SO_LINGER 0 (RST), then SIGCONT; accept returns the dead connection and
+/// the write fails. Then a second client asks for the time. Returns the
+/// server's stderr, or why the second client was not served.
+fn reset_before_write(extra: &[&str]) -> Result<String, String> {
+    use common::lab::harness::{cont, stop};
+    let mut args = vec!["--port", "0"];
+    args.extend_from_slice(extra);
+    let srv = Proc::spawn(env!("CARGO_BIN_EXE_daytimetcpsrv1"), &args).unwrap();
+    let addr = srv.listening().unwrap();
+    stop(srv.pid()).unwrap();
+    let rude = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    rude.connect(&addr.into()).unwrap();
+    rude.set_linger(Some(std::time::Duration::ZERO)).unwrap();
+    drop(rude); // RST
+    cont(srv.pid()).unwrap();
+    srv.wait_stderr("connection from", WAIT).unwrap();
+    let served = TcpStream::connect(addr).and_then(|mut s| {
+        let mut buf = String::new();
+        s.read_to_string(&mut buf).map(|_| buf)
+    });
+    match served {
+        Ok(line) if line.ends_with("\r\n") => Ok(srv.stderr_text()),
+        Ok(line) => Err(format!(
+            "second client got {line:?}; stderr:\n{}",
+            srv.stderr_text()
+        )),
+        Err(e) => Err(format!("second client: {e}; stderr:\n{}", srv.stderr_text())),
+    }
+}
+
+#[test]
+fn a_client_that_resets_before_the_write_does_not_end_the_server() {
+    let err = reset_before_write(&[]).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        err.contains("WARNING write error: Connection reset by peer"),
+        "{err}"
+    );
+    // The check fails on the book's behaviour (Write exits on the error).
+    let book = reset_before_write(&["--exit-on-write-error"]);
+    let why = book.expect_err("the exiting server must fail this check");
+    assert!(
+        why.contains("FATAL write error: Connection reset by peer"),
+        "{why}"
+    );
+}

@@ -28,15 +28,14 @@ use std::net::Shutdown;
 
 use clap::Parser;
 use common::ClientArgs;
-use common::args::Resolve;
+use common::args::Tcp_connect;
 use common::error::err_sys;
 use common::readline::{Readline, Rline};
-use common::wrapsock::{Close, Connect, Shutdown, Socket};
+use common::wrapsock::{Close, Shutdown};
 use common::wrapunix::{Fork, Waitpid, read};
 use common::writen::Writen;
 use nix::sys::wait::WaitStatus;
 use nix::unistd::ForkResult;
-use socket2::{Domain, SockAddr, Type};
 
 /// TCPIP ch.10 / UNP §6.6: echo client split by fork, half-close at end of input; talk to tcpserv01.
 #[derive(Parser)]
@@ -101,9 +100,7 @@ fn main() {
     let args = Args::parse();
     args.cli.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
-    let servaddr = Resolve(&args.cli.host, args.cli.port);
-    let sockfd = Socket(Domain::for_address(servaddr), Type::STREAM, None);
-    Connect(&sockfd, &SockAddr::from(servaddr));
+    let sockfd = Tcp_connect(&args.cli.host, args.cli.port); // socket + connect, each address in turn
     // ANCHOR_END: main
     let writer = switches(&sockfd, &args); // write_routine, unless --batch
 

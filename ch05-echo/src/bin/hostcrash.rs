@@ -1,4 +1,4 @@
-//! UNP §5.14–5.16 (and seed 002's note on SO_KEEPALIVE) — what an echo
+//! UNP §5.14–5.16 (and the UNP reading notes on SO_KEEPALIVE) — what an echo
 //! client sees when the server's *host* crashes, crashes and reboots, or is
 //! shut down; and how SO_KEEPALIVE finds a dead peer on an idle connection.
 //!

@@ -11,10 +11,8 @@
 
 use clap::Parser;
 use common::ClientArgs;
-use common::args::Resolve;
+use common::args::Tcp_connect;
 use common::str_cli::str_cli;
-use common::wrapsock::{Connect, Socket};
-use socket2::{Domain, SockAddr, Type};
 
 /// UNP §5.4 (Fig 5.4): echo client, stop-and-wait; Ctrl-D ends. Start a server first: tcpserv01.
 #[derive(Parser)]
@@ -28,9 +26,7 @@ fn main() {
     let args = Args::parse();
     args.cli.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
-    let servaddr = Resolve(&args.cli.host, args.cli.port);
-    let sockfd = Socket(Domain::for_address(servaddr), Type::STREAM, None);
-    Connect(&sockfd, &SockAddr::from(servaddr));
+    let sockfd = Tcp_connect(&args.cli.host, args.cli.port); // socket + connect, each address in turn
 
     str_cli(std::io::stdin(), &sockfd); // do it all
 

@@ -17,12 +17,11 @@ use std::os::fd::AsFd;
 use ch05_echo::sum::{Host, NetReply, Order, long_size, net_request, two_numbers};
 use clap::Parser;
 use common::ClientArgs;
-use common::args::Resolve;
+use common::args::Tcp_connect;
 use common::error::{err_quit, err_sys};
 use common::readline::{Readline, Rline};
-use common::wrapsock::{Connect, Socket};
+
 use common::writen::{Writen, readn};
-use socket2::{Domain, SockAddr, Type};
 
 /// UNP §5.18, portable: binary sum client, big-endian frames. Server: tcpserv09net.
 #[derive(Parser)]
@@ -79,9 +78,7 @@ fn main() {
     let args = Args::parse();
     args.cli.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
-    let servaddr = Resolve(&args.cli.host, args.cli.port);
-    let sockfd = Socket(Domain::for_address(servaddr), Type::STREAM, None);
-    Connect(&sockfd, &SockAddr::from(servaddr));
+    let sockfd = Tcp_connect(&args.cli.host, args.cli.port); // socket + connect, each address in turn
     ch05_echo::read_timeout(&sockfd, args.timeout_ms); // --timeout-ms, for the tests
     let host = Host::pretend(args.peer_order, args.long);
 

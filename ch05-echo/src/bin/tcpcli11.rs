@@ -31,14 +31,14 @@ use std::time::Duration;
 
 use clap::Parser;
 use common::ClientArgs;
-use common::args::Resolve;
+use common::args::Tcp_connect;
 use common::error::err_sys;
 use common::notice;
 use common::readline::{Readline, Rline};
-use common::wrapsock::{Connect, Socket};
+use common::unp::MAXLINE;
+use common::wrapsock::Shutdown;
 use common::writen::Writen;
 use nix::sys::signal::{SigHandler, Signal, signal};
-use socket2::{Domain, SockAddr, Type};
 
 /// UNP §5.13 (Fig 5.14): writes each line as 1 byte, a pause, then the rest —
 /// so that the second write meets the RST the first one provoked. Kill the
@@ -82,6 +82,17 @@ impl Writer {
         }
     }
 
+    /// shutdown(SHUT_WR): the server's child echoes the last partial line
+    /// and closes, as in common::str_cli.
+    fn shutdown_write(&self) {
+        match self {
+            Writer::Raw(s) => Shutdown(s, std::net::Shutdown::Write),
+            Writer::Std(s) => s
+                .shutdown(std::net::Shutdown::Write)
+                .unwrap_or_else(|e| err_sys("shutdown error", &e)),
+        }
+    }
+
     fn sock(&self) -> std::os::fd::BorrowedFd<'_> {
         use std::os::fd::AsFd;
         match self {
@@ -102,6 +113,9 @@ fn str_cli(fp: impl std::os::fd::AsFd, sockfd: &Writer, pause: Duration) {
         std::thread::sleep(pause);
         sockfd.writen(&sendline[1..]);
         notice!("sent {} more bytes", sendline.len() - 1);
+        if !sendline.ends_with(b"\n") && sendline.len() < MAXLINE {
+            sockfd.shutdown_write(); // input ended mid-line: as str_cli does
+        }
 
         if Readline(&mut from_server, &mut recvline) == 0 {
             common::error::err_quit("str_cli: server terminated prematurely");
@@ -122,9 +136,7 @@ fn main() {
     // ANCHOR_END: sigpipe
     args.cli.log.init("tcpcli11");
     // ANCHOR: main
-    let servaddr = Resolve(&args.cli.host, args.cli.port);
-    let sockfd = Socket(Domain::for_address(servaddr), Type::STREAM, None);
-    Connect(&sockfd, &SockAddr::from(servaddr));
+    let sockfd = Tcp_connect(&args.cli.host, args.cli.port); // socket + connect, each address in turn
     let sockfd = match args.std_write {
         false => Writer::Raw(sockfd),
         true => Writer::Std(TcpStream::from(sockfd)),

@@ -60,3 +60,17 @@ fn std_tcpstream_sends_with_msg_nosignal_so_even_sig_dfl_gives_epipe() {
     assert_eq!(st.code(), Some(1), "{}; stderr:\n{err}", describe(st));
     assert!(err.contains("writen error: Broken pipe"), "stderr:\n{err}");
 }
+
+#[test]
+fn input_ending_without_a_newline_ends_the_client_as_str_cli_does() {
+    // `printf abc | tcpcli11`: the last line has no '\n'. Without the
+    // half-close the server's child waits for the newline and the client
+    // for the echo, for ever (the deadline below catches that).
+    let (_s, port) = server();
+    let port_s = port.to_string();
+    let mut c = Proc::spawn(CLI11, &["127.0.0.1", "--port", &port_s, "--pause-ms", "10"]).unwrap();
+    c.write_stdin(b"one\nabc").unwrap();
+    c.close_stdin();
+    c.expect_exit(0, DEADLINE).unwrap();
+    assert_eq!(String::from_utf8_lossy(&c.stdout_bytes()), "one\nabc");
+}

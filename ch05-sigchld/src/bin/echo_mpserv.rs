@@ -1,4 +1,4 @@
-//! TCPIP ch.10 (seed 004, `echo_mpserv`) — multi-process echo server:
+//! TCPIP ch.10 (Yoon, TCP/IP Network Programming: `echo_mpserv.c`) — multi-process echo server:
 //! sigaction(2) installs the reaper, SO_REUSEADDR lets it restart at once.
 //!
 //! Run:        cargo run -p ch05-sigchld --bin echo_mpserv
@@ -9,7 +9,7 @@
 //!             Restart the server right after a client left: bind works
 //!             (SO_REUSEADDR), where tcpserv04 may say "Address already in
 //!             use" while the old connection is in TIME_WAIT.
-//! Changed from the note's C program — three bugs fixed:
+//! Changed from the C program in a reader's notes on TCPIP ch.10 — three bugs fixed:
 //!   1. it forked even when accept failed (EINTR after every SIGCHLD, since
 //!      sa_flags = 0; or EMFILE), giving a child with descriptor -1;
 //!      here a failed accept goes back to accept;
@@ -53,7 +53,7 @@ fn main() {
     // ANCHOR: sigaction
     let act = SigAction::new(
         SigHandler::Handler(remove_child_proc),
-        SaFlags::empty(), // the note's sa_flags = 0: no SA_RESTART
+        SaFlags::empty(), // the C version's sa_flags = 0: no SA_RESTART
         SigSet::empty(),  // sigemptyset(&act.sa_mask)
     );
     // SAFETY: remove_child_proc does only async-signal-safe work (see it).
@@ -98,7 +98,7 @@ fn main() {
 }
 
 // ANCHOR: remove_child_proc
-/// The note's removeChildProc, fixed: every ended child, not one per
+/// The C version's removeChildProc, fixed: every ended child, not one per
 /// signal (fix 3). Async-signal-safe: waitpid(2), write(2), errno.
 extern "C" fn remove_child_proc(_sig: c_int) {
     let _errno = SavedErrno::new();

@@ -1,4 +1,4 @@
-//! TCPIP ch.10 (seed 004, `fork.c`) — fork(2) returns twice, and the child
+//! TCPIP ch.10 (Yoon, TCP/IP Network Programming: `fork.c`) — fork(2) returns twice, and the child
 //! gets a *copy* of the parent's variables, globals included.
 //!
 //! Run:        cargo run -p ch05-sigchld --bin fork

@@ -1,4 +1,4 @@
-//! TCPIP ch.10 (seed 004, `remove_zombie.c`) — a SIGCHLD handler that
+//! TCPIP ch.10 (Yoon, TCP/IP Network Programming: `remove_zombie.c`) — a SIGCHLD handler that
 //! reaps: children end while the parent does other things, and none stays
 //! a zombie.
 //!

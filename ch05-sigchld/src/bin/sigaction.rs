@@ -1,4 +1,4 @@
-//! TCPIP ch.10 (seed 004, `sigaction.c`) — the same alarm as `signal`, but
+//! TCPIP ch.10 (Yoon, TCP/IP Network Programming: `sigaction.c`) — the same alarm as `signal`, but
 //! installed with sigaction(2): handler, mask and flags spelled out.
 //!
 //! Run:        cargo run -p ch05-sigchld --bin sigaction

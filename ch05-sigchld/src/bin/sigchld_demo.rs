@@ -14,10 +14,8 @@
 //!             survives; std hides it), SIG_IGN (toupper_fork) and the double
 //!             fork (toupper_dfork under a subreaper).
 //!
-//! "tcpserv01" is run as `tcpserv02 --sigchld none` (tcpserv02 with no
-//! handler installed: the same code path as ch05-echo's tcpserv01). The
-//! real tcpserv01 belongs to ch05-echo, and `cargo run -p ch05-sigchld`
-//! builds only this crate's programs.
+//! tcpserv01 is ch05-echo's: on a clean clone the first run builds the
+//! lab's programs (common::lab::harness::bin_path).
 //!
 //! Every program runs in its own process group through
 //! common::lab::harness::Proc; Ctrl-C kills them all before the demo dies, so
@@ -34,7 +32,7 @@ use common::lab::pause::Pause;
 
 /// The guided experiment of UNP §5.8–5.10: runs each server version
 /// (tcpserv01, 02, 03, 04, the SIG_IGN and double-fork servers of the
-/// notes) against tcpcli04's five connections and prints the server's
+/// to_upper blog post) against tcpcli04's five connections and prints the server's
 /// process table — pid, parent, state, zombies marked — with a one-line
 /// conclusion. Counts are exact (stop-the-parent method) except in the one
 /// run labelled as racy. Takes about a second; leaves nothing running.
@@ -130,8 +128,8 @@ fn zombies() -> anyhow::Result<()> {
     let versions: [(&str, &str, &[&str], &str); 3] = [
         (
             "tcpserv01",
-            "no SIGCHLD handler (run as tcpserv02 --sigchld none)",
-            &["--sigchld", "none"],
+            "no SIGCHLD handler",
+            &[],
             "nobody calls wait(): every child stays a zombie",
         ),
         (
@@ -148,18 +146,21 @@ fn zombies() -> anyhow::Result<()> {
         ),
     ];
     for (name, what, args, why) in versions {
-        let bin = if name == "tcpserv01" { "tcpserv02" } else { name };
-        let r = experiment::five_clients(bin, args, true)?;
+        let r = experiment::five_clients(name, args, true)?;
         say!("\n--- {name}: {what} ---");
         if let Some(t) = &r.stopped_table {
             say!("  server stopped, five children ended:");
             say_raw!("{}", indent(t));
         }
-        let lines = r.terminated(5 - r.zombies);
-        say!(
-            "  after SIGCONT ({lines} \"terminated\" line{} from the handler):",
-            plural(lines)
-        );
+        if name == "tcpserv01" {
+            say!("  after SIGCONT (no handler: SIGCHLD's default action does nothing):");
+        } else {
+            let lines = r.terminated(5 - r.zombies);
+            say!(
+                "  after SIGCONT ({lines} \"terminated\" line{} from the handler):",
+                plural(lines)
+            );
+        }
         say_raw!("{}", indent(&r.table));
         say!("  => {name}: {} zombie{} - {why}.", r.zombies, plural(r.zombies));
     }
@@ -233,7 +234,7 @@ fn eintr() -> anyhow::Result<()> {
 }
 
 fn sigign() -> anyhow::Result<()> {
-    title("4. SIGCHLD = SIG_IGN (the notes' toupper_fork)")?;
+    title("4. SIGCHLD = SIG_IGN (toupper_fork, from the to_upper blog post)")?;
     say!("Same five clients, server stopped the same way - but no handler at all:");
     say!("with SIGCHLD ignored the kernel discards each child the moment it exits.");
     let r = experiment::five_clients("toupper_fork", &[], true)?;
@@ -253,7 +254,7 @@ fn sigign() -> anyhow::Result<()> {
 }
 
 fn dfork() -> anyhow::Result<()> {
-    title("5. Double fork (the notes' toupper_dfork), under a subreaper")?;
+    title("5. Double fork (toupper_dfork, from the to_upper blog post), under a subreaper")?;
     say!("The child forks the worker and exits at once; the server reaps it at once;");
     say!("the worker, orphaned, is adopted - here by `subreaper`, the program that");
     say!("started the server (prctl PR_SET_CHILD_SUBREAPER), instead of PID 1.");

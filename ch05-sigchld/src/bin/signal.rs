@@ -1,4 +1,4 @@
-//! TCPIP ch.10 (seed 004, `signal.c`) — signal handlers for SIGALRM (an
+//! TCPIP ch.10 (Yoon, TCP/IP Network Programming: `signal.c`) — signal handlers for SIGALRM (an
 //! alarm(2) timer) and SIGINT (Ctrl-C); a signal cuts a sleep short.
 //!
 //! Run:        cargo run -p ch05-sigchld --bin signal

@@ -15,10 +15,8 @@
 
 use clap::Parser;
 use common::ClientArgs;
-use common::args::Resolve;
+use common::args::Tcp_connect;
 use common::str_cli::str_cli;
-use common::wrapsock::{Connect, Socket};
-use socket2::{Domain, SockAddr, Type};
 
 /// UNP §5.8 (Fig 5.9): echo client, five connections that end together. Server: tcpserv03.
 #[derive(Parser)]
@@ -32,12 +30,9 @@ fn main() {
     let args = Args::parse();
     args.cli.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
-    let servaddr = Resolve(&args.cli.host, args.cli.port);
     let mut sockfd = Vec::with_capacity(5);
     for _ in 0..5 {
-        let s = Socket(Domain::for_address(servaddr), Type::STREAM, None);
-        Connect(&s, &SockAddr::from(servaddr));
-        sockfd.push(s);
+        sockfd.push(Tcp_connect(&args.cli.host, args.cli.port)); // socket + connect
     }
 
     str_cli(std::io::stdin(), &sockfd[0]); // do it all

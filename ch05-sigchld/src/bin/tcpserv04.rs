@@ -50,7 +50,6 @@ fn main() {
         Sigchld::Restart => unsafe { Signal(SIGCHLD, SigHandler::Handler(sig_chld)) },
         // SAFETY: as above.
         Sigchld::Intr => unsafe { signal_intr(SIGCHLD, SigHandler::Handler(sig_chld)) },
-        Sigchld::None => SigHandler::SigDfl, // tcpserv01: no handler at all
     };
     // ANCHOR_END: signal
 

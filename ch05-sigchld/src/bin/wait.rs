@@ -1,4 +1,4 @@
-//! TCPIP ch.10 (seed 004, `wait.c`) — wait(2) blocks until a child ends and
+//! TCPIP ch.10 (Yoon, TCP/IP Network Programming: `wait.c`) — wait(2) blocks until a child ends and
 //! gives its status; WIFEXITED / WEXITSTATUS read it.
 //!
 //! Run:        cargo run -p ch05-sigchld --bin wait

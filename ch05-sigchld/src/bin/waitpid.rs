@@ -1,4 +1,4 @@
-//! TCPIP ch.10 (seed 004, `waitpid.c`) — waitpid(-1, WNOHANG) does not
+//! TCPIP ch.10 (Yoon, TCP/IP Network Programming: `waitpid.c`) — waitpid(-1, WNOHANG) does not
 //! block: while no child has ended it returns 0 at once.
 //!
 //! Run:        cargo run -p ch05-sigchld --bin waitpid

@@ -1,4 +1,4 @@
-//! TCPIP ch.10 (seed 004, `zombie.c`) — a child that has exited but has not
+//! TCPIP ch.10 (Yoon, TCP/IP Network Programming: `zombie.c`) — a child that has exited but has not
 //! been waited for is a zombie: state `Z`, shown `<defunct>` by ps.
 //!
 //! Run:        cargo run -p ch05-sigchld --bin zombie

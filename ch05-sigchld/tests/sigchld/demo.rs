@@ -94,3 +94,72 @@ fn bad_input_is_one_clear_line() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("invalid host '1.2.3'"), "{err}");
 }
+
+/// One misbehaving client of each kind, then a well-behaved one: the
+/// server must still answer it. Returns what went wrong, if anything.
+fn survives_rude_clients(server: &str, args: &[&str]) -> Result<(), String> {
+    use ch05_sigchld::experiment;
+    use std::time::Duration;
+    let linger0 = |s: &socket2::Socket| s.set_linger(Some(Duration::ZERO)).unwrap();
+    let (srv, addr) = experiment::start_server(server, args).map_err(|e| format!("{e:#}"))?;
+    // 1. A reset before accept (UNP 5.11): the server is stopped meanwhile.
+    common::lab::harness::stop(srv.pid()).unwrap();
+    let s = experiment::connect(addr).unwrap();
+    linger0(&s);
+    drop(s);
+    common::lab::harness::cont(srv.pid()).unwrap();
+    // 2. A line, then a reset before the answer is read.
+    let s = experiment::connect(addr).unwrap();
+    common::writen::writen(&s, b"one\n").unwrap();
+    linger0(&s);
+    drop(s);
+    // 3. A line, then a plain close: the child's answer meets an RST, its
+    //    next write EPIPE.
+    let s = experiment::connect(addr).unwrap();
+    common::writen::writen(&s, b"two\nthree\n").unwrap();
+    drop(s);
+    // Every rude client accepted (the listener's queue is empty), its child
+    // ended, and the server back in accept having handled SIGCHLD.
+    common::lab::harness::eventually(DEADLINE, "an empty accept queue", || {
+        common::lab::observer::tcp_sockets_at(addr)
+            .iter()
+            .any(|t| t.state == "LISTEN" && t.recv_q == 0)
+            .then_some(())
+    })
+    .map_err(|e| {
+        let t = common::lab::observer::tcp_sockets_at(addr);
+        format!(
+            "{server}: {e:#}\n{}\n{}\n{}",
+            common::lab::observer::format_sockets(&t, &[]),
+            common::lab::observer::process_table(srv.pid()),
+            srv.stderr_text()
+        )
+    })?;
+    experiment::wait_children_ended(srv.pid()).map_err(|e| format!("{server}: {e:#}"))?;
+    experiment::wait_idle(srv.pid()).map_err(|e| format!("{server}: {e:#}"))?;
+    let s = experiment::connect(addr).map_err(|e| format!("{server}: {e:#}\n{}", srv.stderr_text()))?;
+    experiment::round_trip(&s, b"still there?\n")
+        .map(|_| ())
+        .map_err(|e| format!("{server}: {e:#}\n{}", srv.stderr_text()))
+}
+
+#[test]
+fn every_fork_server_survives_resets_and_early_closes() {
+    // The parent never talks to a client, so a client's RST or early close
+    // can only end that client's child. Checked on every line server here,
+    // and ch05-echo's tcpserv01.
+    let servers = [
+        "tcpserv01", // ch05-echo's, by name (see zombies.rs)
+        bin!("tcpserv02"),
+        bin!("tcpserv03"),
+        bin!("tcpserv04"),
+        bin!("echo_mpserv"),
+        bin!("toupper_fork"),
+        bin!("toupper_dfork"),
+    ];
+    let failed: Vec<String> = servers
+        .iter()
+        .filter_map(|s| survives_rude_clients(s, &[]).err())
+        .collect();
+    assert!(failed.is_empty(), "{}", failed.join("\n\n"));
+}

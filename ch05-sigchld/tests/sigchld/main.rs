@@ -6,7 +6,7 @@
 //! Nothing here forks: the programs run through `common::lab::harness::Proc`
 //! (own process group, killed and reaped on drop). No sleep waits for
 //! readiness: servers print `listening on`, /proc is polled with a
-//! deadline. Zombie counts use the stop-the-parent method (LAB.md), which
+//! deadline. Zombie counts use the stop-the-parent method (docs: ch05-sigchld/experiment.md), which
 //! makes them exact.
 //!
 //! One module per lesson (files beside this one), helpers in `support`.

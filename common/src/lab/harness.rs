@@ -140,13 +140,72 @@ pub fn kill_all_on_interrupt() {
 
 /// The path of a lab program built next to the running executable: the same
 /// directory for a demo in target/debug, the parent of `deps/` for a test.
+///
+/// `cargo run -p CRATE` builds only the binary it runs, so on a clean clone
+/// the siblings a demo starts do not exist yet. When `name` is missing,
+/// the lab's programs are built once, with the cargo that started us
+/// (`$CARGO`, else `cargo` on PATH), into the same target directory and
+/// profile; cargo's errors are shown if that build fails.
 pub fn bin_path(name: &str) -> PathBuf {
     let exe = std::env::current_exe().unwrap_or_default();
     let mut dir = exe.parent().map(PathBuf::from).unwrap_or_default();
     if dir.ends_with("deps") {
         dir.pop();
     }
-    dir.join(name)
+    let path = dir.join(name);
+    if !path.exists() {
+        build_lab_programs(&dir);
+    }
+    path
+}
+
+/// The crates whose binaries the demos and tests start. Not `exercises`:
+/// a student's half-edited file must not stop a chapter's demo.
+const LAB_CRATES: [&str; 3] = ["ch04-sockets", "ch05-echo", "ch05-sigchld"];
+
+/// `cargo build -q --bins -p ch04-sockets -p ch05-echo -p ch05-sigchld` into
+/// the target directory that holds `bin_dir` (`TARGET/PROFILE`), once per
+/// process; later calls wait for the first one to finish.
+fn build_lab_programs(bin_dir: &std::path::Path) {
+    static BUILT: Mutex<bool> = Mutex::new(false);
+    let mut built = BUILT.lock().unwrap_or_else(|p| p.into_inner());
+    if *built {
+        return;
+    }
+    *built = true;
+    let (Some(profile), Some(target_dir)) = (bin_dir.file_name().and_then(|p| p.to_str()), bin_dir.parent())
+    else {
+        return;
+    };
+    // This crate sits at the workspace root's common/.
+    let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.toml");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.args(["build", "-q", "--bins", "--manifest-path", manifest]);
+    for c in LAB_CRATES {
+        cmd.args(["-p", c]);
+    }
+    cmd.arg("--target-dir").arg(target_dir);
+    match profile {
+        "debug" => {}
+        "release" => {
+            cmd.arg("--release");
+        }
+        other => {
+            cmd.args(["--profile", other]);
+        }
+    }
+    // stdout stays clean for the demo's output; cargo's errors go to stderr.
+    cmd.stdin(Stdio::null()).stdout(Stdio::null());
+    eprintln!("building the lab's programs — first run only");
+    match cmd.status() {
+        Ok(st) if st.success() => {}
+        Ok(st) => eprintln!(
+            "building the lab's programs failed ({}); see cargo's errors above",
+            describe(st)
+        ),
+        Err(e) => eprintln!("cannot run cargo to build the lab's programs: {e}"),
+    }
 }
 
 /// A running lab program in its own process group.
@@ -442,7 +501,7 @@ pub fn wait_tcp(
 }
 
 /// SIGSTOP `pid` and wait until /proc shows it stopped (`T`): from then on
-/// its signals stay pending — the stop-the-parent method of LAB.md that makes
+/// its signals stay pending — the stop-the-parent method (docs: ch05-sigchld/experiment.md) that makes
 /// SIGCHLD coalescing exact.
 pub fn stop(pid: i32) -> anyhow::Result<()> {
     kill(Pid::from_raw(pid), Signal::SIGSTOP).context("SIGSTOP")?;
