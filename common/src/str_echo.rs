@@ -13,7 +13,7 @@ use crate::writen::Writen;
 /// aborted, UNP 5.11) exits the child with "str_echo: read error: ...".
 // ANCHOR: str_echo
 pub fn str_echo(sockfd: impl AsFd) {
-    let mut buf = vec![0u8; MAXLINE];
+    let mut buf = [0u8; MAXLINE]; // on the stack: no allocation in the child
     loop {
         match crate::wrapunix::read(&sockfd, &mut buf) {
             Ok(0) => return, // the client closed: FIN received

@@ -15,5 +15,6 @@ mod basics;
 mod demo;
 mod eintr;
 mod notes;
+mod servd;
 mod support;
 mod zombies;
