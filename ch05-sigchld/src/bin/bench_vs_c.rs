@@ -4,6 +4,10 @@
 //! Run:        cargo run --release -p ch05-sigchld --bin bench_vs_c
 //!             cargo run --release -p ch05-sigchld --bin bench_vs_c -- \
 //!                 --rounds 5 --servers tcpserv04,tcpservd
+//!             cargo run --release -p ch05-sigchld --bin bench_vs_c -- \
+//!                 --modes bulk --rounds 61 --servers tcpserv_c,tcpserv04
+//!             (tcpserv_c, the C server again, as a control: how far
+//!             apart two identical servers measure)
 //! Talk to it: nothing to type; it builds `ch05-sigchld/c/tcpserv_c.c`
 //!             with `cc` into the target directory (and says SKIP without a
 //!             C compiler), then starts every server itself on port 0.
@@ -71,6 +75,15 @@ struct Args {
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=1000))]
     conc: u32,
 
+    /// The modes to run, comma-separated (churn, trips, bulk, conc).
+    #[arg(
+        long,
+        value_enum,
+        default_value = "churn,trips,bulk,conc",
+        value_delimiter = ','
+    )]
+    modes: Vec<Mode>,
+
     /// Tiny counts, one round: a smoke test of the bench itself.
     #[arg(long)]
     quick: bool,
@@ -84,7 +97,7 @@ const CONC_TRIPS: u32 = 50;
 /// No single run may take longer than this.
 const RUN_LIMIT: Duration = Duration::from_secs(120);
 
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, clap::ValueEnum)]
 enum Mode {
     Churn,
     Trips,
@@ -179,6 +192,9 @@ fn run(args: &Args) -> anyhow::Result<()> {
     let mut samples = vec![vec![Vec::new(); servers.len()]; Mode::ALL.len()];
     let started = Instant::now();
     for (mi, &mode) in Mode::ALL.iter().enumerate() {
+        if !args.modes.contains(&mode) {
+            continue;
+        }
         let mut running = Vec::new();
         for (name, path) in &servers {
             let server = Proc::spawn(path, &["--port", "0", "-q"])?;
@@ -249,6 +265,9 @@ fn report(servers: &[(String, PathBuf)], samples: &[Vec<Vec<Sample>>]) -> anyhow
     }
     out(format_args!("{head}"))?;
     for (mi, mode) in Mode::ALL.iter().enumerate() {
+        if samples[mi][0].is_empty() {
+            continue;
+        }
         let mut line = format!("{:<12}", mode.name());
         let c = &samples[mi][0];
         for (si, _) in servers.iter().enumerate() {
@@ -263,6 +282,9 @@ fn report(servers: &[(String, PathBuf)], samples: &[Vec<Vec<Sample>>]) -> anyhow
             line += &format!(" {cell:>22}");
         }
         out(format_args!("{line}"))?;
+    }
+    if samples[0][0].is_empty() && samples[3][0].is_empty() {
+        return Ok(()); // neither churn nor 50 clients ran
     }
     out(format_args!(
         "\nper connection (churn and 50-client runs; server and its children, from /proc/PID/stat):"

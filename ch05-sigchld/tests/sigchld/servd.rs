@@ -449,3 +449,17 @@ fn the_bench_runs_at_tiny_counts() {
         assert!(out.contains(want), "no {want:?} in:\n{out}");
     }
 }
+
+#[test]
+fn the_bench_runs_only_the_modes_asked() {
+    let mut p = Proc::spawn(bin!("bench_vs_c"), &["--quick", "--modes", "bulk"]).unwrap();
+    p.expect_exit(0, Duration::from_secs(120)).unwrap();
+    let out = String::from_utf8_lossy(&p.stdout_bytes()).into_owned();
+    if out.contains("SKIP") {
+        return common::lab::skip("the_bench_runs_only_the_modes_asked", out.trim());
+    }
+    assert!(out.contains("bulk"), "no bulk in:\n{out}");
+    for unwanted in ["churn", "round trips", "50 clients", "page faults"] {
+        assert!(!out.contains(unwanted), "{unwanted:?} in:\n{out}");
+    }
+}
