@@ -11,6 +11,10 @@
  * accepted and ignored: it logs nothing per connection.
  *
  * Build: cc -O2 -o tcpserv_c tcpserv_c.c   (bench_vs_c does this itself)
+ *
+ * With -DRECV_SEND the echo calls recv/send with no flags instead of
+ * read/write, as the lab's str_echo does: bench_vs_c's "tcpserv_c_recv",
+ * the control that shows what that one change is worth in C.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -24,6 +28,14 @@
 #include <unistd.h>
 
 #define MAXLINE 4096
+
+#ifdef RECV_SEND
+#define READ(fd, buf, n) recv(fd, buf, n, 0)
+#define WRITE(fd, buf, n) send(fd, buf, n, 0)
+#else
+#define READ(fd, buf, n) read(fd, buf, n)
+#define WRITE(fd, buf, n) write(fd, buf, n)
+#endif
 #define LISTENQ 1024
 
 static void err_sys(const char *what)
@@ -46,10 +58,10 @@ static void str_echo(int sockfd)
     ssize_t n;
     char buf[MAXLINE];
 again:
-    while ((n = read(sockfd, buf, MAXLINE)) > 0) {
+    while ((n = READ(sockfd, buf, MAXLINE)) > 0) {
         char *p = buf;
         while (n > 0) {
-            ssize_t w = write(sockfd, p, n);
+            ssize_t w = WRITE(sockfd, p, n);
             if (w < 0) {
                 if (errno == EINTR)
                     continue;

@@ -16,13 +16,20 @@
 //!             to C (≥ 1.00× means as fast as C); then page faults and CPU
 //!             per connection, read from the server's /proc/PID/stat (its
 //!             own counters plus its reaped children's: minflt + cminflt,
-//!             utime + stime + cutime + cstime).
+//!             utime + stime + cutime + cstime). By default the table also
+//!             has tcpserv_c_recv: the same C server echoing with recv/send,
+//!             as the lab's str_echo does, so that what that one change is
+//!             worth shows in C too.
 //! Per mode every server is started fresh and they all stay up; then each
 //! round gives every server the same work, cut into short slices that
-//! alternate between the servers (A/B, then B/A, ...), so that a load spike
-//! from elsewhere on the machine hits them alike. A server's rate is its work over its own time; the ratio is
-//! the median of the per-round ratios. Loopback only; every count is
-//! bounded and every run has a deadline.
+//! take turns between the servers in the orders of a balanced Latin square
+//! (each server in every position, and right after each other, equally
+//! often), so that a load spike from elsewhere on the machine hits them
+//! alike. A server's rate is its work over its own time; the ratio is the
+//! median of the per-round ratios, printed with a 95 % confidence interval
+//! for that median. Then the CPU each server and its children spent per
+//! unit of work. Loopback only; every count is bounded and every run has a
+//! deadline.
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr};
@@ -44,8 +51,14 @@ use common::lab::observer;
 #[derive(Parser)]
 #[command(version, verbatim_doc_comment)]
 struct Args {
-    /// The lab's servers to compare with C, comma-separated.
-    #[arg(long, default_value = "tcpserv04,tcpservd", value_delimiter = ',')]
+    /// The servers to compare with C, comma-separated: the lab's, or
+    /// tcpserv_c (the C reference again, a control) or tcpserv_c_recv (the C
+    /// reference echoing with recv/send).
+    #[arg(
+        long,
+        default_value = "tcpserv_c_recv,tcpserv04,tcpservd",
+        value_delimiter = ','
+    )]
     servers: Vec<String>,
 
     /// A/B rounds per mode (the ratio is the median over rounds).
@@ -128,6 +141,15 @@ impl Mode {
         }
     }
 
+    /// The unit of work, for "CPU per ...".
+    fn per(self) -> &'static str {
+        match self {
+            Mode::Churn => "conn",
+            Mode::Trips | Mode::Conc => "trip",
+            Mode::Bulk => "MiB",
+        }
+    }
+
     fn unit(self) -> &'static str {
         match self {
             Mode::Churn => "conn/s",
@@ -174,11 +196,15 @@ fn progress(line: std::fmt::Arguments<'_>) {
 }
 
 fn run(args: &Args) -> anyhow::Result<()> {
-    let Some(c) = build_c()? else {
+    let Some(c) = build_c("tcpserv_c")? else {
         return Ok(());
     };
     let mut servers = vec![("C".to_owned(), c)];
     for s in &args.servers {
+        if let Some(exe) = C_VARIANTS.iter().find(|v| v.0 == s).map(|v| build_c(v.0)) {
+            servers.push((s.clone(), exe?.context("no C compiler")?));
+            continue;
+        }
         let path = common::lab::harness::bin_path(s);
         if !path.exists() {
             bail!(
@@ -201,18 +227,12 @@ fn run(args: &Args) -> anyhow::Result<()> {
             let addr = server.listening().with_context(|| format!("start {name}"))?;
             running.push((server, addr));
         }
+        let mut slice = 0;
         for round in 0..args.rounds {
-            let mut order: Vec<usize> = (0..servers.len()).collect();
-            if round % 2 == 1 {
-                order.reverse(); // A/B, then B/A
-            }
             let parts = mode.parts(args);
             let mut sums = vec![Sample::default(); servers.len()];
-            for part in 0..parts {
-                if part % 2 == 1 {
-                    order.reverse(); // A/B, then B/A, slice by slice
-                }
-                for &si in &order {
+            for _ in 0..parts {
+                for si in order(servers.len(), slice) {
                     let (server, addr) = &running[si];
                     let name = &servers[si].0;
                     let s = run_one(server.pid(), *addr, mode, args, parts)
@@ -221,6 +241,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
                     (t.work, t.time, t.conns) = (t.work + s.work, t.time + s.time, t.conns + s.conns);
                     (t.faults, t.cpu) = (t.faults + s.faults, t.cpu + s.cpu);
                 }
+                slice += 1;
             }
             for (si, mut t) in sums.into_iter().enumerate() {
                 t.rate = t.work / t.time.as_secs_f64();
@@ -245,6 +266,27 @@ fn run(args: &Args) -> anyhow::Result<()> {
     report(&servers, &samples)
 }
 
+/// The order of the servers in slice number `slice`: a balanced Latin
+/// square (Williams) and its mirror image, so that over 2n slices every one
+/// of n servers runs twice in every position and twice right after each of
+/// the others (for 3: A B C, B C A, C A B, then C B A, A C B, B A C).
+fn order(n: usize, slice: usize) -> Vec<usize> {
+    // The first row 0, 1, n-1, 2, n-2, ...; row r adds r to each.
+    let first = (0..n).map(|i| {
+        if i % 2 == 1 {
+            i.div_ceil(2)
+        } else {
+            (n - i / 2) % n
+        }
+    });
+    let r = slice % n;
+    let mut v: Vec<usize> = first.map(|x| (x + r) % n).collect();
+    if (slice / n) % 2 == 1 {
+        v.reverse();
+    }
+    v
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     let n = v.len();
@@ -255,71 +297,114 @@ fn median(mut v: Vec<f64>) -> f64 {
     }
 }
 
+/// The lower and upper bounds of a 95 % confidence interval for the median
+/// of `v` (distribution-free: the order statistics n/2 ∓ 0.98·√n, rounded
+/// outwards), so that the table says how far its medians can be trusted.
+fn median_ci(mut v: Vec<f64>) -> (f64, f64) {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    let k = ((n as f64 / 2.0 - 0.98 * (n as f64).sqrt()).floor().max(0.0)) as usize;
+    (v[k.min(n - 1)], v[(n - 1).saturating_sub(k)])
+}
+
 fn report(servers: &[(String, PathBuf)], samples: &[Vec<Vec<Sample>>]) -> anyhow::Result<()> {
     out(format_args!(
-        "\nmedian rate, and ratio to C (median of the per-round ratios):"
+        "\nmedian rate, and ratio to C: the median of the per-round ratios [95 % confidence interval]"
     ))?;
     let mut head = format!("{:<12}", "mode");
     for (name, _) in servers {
-        head += &format!(" {name:>22}");
+        head += &format!(" {name:>24}");
     }
     out(format_args!("{head}"))?;
-    for (mi, mode) in Mode::ALL.iter().enumerate() {
-        if samples[mi][0].is_empty() {
-            continue;
-        }
+    let ran = |mi: usize| !samples[mi][0].is_empty();
+    for (mi, mode) in Mode::ALL.iter().enumerate().filter(|(mi, _)| ran(*mi)) {
         let mut line = format!("{:<12}", mode.name());
         let c = &samples[mi][0];
         for (si, _) in servers.iter().enumerate() {
             let mine = &samples[mi][si];
             let rate = median(mine.iter().map(|s| s.rate).collect());
-            let ratio = median(mine.iter().zip(c).map(|(m, c)| m.rate / c.rate).collect());
+            let ratios: Vec<f64> = mine.iter().zip(c).map(|(m, c)| m.rate / c.rate).collect();
             let cell = if si == 0 {
                 format!("{rate:.0} {}", mode.unit())
             } else {
-                format!("{rate:.0} {:.2}×", ratio)
+                let (lo, hi) = median_ci(ratios.clone());
+                format!("{rate:.0} {:.2}× [{lo:.2}–{hi:.2}]", median(ratios))
             };
-            line += &format!(" {cell:>22}");
+            line += &format!(" {cell:>24}");
         }
         out(format_args!("{line}"))?;
     }
-    if samples[0][0].is_empty() && samples[3][0].is_empty() {
+
+    out(format_args!(
+        "\nCPU per unit of work, and ratio to C (server and its children, from /proc/PID/stat):"
+    ))?;
+    out(format_args!("{head}"))?;
+    for (mi, mode) in Mode::ALL.iter().enumerate().filter(|(mi, _)| ran(*mi)) {
+        let per = |si: usize| {
+            let v = &samples[mi][si];
+            let cpu: Duration = v.iter().map(|s| s.cpu).sum();
+            cpu.as_secs_f64() * 1e6 / v.iter().map(|s| s.work).sum::<f64>().max(1.0)
+        };
+        let mut line = format!("{:<12}", mode.name());
+        for (si, _) in servers.iter().enumerate() {
+            let cell = if si == 0 {
+                format!("{:.1} µs/{}", per(0), mode.per())
+            } else if per(0) > 0.0 {
+                format!("{:.2}×", per(si) / per(0))
+            } else {
+                "(under a clock tick)".to_owned()
+            };
+            line += &format!(" {cell:>24}");
+        }
+        out(format_args!("{line}"))?;
+    }
+
+    if !ran(0) && !ran(3) {
         return Ok(()); // neither churn nor 50 clients ran
     }
     out(format_args!(
-        "\nper connection (churn and 50-client runs; server and its children, from /proc/PID/stat):"
-    ))?;
-    out(format_args!(
-        "{:<12} {:>14} {:>10} {:>14} {:>10}",
-        "server", "page faults", "÷ C", "CPU µs", "÷ C"
+        "\npage faults per connection (churn and 50-client runs, server and its children):"
     ))?;
     let per = |si: usize| {
         let all: Vec<&Sample> = [0, 3].iter().flat_map(|&mi| samples[mi][si].iter()).collect();
         let conns: u64 = all.iter().map(|s| s.conns).sum();
         let faults: u64 = all.iter().map(|s| s.faults).sum();
-        let cpu: Duration = all.iter().map(|s| s.cpu).sum();
-        let conns = conns.max(1) as f64;
-        (faults as f64 / conns, cpu.as_secs_f64() * 1e6 / conns)
+        faults as f64 / conns.max(1) as f64
     };
-    let (cf, cc) = per(0);
-    for (si, (name, _)) in servers.iter().enumerate() {
-        let (f, c) = per(si);
-        out(format_args!(
-            "{name:<12} {f:>14.1} {:>9.2}× {c:>14.0} {:>9.2}×",
-            f / cf,
-            c / cc
-        ))?;
+    let mut line = format!("{:<12}", "");
+    for (si, _) in servers.iter().enumerate() {
+        let cell = if si == 0 {
+            format!("{:.1}", per(0))
+        } else {
+            format!("{:.1} {:.2}×", per(si), per(si) / per(0))
+        };
+        line += &format!(" {cell:>24}");
     }
+    out(format_args!("{line}"))?;
     Ok(())
 }
 
-/// Builds the C reference server into the target directory; None (after
-/// saying SKIP) when there is no C compiler.
-fn build_c() -> anyhow::Result<Option<PathBuf>> {
+/// The C servers `--servers` may name, built from `c/tcpserv_c.c` with
+/// these flags: the reference itself again (a control: how far apart two
+/// identical servers measure), and the reference echoing with recv/send as
+/// the lab's str_echo does.
+const C_VARIANTS: [(&str, &[&str]); 2] = [("tcpserv_c", &[]), ("tcpserv_c_recv", &["-DRECV_SEND"])];
+
+/// Builds a C server (`tcpserv_c` = the reference, or one of
+/// [`C_VARIANTS`]) into the target directory; None (after saying SKIP) when
+/// there is no C compiler.
+fn build_c(name: &str) -> anyhow::Result<Option<PathBuf>> {
     let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("c/tcpserv_c.c");
-    let exe = common::lab::harness::bin_path("tcpserv_c");
+    let exe = common::lab::harness::bin_path(name);
+    let flags = C_VARIANTS.iter().find(|v| v.0 == name).map_or(&[][..], |v| v.1);
     let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_owned());
-    let status = Command::new(&cc).args(["-O2", "-o"]).arg(&exe).arg(&src).status();
+    let status = Command::new(&cc)
+        .args(["-O2"])
+        .args(flags)
+        .arg("-o")
+        .arg(&exe)
+        .arg(&src)
+        .status();
     match status {
         Ok(st) if st.success() => Ok(Some(exe)),
         Ok(st) => bail!("{cc} {} failed: {st}", src.display()),
@@ -485,4 +570,44 @@ fn conc(addr: SocketAddr, per: u32) -> anyhow::Result<f64> {
         h.join().map_err(|_| anyhow::anyhow!("client panicked"))??;
     }
     Ok((CLIENTS as u32 * per * CONC_TRIPS) as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_server_runs_in_every_position_and_after_every_other_alike() {
+        for n in 2..=5 {
+            let mut at = vec![vec![0; n]; n]; // at[server][position]
+            let mut after = vec![vec![0; n]; n]; // after[server][previous]
+            for slice in 0..2 * n {
+                let o = order(n, slice);
+                let mut seen = o.clone();
+                seen.sort();
+                assert_eq!(seen, (0..n).collect::<Vec<_>>(), "slice {slice}: {o:?}");
+                for (pos, &s) in o.iter().enumerate() {
+                    at[s][pos] += 1;
+                    if pos > 0 {
+                        after[s][o[pos - 1]] += 1;
+                    }
+                }
+            }
+            assert!(at.iter().flatten().all(|&k| k == 2), "n = {n}: {at:?}");
+            for (s, row) in after.iter().enumerate() {
+                let others: Vec<_> = (0..n).filter(|&p| p != s).map(|p| row[p]).collect();
+                assert!(others.iter().all(|&k| k == others[0]), "n = {n}: {after:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_median_interval_holds_the_median_and_widens_with_spread() {
+        let v: Vec<f64> = (0..21).map(|i| 1.0 + (i as f64 - 10.0) / 100.0).collect();
+        let (lo, hi) = median_ci(v.clone());
+        assert!(lo < median(v.clone()) && median(v) < hi, "{lo} {hi}");
+        assert_eq!((lo, hi), (0.96, 1.04)); // order statistics 7 and 15 of 21
+        assert_eq!(median_ci(vec![1.0]), (1.0, 1.0));
+        assert_eq!(median_ci(vec![0.9, 1.1, 1.0]), (0.9, 1.1));
+    }
 }

@@ -34,8 +34,8 @@ use common::args::Serv_listen;
 use common::error::strerror;
 use common::signal::signal_intr;
 use common::sock_ntop::sock_ntop;
-use common::wrapsock::{Close, accept};
-use common::wrapunix::{_exit, fork, read, waitpid, write};
+use common::wrapsock::{Close, accept, recv, send};
+use common::wrapunix::{_exit, fork, read, waitpid};
 use common::{notice, warning};
 use nix::errno::Errno;
 use nix::libc::c_int;
@@ -438,13 +438,14 @@ extern "C" fn ring(_signo: c_int) {
 /// connection is closed: after `idle` to 2 × `idle` seconds of silence.
 /// (SO_RCVTIMEO would do it too, but arms a kernel timer on every read
 /// that blocks: a cost on every read, for an event of every few minutes.)
+/// It reads and writes with recv/send, as str_echo does (see there).
 /// Returns why it stopped early, or None at the client's FIN.
 fn echo_until_idle(connfd: &Socket, idle: u32) -> Option<String> {
     nix::unistd::alarm::set(idle); // `ring` is installed by main, before any fork
     let mut moved = false; // did a byte move since the last ring?
     let mut buf = [0u8; common::MAXLINE];
     loop {
-        let n = match read(connfd, &mut buf) {
+        let n = match recv(connfd, &mut buf) {
             Ok(0) => return None, // the client closed: FIN received
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {
@@ -458,7 +459,7 @@ fn echo_until_idle(connfd: &Socket, idle: u32) -> Option<String> {
         moved = true;
         let mut rest = &buf[..n];
         while !rest.is_empty() {
-            match write(connfd, rest) {
+            match send(connfd, rest) {
                 Ok(k) => (rest, moved) = (&rest[k..], true),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {
                     if !std::mem::replace(&mut moved, false) {

@@ -444,6 +444,9 @@ fn the_bench_runs_at_tiny_counts() {
         "bulk",
         "50 clients",
         "page faults",
+        "CPU per unit of work",
+        "95 % confidence interval",
+        "tcpserv_c_recv",
         "tcpservd",
     ] {
         assert!(out.contains(want), "no {want:?} in:\n{out}");
