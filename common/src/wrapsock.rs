@@ -64,9 +64,9 @@ pub fn shutdown(sockfd: &Socket, how: Shutdown) -> io::Result<()> {
 // ANCHOR: recv_send
 /// recv(2) with no flags: read(2) for a connected socket (UNP 14.3), one
 /// call, EINTR returned. It goes to the socket layer directly; read(2)
-/// first passes through the file layer (position lock, permission and
-/// fsnotify hooks): about 3 % more CPU per 4 KiB echoed on this kernel
-/// (measured by bench_vs_c; see the Performance page).
+/// first passes through the file layer (fdget_pos, vfs_read,
+/// rw_verify_area, fsnotify): about 3 % more CPU per 4 KiB echoed on this
+/// kernel (perf stat over bench_vs_c's bulk mode; see the Performance page).
 pub fn recv(sockfd: impl AsFd, buf: &mut [u8]) -> io::Result<usize> {
     let fd = sockfd.as_fd().as_raw_fd();
     crate::error::sys(nix::sys::socket::recv(
