@@ -10,8 +10,8 @@ use crate::writen::Sendn;
 
 /// Reads whatever arrives and writes it back, until the client's FIN (recv
 /// returns 0). recv and send with no flags are read and write for a socket
-/// (UNP 14.3), one layer lower: see `wrapsock::recv`. Reads raw chunks, not lines, so any bytes echo unchanged.
-/// EINTR is retried; any other read error (ECONNRESET when the client
+/// (UNP 14.3), one layer lower: see `wrapsock::recv`. Reads raw chunks, not
+/// lines, so any bytes echo unchanged. EINTR is retried; any other read error (ECONNRESET when the client
 /// aborted, UNP 5.11) exits the child with "str_echo: read error: ...".
 // ANCHOR: str_echo
 pub fn str_echo(sockfd: impl AsFd) {

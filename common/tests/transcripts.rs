@@ -360,8 +360,9 @@ fn normalize(line: &str) -> String {
                 }
             }
         }
-        // Words a pid follows.
-        for kw in [
+        // Words a pid follows (3+ digits), and a port after an IPv4 address
+        // or "port " (2+ digits).
+        const PID_AFTER: &[&str] = &[
             "pid ",
             "PID ",
             "PID: ",
@@ -372,24 +373,17 @@ fn normalize(line: &str) -> String {
             "returned ",
             "orphan ",
             "-p ",
-        ] {
-            if let Some(r) = s.strip_prefix(kw) {
-                if let Some(n) = take_digits(r, 3) {
-                    out.push_str(kw);
-                    out.push_str("[PID]");
-                    s = &r[n..];
-                    continue 'scan;
-                }
-            }
-        }
-        // A port after an IPv4 address or "port ".
-        for kw in ["127.0.0.1:", "0.0.0.0:", ", port ", "port "] {
-            if let Some(r) = s.strip_prefix(kw) {
-                if let Some(n) = take_digits(r, 2) {
-                    out.push_str(kw);
-                    out.push_str("[PORT]");
-                    s = &r[n..];
-                    continue 'scan;
+        ];
+        const PORT_AFTER: &[&str] = &["127.0.0.1:", "0.0.0.0:", ", port ", "port "];
+        for (kws, tag, min) in [(PID_AFTER, "[PID]", 3), (PORT_AFTER, "[PORT]", 2)] {
+            for kw in kws {
+                if let Some(r) = s.strip_prefix(kw) {
+                    if let Some(n) = take_digits(r, min) {
+                        out.push_str(kw);
+                        out.push_str(tag);
+                        s = &r[n..];
+                        continue 'scan;
+                    }
                 }
             }
         }

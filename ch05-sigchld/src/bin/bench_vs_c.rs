@@ -61,7 +61,7 @@ struct Args {
     )]
     servers: Vec<String>,
 
-    /// A/B rounds per mode (the ratio is the median over rounds).
+    /// Rounds per mode (the ratio is the median over rounds).
     #[arg(long, default_value_t = 21, value_parser = clap::value_parser!(u32).range(1..=100))]
     rounds: u32,
 
@@ -201,8 +201,8 @@ fn run(args: &Args) -> anyhow::Result<()> {
     };
     let mut servers = vec![("C".to_owned(), c)];
     for s in &args.servers {
-        if let Some(exe) = C_VARIANTS.iter().find(|v| v.0 == s).map(|v| build_c(v.0)) {
-            servers.push((s.clone(), exe?.context("no C compiler")?));
+        if C_VARIANTS.iter().any(|v| v.0 == s) {
+            servers.push((s.clone(), build_c(s)?.context("no C compiler")?));
             continue;
         }
         let path = common::lab::harness::bin_path(s);
@@ -311,28 +311,22 @@ fn report(servers: &[(String, PathBuf)], samples: &[Vec<Vec<Sample>>]) -> anyhow
     out(format_args!(
         "\nmedian rate, and ratio to C: the median of the per-round ratios [95 % confidence interval]"
     ))?;
-    let mut head = format!("{:<12}", "mode");
-    for (name, _) in servers {
-        head += &format!(" {name:>24}");
-    }
+    let head = row("mode", servers.iter().map(|(name, _)| name.clone()));
     out(format_args!("{head}"))?;
     let ran = |mi: usize| !samples[mi][0].is_empty();
     for (mi, mode) in Mode::ALL.iter().enumerate().filter(|(mi, _)| ran(*mi)) {
-        let mut line = format!("{:<12}", mode.name());
         let c = &samples[mi][0];
-        for (si, _) in servers.iter().enumerate() {
-            let mine = &samples[mi][si];
+        let cells = samples[mi].iter().enumerate().map(|(si, mine)| {
             let rate = median(mine.iter().map(|s| s.rate).collect());
             let ratios: Vec<f64> = mine.iter().zip(c).map(|(m, c)| m.rate / c.rate).collect();
-            let cell = if si == 0 {
+            if si == 0 {
                 format!("{rate:.0} {}", mode.unit())
             } else {
                 let (lo, hi) = median_ci(ratios.clone());
                 format!("{rate:.0} {:.2}× [{lo:.2}–{hi:.2}]", median(ratios))
-            };
-            line += &format!(" {cell:>24}");
-        }
-        out(format_args!("{line}"))?;
+            }
+        });
+        out(format_args!("{}", row(mode.name(), cells)))?;
     }
 
     out(format_args!(
@@ -345,18 +339,16 @@ fn report(servers: &[(String, PathBuf)], samples: &[Vec<Vec<Sample>>]) -> anyhow
             let cpu: Duration = v.iter().map(|s| s.cpu).sum();
             cpu.as_secs_f64() * 1e6 / v.iter().map(|s| s.work).sum::<f64>().max(1.0)
         };
-        let mut line = format!("{:<12}", mode.name());
-        for (si, _) in servers.iter().enumerate() {
-            let cell = if si == 0 {
+        let cells = (0..servers.len()).map(|si| {
+            if si == 0 {
                 format!("{:.1} µs/{}", per(0), mode.per())
             } else if per(0) > 0.0 {
                 format!("{:.2}×", per(si) / per(0))
             } else {
                 "(under a clock tick)".to_owned()
-            };
-            line += &format!(" {cell:>24}");
-        }
-        out(format_args!("{line}"))?;
+            }
+        });
+        out(format_args!("{}", row(mode.name(), cells)))?;
     }
 
     if !ran(0) && !ran(3) {
@@ -371,17 +363,21 @@ fn report(servers: &[(String, PathBuf)], samples: &[Vec<Vec<Sample>>]) -> anyhow
         let faults: u64 = all.iter().map(|s| s.faults).sum();
         faults as f64 / conns.max(1) as f64
     };
-    let mut line = format!("{:<12}", "");
-    for (si, _) in servers.iter().enumerate() {
-        let cell = if si == 0 {
+    let cells = (0..servers.len()).map(|si| {
+        if si == 0 {
             format!("{:.1}", per(0))
         } else {
             format!("{:.1} {:.2}×", per(si), per(si) / per(0))
-        };
-        line += &format!(" {cell:>24}");
-    }
-    out(format_args!("{line}"))?;
-    Ok(())
+        }
+    });
+    out(format_args!("{}", row("", cells)))
+}
+
+/// One line of a table: the label, then one right-aligned cell per server.
+fn row(label: &str, cells: impl Iterator<Item = String>) -> String {
+    cells.fold(format!("{label:<12}"), |line, cell| {
+        line + &format!(" {cell:>24}")
+    })
 }
 
 /// The C servers `--servers` may name, built from `c/tcpserv_c.c` with
@@ -602,7 +598,7 @@ mod tests {
     }
 
     #[test]
-    fn the_median_interval_holds_the_median_and_widens_with_spread() {
+    fn the_median_interval_is_the_order_statistics_around_the_median() {
         let v: Vec<f64> = (0..21).map(|i| 1.0 + (i as f64 - 10.0) / 100.0).collect();
         let (lo, hi) = median_ci(v.clone());
         assert!(lo < median(v.clone()) && median(v) < hi, "{lo} {hi}");
