@@ -2,8 +2,6 @@
 //! relates to, which wrong answers its check must catch, and how to run and
 //! check it. The entries are generated from the registry in `lib.rs`.
 
-use std::process::ExitCode;
-
 use crate::checks::Target;
 use crate::report::Verdict;
 
@@ -45,14 +43,20 @@ pub struct Exercise {
     pub hints: [&'static str; 2],
     /// The wrong answers the check must reject (reference mode).
     pub wrongs: &'static [Wrong],
-    /// Is there an implementation of this name in this build?
-    pub knows: fn(&str) -> bool,
-    /// Runs the exercise's program with an implementation (None: no such).
-    pub run: fn(&str, &[String]) -> Option<ExitCode>,
     pub check: fn(&Target) -> Verdict,
 }
 
 impl Exercise {
+    /// The variants this build can run: the student's; in reference mode
+    /// also the stub, the solution and every wrong answer.
+    pub fn knows(&self, variant: &str) -> bool {
+        variant == crate::STUDENT
+            || (crate::REFERENCE_MODE
+                && (variant == crate::STUB
+                    || variant == crate::SOLUTION
+                    || self.wrongs.iter().any(|w| w.name == variant)))
+    }
+
     pub fn title(&self) -> &'static str {
         self.about.title
     }
@@ -77,16 +81,12 @@ pub fn find(which: &str) -> Option<&'static Exercise> {
         .find(|e| n.parse::<u8>().ok() == Some(e.num) || e.id == w || e.short() == w)
 }
 
-/// Generates, from the registry's `NUM ID` lines, the student modules
-/// (`src/student/ID.rs`), the exercise folders (`src/ID/`) and
-/// [`crate::EXERCISES`].
+/// Generates, from the registry's `NUM ID` lines, the exercise folders'
+/// checker side (`src/ID/mod.rs`, `check.rs`) and [`crate::EXERCISES`]. The
+/// students' files are not modules here: they are compiled into
+/// `exercises-host` only (the `exercises-student` crate).
 macro_rules! declare {
     ($($num:literal $id:ident,)*) => {
-        /// The students' files: one per exercise (`src/student/eNN_name.rs`).
-        pub mod student {
-            $(pub mod $id;)*
-        }
-
         $(pub mod $id;)*
 
         /// Every exercise, in order.
@@ -102,9 +102,7 @@ macro_rules! declare {
                     include_str!(concat!(stringify!($id), "/hint1.md")),
                     include_str!(concat!(stringify!($id), "/hint2.md")),
                 ],
-                wrongs: $id::host::WRONGS,
-                knows: $id::host::knows,
-                run: $id::host::run,
+                wrongs: $id::WRONGS,
                 check: $id::check::check,
             },
         )*];

@@ -6,21 +6,25 @@
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
-use common::lab::harness::{Proc, describe};
+use common::lab::harness::describe;
 
 use crate::catalog::Exercise;
-use crate::report::{Failure, Trace, Verdict, tail};
+use crate::report::{Failure, Trace, tail};
+pub use crate::warden::Contained as Proc;
 
 /// The deadline for any one step of a check ("no answer within 5 s").
 pub const STEP: Duration = Duration::from_secs(5);
 
 /// What a check runs: the exercise, which implementation, which seed (always [`crate::rng::FIXED`]).
 pub struct Target<'a> {
-    /// The `exercises` binary (it hosts every exercise's program).
+    /// The `exercises` binary (the checker: it starts each program under
+    /// its warden, `exercises warden`).
     pub exe: &'a Path,
+    /// The `exercises-host` binary: the exercises' programs, with the
+    /// student's code (and in reference mode the lab's variants) linked in.
+    pub host: &'a Path,
     pub ex: &'a Exercise,
     /// `student`, `solution`, or a wrong answer's name.
     pub variant: &'a str,
@@ -28,23 +32,33 @@ pub struct Target<'a> {
 }
 
 impl Target<'_> {
-    /// `exercises run <id> --impl <variant> -- ARGS`.
-    pub fn command(&self, args: &[String]) -> Command {
-        let mut c = Command::new(self.exe);
-        c.arg("run")
-            .arg(self.ex.id)
-            .arg("--impl")
-            .arg(self.variant)
-            .arg("--")
-            .args(args)
-            // A panic's report ends with its message, not a backtrace.
-            .env("RUST_BACKTRACE", "0");
-        c
+    /// `exercises-host run <id> --impl <variant> -- ARGS`.
+    pub fn args(&self, args: &[String]) -> Vec<String> {
+        let mut all = vec![
+            "run".to_string(),
+            self.ex.id.to_string(),
+            "--impl".into(),
+            self.variant.to_string(),
+            "--".into(),
+        ];
+        all.extend_from_slice(args);
+        all
     }
 
-    /// Starts the exercise's program with `args`.
+    /// Starts the exercise's program with `args`, under a warden (see
+    /// [`crate::warden`]): nothing it starts outlives the check.
     pub fn spawn(&self, t: &Trace, args: &[String]) -> Result<Proc, Failure> {
-        Proc::spawn_command(self.command(args))
+        self.spawn_with_fds(t, args, Vec::new())
+    }
+
+    /// [`Target::spawn`], handing `fds` to the program as descriptors 4, 5, ...
+    pub fn spawn_with_fds(
+        &self,
+        t: &Trace,
+        args: &[String],
+        fds: Vec<std::os::fd::OwnedFd>,
+    ) -> Result<Proc, Failure> {
+        Proc::spawn(self.exe, self.host, &self.args(args), fds)
             .map_err(|e| t.fail(format!("could not start the program: {e:#}"), "it starts"))
     }
 
@@ -181,40 +195,4 @@ pub fn show(b: &[u8]) -> String {
     } else {
         s.into_owned()
     }
-}
-
-/// Runs a check of a program that judges itself (writen, readline): its
-/// stdout's last line is `ok ...` or `FAIL did | saw | expected`.
-pub fn self_judging(target: &Target, mut t: Trace, args: Vec<String>, did: &str) -> Verdict {
-    let mut p = target.spawn(&t, &args)?;
-    t.did(did);
-    let st = p.wait_exit(STEP * 2).map_err(|_| {
-        t.fail(
-            format!(
-                "no result within {} s (the program was killed)",
-                STEP.as_secs() * 2
-            ),
-            "the function returns",
-        )
-    })?;
-    let out = String::from_utf8_lossy(&p.stdout_bytes()).into_owned();
-    let last = out.lines().last().unwrap_or("").to_string();
-    if st.success() && last.starts_with("ok") {
-        return Ok(());
-    }
-    if let Some(rest) = last.strip_prefix("FAIL ") {
-        let parts: Vec<&str> = rest.splitn(3, " | ").collect();
-        if let [did2, saw, expected] = parts[..] {
-            t.did(did2);
-            return Err(t.fail(saw.replace('\u{1f}', "\n"), expected));
-        }
-    }
-    Err(t.fail(
-        format!(
-            "the program ended ({}) without a verdict; stderr:\n{}",
-            describe(st),
-            tail(&p.stderr_text(), 4)
-        ),
-        "the function returns (no panic, no exit)",
-    ))
 }

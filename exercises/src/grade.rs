@@ -35,6 +35,7 @@ impl Row {
 /// its deadline), on the variant `which` names for it.
 pub fn run(
     exe: &Path,
+    host: &Path,
     exercises: &'static [Exercise],
     which: impl Fn(&Exercise) -> String + Sync,
 ) -> Vec<Row> {
@@ -46,7 +47,9 @@ pub fn run(
                 s.spawn(move || {
                     let variant = which(ex);
                     let start = Instant::now();
-                    let failure = verify::run_check(exe, ex, &variant).err().map(|f| f.to_string());
+                    let failure = verify::run_check(exe, host, ex, &variant)
+                        .err()
+                        .map(|f| f.to_string());
                     Row {
                         ex,
                         variant,

@@ -25,11 +25,12 @@
 pub mod catalog;
 pub mod checks;
 pub mod grade;
-pub mod hosts;
+pub mod guard;
 pub mod observe;
 pub mod report;
 pub mod rng;
 pub mod verify;
+pub mod warden;
 pub mod watch;
 
 /// The registry: one line per exercise, `NUMBER FOLDER`. It hands the list
@@ -68,6 +69,12 @@ pub const STUDENT: &str = "student";
 pub const STUB: &str = "stub";
 /// The variant that is the reference solution (reference mode only).
 pub const SOLUTION: &str = "solution";
+
+/// The time as the book's daytime server sends it (ctime(3) format, UTC),
+/// with the protocol's "\r\n" (exercises 8 and 12).
+pub fn daytime() -> String {
+    format!("{}\r\n", common::ctime::ctime_utc(std::time::SystemTime::now()))
+}
 
 /// Is this build in reference mode (the `solutions` feature)?
 pub const REFERENCE_MODE: bool = cfg!(feature = "solutions");

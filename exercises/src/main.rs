@@ -9,7 +9,7 @@
 //!            (the exercise's server with YOUR code; talk to it with nc or the chapter's clients)
 //! Start over on one: git checkout -- exercises/src/student/e04_reap.rs
 
-use std::io::Write as _;
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 use std::thread;
@@ -17,8 +17,6 @@ use std::thread;
 use clap::{Parser, Subcommand};
 use exercises::catalog::{Exercise, find};
 use exercises::{EXERCISES, STUDENT, verify};
-use nix::errno::Errno;
-use nix::sys::wait::WaitStatus;
 
 /// Self-checking exercises for UNP ch.4–5. Edit the files in
 /// exercises/src/student/, then run `cargo test -p exercises` (all) or
@@ -91,9 +89,11 @@ enum Cmd {
         #[arg(long, value_delimiter = ',')]
         solved: Vec<String>,
     },
-    /// (used by exercise 10's check) run CMD as a child subreaper: orphans
-    /// below it are adopted and reaped here, not by PID 1.
-    Reaper {
+    /// (used by every check) run CMD under a warden: a child subreaper that
+    /// reports CMD's exit status and, when the check ends, kills and reaps
+    /// everything CMD started (src/warden.rs).
+    #[command(hide = true)]
+    Warden {
         #[arg(last = true, required = true)]
         cmd: Vec<String>,
     },
@@ -123,25 +123,42 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("exercises"));
     let result = match args.cmd {
-        Cmd::List => Ok(list(&exe)),
+        Cmd::List => host(&exe).map(|h| list(&exe, &h)),
         Cmd::Watch { dir, variant } => watch(exe.clone(), dir, variant),
         Cmd::Hint { which, tier } => exercise(&which).map(|ex| hint(ex, tier.into())),
-        Cmd::Check { which, variant } => exercise(&which).map(|ex| check(&exe, ex, &variant)),
-        Cmd::Run { which, variant, args } => exercise(&which).map(|ex| {
-            (ex.run)(&variant, &args).unwrap_or_else(|| {
-                eprintln!("exercise {}: no implementation {variant:?} in this build", ex.id);
-                ExitCode::from(2)
-            })
+        Cmd::Check { which, variant } => {
+            exercise(&which).and_then(|ex| host(&exe).map(|h| check(&exe, &h, ex, &variant)))
+        }
+        Cmd::Run { which, variant, args } => exercise(&which).and_then(|ex| {
+            let h = host(&exe)?;
+            // The program replaces us: its exit status is the command's.
+            let e = Command::new(&h)
+                .args(["run", ex.id, "--impl", &variant, "--"])
+                .args(&args)
+                .exec();
+            eprintln!("cannot run {}: {e}", h.display());
+            Err(ExitCode::FAILURE)
         }),
         Cmd::Grade {
             format,
             exit_zero,
             variant,
             solved,
-        } => grade(&exe, format, exit_zero, &variant, &solved),
-        Cmd::Reaper { cmd } => Ok(reaper(&cmd)),
+        } => host(&exe).and_then(|h| grade(&exe, &h, format, exit_zero, &variant, &solved)),
+        Cmd::Warden { cmd } => Ok(exercises::warden::warden(&cmd)),
     };
     result.unwrap_or_else(|code| code)
+}
+
+/// `exercises-host`, fresh (see `verify::host_binary`); a student's code
+/// that does not compile ends here, with the compiler's messages.
+fn host(exe: &std::path::Path) -> Result<PathBuf, ExitCode> {
+    verify::host_binary(exe).map_err(|errors| {
+        eprintln!(
+            "{errors}\nyour code does not compile yet: fix the errors above (they name the file and line)"
+        );
+        ExitCode::FAILURE
+    })
 }
 
 fn watch(exe: PathBuf, dir: Option<PathBuf>, variant: String) -> Result<ExitCode, ExitCode> {
@@ -165,11 +182,11 @@ fn watch(exe: PathBuf, dir: Option<PathBuf>, variant: String) -> Result<ExitCode
     }
 }
 
-fn list(exe: &std::path::Path) -> ExitCode {
+fn list(exe: &std::path::Path, host: &std::path::Path) -> ExitCode {
     let results: Vec<_> = thread::scope(|s| {
         let hs: Vec<_> = EXERCISES
             .iter()
-            .map(|ex| s.spawn(move || verify::run_check(exe, ex, STUDENT)))
+            .map(|ex| s.spawn(move || verify::run_check(exe, host, ex, STUDENT)))
             .collect();
         hs.into_iter().map(|h| h.join().ok()).collect()
     });
@@ -219,8 +236,8 @@ fn hint(ex: &'static Exercise, tier: usize) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn check(exe: &std::path::Path, ex: &'static Exercise, variant: &str) -> ExitCode {
-    match verify::run_check(exe, ex, variant) {
+fn check(exe: &std::path::Path, host: &std::path::Path, ex: &'static Exercise, variant: &str) -> ExitCode {
+    match verify::run_check(exe, host, ex, variant) {
         Ok(()) => {
             println!("exercise {} — {}: solved ({variant})", ex.num, ex.title());
             ExitCode::SUCCESS
@@ -234,6 +251,7 @@ fn check(exe: &std::path::Path, ex: &'static Exercise, variant: &str) -> ExitCod
 
 fn grade(
     exe: &std::path::Path,
+    host: &std::path::Path,
     format: Format,
     exit_zero: bool,
     variant: &str,
@@ -243,7 +261,7 @@ fn grade(
         .iter()
         .map(|w| exercise(w).map(|ex| ex.num))
         .collect::<Result<Vec<u8>, _>>()?;
-    let rows = exercises::grade::run(exe, EXERCISES, |ex| {
+    let rows = exercises::grade::run(exe, host, EXERCISES, |ex| {
         if solved.contains(&ex.num) {
             exercises::SOLUTION.to_string()
         } else {
@@ -262,32 +280,4 @@ fn grade(
     } else {
         ExitCode::FAILURE
     })
-}
-
-fn reaper(cmd: &[String]) -> ExitCode {
-    if let Err(e) = nix::sys::prctl::set_child_subreaper(true) {
-        eprintln!("reaper: prctl(PR_SET_CHILD_SUBREAPER): {e}");
-        return ExitCode::FAILURE;
-    }
-    let child = match Command::new(&cmd[0]).args(&cmd[1..]).spawn() {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("reaper: cannot start {}: {e}", cmd[0]);
-            return ExitCode::FAILURE;
-        }
-    };
-    let server = child.id() as i32;
-    // One write(2), so a reader never sees the line without its number.
-    let _ = std::io::stderr().write_all(format!("reaper: server pid {server}\n").as_bytes());
-    // Reap everything: the server when it ends, and every orphan adopted.
-    loop {
-        match nix::sys::wait::wait() {
-            Ok(WaitStatus::Exited(pid, code)) if pid.as_raw() == server => return ExitCode::from(code as u8),
-            Ok(WaitStatus::Signaled(pid, sig, _)) if pid.as_raw() == server => {
-                return ExitCode::from(128 + sig as u8);
-            }
-            Ok(_) | Err(Errno::EINTR) => {}
-            Err(_) => return ExitCode::FAILURE,
-        }
-    }
 }

@@ -15,30 +15,38 @@ use crate::checks::Target;
 use crate::report::{Failure, Trace, Verdict};
 use crate::{REFERENCE_MODE, SOLUTION, STUB, STUDENT, rng};
 
-/// Runs `ex`'s check on `variant`.
-pub fn run_check(exe: &Path, ex: &Exercise, variant: &str) -> Verdict {
-    if variant == STUDENT
-        && let Some(f) = ex
-            .about
-            .forbidden
-            .iter()
-            .find(|f| code_only(ex.source).contains(*f))
-    {
-        let mut t = Trace::new();
-        t.did(format!("read {}", ex.file));
-        return Err(t.fail(
-            format!("it uses `{f}` — the lab's own answer"),
-            "your own implementation (calling the lab's would pass without teaching anything)",
-        ));
-    }
-    if !(ex.knows)(variant) {
+/// Runs `ex`'s check on `variant`: `exe` is the checker (`exercises`, the
+/// warden), `host` the exercises' programs with the variant's code in it.
+pub fn run_check(exe: &Path, host: &Path, ex: &Exercise, variant: &str) -> Verdict {
+    if !ex.knows(variant) {
         return Err(Trace::new().fail(
             format!("no implementation named {variant:?} in this build"),
             "a known variant",
         ));
     }
+    if variant != SOLUTION && variant != STUB {
+        let module = crate::guard::module_of(ex.id, variant);
+        match crate::guard::scan(host, &module, ex.about.forbidden) {
+            Ok(None) => {}
+            Ok(Some(hit)) => {
+                let mut t = Trace::new();
+                t.did(format!("read what the compiled code of {} calls", ex.file));
+                return Err(t.fail(
+                    format!("`{}` calls `{}` — the lab's own answer", hit.caller, hit.callee),
+                    "your own implementation (calling the lab's would pass without teaching anything)",
+                ));
+            }
+            Err(e) => {
+                return Err(Trace::new().fail(
+                    format!("the check could not read the compiled program: {e}"),
+                    "a debug build of exercises-host (cargo test -p exercises)",
+                ));
+            }
+        }
+    }
     let target = Target {
         exe,
+        host,
         ex,
         variant,
         seed: rng::FIXED,
@@ -46,13 +54,50 @@ pub fn run_check(exe: &Path, ex: &Exercise, variant: &str) -> Verdict {
     (ex.check)(&target)
 }
 
-/// `source` without its `//` comments (the headers name the lab's modules).
-fn code_only(source: &str) -> String {
-    source
-        .lines()
-        .map(|l| l.split("//").next().unwrap_or(""))
-        .collect::<Vec<_>>()
-        .join("\n")
+/// `exercises-host`, beside the running `exercises`, rebuilt first when we
+/// run under cargo (`cargo run -p exercises -- check 4` builds only the
+/// checker): the student's code is compiled into the host, not into us.
+/// Err: cargo's messages (the student's code does not compile).
+pub fn host_binary(exe: &Path) -> Result<std::path::PathBuf, String> {
+    let mut dir = exe.parent().map(Path::to_path_buf).unwrap_or_default();
+    if dir.ends_with("deps") {
+        dir.pop();
+    }
+    let host = dir.join("exercises-host");
+    if std::env::var_os("CARGO").is_some() {
+        build_host(exe)?;
+    }
+    Ok(host)
+}
+
+/// `cargo build -p exercises --bin exercises-host` (with the `solutions`
+/// feature in reference mode), in the profile `exe` was built in.
+pub fn build_host(exe: &Path) -> Result<(), String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = std::process::Command::new(cargo);
+    cmd.args([
+        "build",
+        "--quiet",
+        "-p",
+        "exercises",
+        "--bin",
+        "exercises-host",
+        "--manifest-path",
+    ])
+    .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
+    .env("CARGO_TERM_COLOR", "never")
+    .stdin(std::process::Stdio::null());
+    if REFERENCE_MODE {
+        cmd.args(["--features", "solutions"]);
+    }
+    if exe.components().any(|c| c.as_os_str() == "release") {
+        cmd.arg("--release");
+    }
+    match cmd.output() {
+        Ok(o) if o.status.success() => Ok(()),
+        Ok(o) => Err(String::from_utf8_lossy(&o.stderr).into_owned()),
+        Err(e) => Err(format!("could not run cargo: {e}")),
+    }
 }
 
 /// The report a student sees for a failed check: the first hint, and the
@@ -80,11 +125,11 @@ pub fn report(ex: &Exercise, f: &Failure) -> String {
 }
 
 /// The body of the test named after exercise `id`.
-pub fn test(exe: &Path, id: &str) {
+pub fn test(exe: &Path, host: &Path, id: &str) {
     let ex = catalog::find(id).unwrap_or_else(|| panic!("no exercise {id}"));
     if REFERENCE_MODE {
-        prove(exe, ex);
-    } else if let Err(f) = run_check(exe, ex, STUDENT) {
+        prove(exe, host, ex);
+    } else if let Err(f) = run_check(exe, host, ex, STUDENT) {
         // The report is the whole message: print it (the harness shows a
         // failed test's output) and unwind without the panic hook, so no
         // "panicked at" line or backtrace buries it.
@@ -104,13 +149,13 @@ enum Must {
 /// Reference mode: the check passes on the solution, fails on the pristine
 /// stub, and fails on each wrong answer saying what it did. All variants run
 /// at once (separate processes).
-pub fn prove(exe: &Path, ex: &Exercise) {
+pub fn prove(exe: &Path, host: &Path, ex: &Exercise) {
     let mut variants: Vec<(&str, Must)> = vec![(SOLUTION, Must::Pass), (STUB, Must::Fail)];
     variants.extend(ex.wrongs.iter().map(|w| (w.name, Must::FailSaying(w.says))));
     let results: Vec<Verdict> = thread::scope(|s| {
         let handles: Vec<_> = variants
             .iter()
-            .map(|&(v, _)| s.spawn(move || run_check(exe, ex, v)))
+            .map(|&(v, _)| s.spawn(move || run_check(exe, host, ex, v)))
             .collect();
         handles
             .into_iter()

@@ -321,32 +321,10 @@ fn variant(setup: &Setup, ex: &Exercise) -> String {
     setup.variant.clone()
 }
 
-/// Rebuilds the `exercises` binary (the student's code is compiled into
-/// it): `cargo build -p exercises --bin exercises`, in the profile `exe`
-/// was built in. Err: the compiler's messages.
+/// Rebuilds `exercises-host` (the student's code is compiled into it).
+/// Err: the compiler's messages.
 fn rebuild(exe: &Path) -> Result<(), String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut cmd = Command::new(cargo);
-    cmd.args([
-        "build",
-        "--quiet",
-        "-p",
-        "exercises",
-        "--bin",
-        "exercises",
-        "--manifest-path",
-    ])
-    .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
-    .env("CARGO_TERM_COLOR", "never")
-    .stdin(Stdio::null());
-    if exe.components().any(|c| c.as_os_str() == "release") {
-        cmd.arg("--release");
-    }
-    match cmd.output() {
-        Ok(o) if o.status.success() => Ok(()),
-        Ok(o) => Err(String::from_utf8_lossy(&o.stderr).into_owned()),
-        Err(e) => Err(format!("could not run cargo: {e}")),
-    }
+    crate::verify::build_host(exe)
 }
 
 /// Waits up to `timeout` for one key on stdin (a terminal in raw mode).

@@ -391,6 +391,19 @@ impl Proc {
         Ok(st)
     }
 
+    /// Waits up to `timeout` until both output pipes reach end of file (every
+    /// process holding them has ended); true if they did.
+    pub fn wait_eof(&self, timeout: Duration) -> bool {
+        let end = Instant::now() + timeout;
+        let out = self.stdout.wait(timeout, |_, eof| eof.then_some(()));
+        let err = self
+            .stderr
+            .wait(end.saturating_duration_since(Instant::now()), |_, eof| {
+                eof.then_some(())
+            });
+        out.is_some() && err.is_some()
+    }
+
     /// Like [`Proc::wait_exit`], and fails unless the program exited with `code`.
     pub fn expect_exit(&mut self, code: i32, timeout: Duration) -> anyhow::Result<()> {
         let st = self.wait_exit(timeout)?;

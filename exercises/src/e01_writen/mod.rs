@@ -8,13 +8,19 @@
 //! `hint2.md`). See exercises/README.md.
 
 pub mod check;
-pub mod host;
-#[cfg(feature = "solutions")]
-pub mod solution;
-#[cfg(feature = "solutions")]
-pub mod stub;
-#[cfg(feature = "solutions")]
-pub mod wrong;
+
+use crate::rng::Rng;
+
+/// The buffers the program hands to `writen`, one call each, from `seed`:
+/// an empty one, one byte, and buffers far larger than the socket's buffer
+/// (so every call blocks, is cut short and interrupted) — more calls than a
+/// count anyone would hard-code.
+pub fn rounds(seed: u64) -> Vec<Vec<u8>> {
+    let mut rng = Rng::new(seed);
+    let mut sizes = vec![0, 1, 3 * 4096 + 1];
+    sizes.extend((0..5).map(|_| rng.range(100_000, 200_000)));
+    sizes.into_iter().map(|n| rng.bytes(n)).collect()
+}
 
 pub const ABOUT: crate::catalog::About = crate::catalog::About {
     title: "writen: every byte, despite short writes and EINTR",
@@ -23,3 +29,11 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
     forbidden: &["common::writen", "writen::writen", "Writen"],
     points: 10,
 };
+
+/// The wrong answers the check is proven on (`wrong.rs`, run by the host
+/// as `--impl NAME`) and the words its report must contain for each.
+pub const WRONGS: &[crate::catalog::Wrong] = &[
+    crate::catalog::Wrong { name: "one-write", says: "bytes reached the reader" },
+    crate::catalog::Wrong { name: "eintr-fatal", says: "Interrupted system call" },
+    crate::catalog::Wrong { name: "restart-from-start", says: "not its beginning again" },
+];

@@ -1,13 +1,261 @@
-//! Exercise 2's check: the bench judges (see hosts/readline.rs).
+//! Exercise 2's check. It writes random lines into two sockets in random
+//! pieces — an empty line, lines of MAXLINE − 1, MAXLINE and MAXLINE + 1
+//! bytes, longer ones, NUL and non-UTF-8 bytes, and a last line with no
+//! newline — and hands their other ends to the program, which reads a line
+//! from A, then from B, alternately, each through its own `Rline`, and
+//! reports each result. The check compares every result with what the rules
+//! of the exercise say it must be, and counts the program's read(2) calls
+//! itself (/proc/PID/io, `syscr`).
 
-use crate::checks::{Target, self_judging};
+use std::io;
+use std::os::fd::OwnedFd;
+use std::os::unix::net::UnixStream;
+use std::thread;
+
+use common::MAXLINE;
+use socket2::{Domain, Socket, Type};
+
+use crate::checks::{STEP, Target, gone};
 use crate::report::{Trace, Verdict};
+use crate::rng::Rng;
 
 pub fn check(target: &Target) -> Verdict {
-    self_judging(
-        target,
-        Trace::new(),
-        vec!["--seed".into(), target.seed.to_string()],
-        "ran `exercises run e02_readline` (a bench around your Rline)",
+    let mut t = Trace::new();
+    let mut rng = Rng::new(target.seed);
+    let (sa, sb) = (stream(&mut rng), stream(&mut rng));
+    let total = sa.0.len() + sb.0.len();
+    t.did(format!(
+        "fed two sockets with {} and {} bytes of random lines (an empty line, lines of MAXLINE − 1, MAXLINE = {MAXLINE} \
+         and MAXLINE + 1 bytes, longer ones, NUL bytes, a last line without '\\n'), in pieces of 1 byte to 8 KB; \
+         your program read a line from A, one from B, alternately, each through its own Rline",
+        sa.0.len(),
+        sb.0.len()
+    ));
+    let pair = || Socket::pair(Domain::UNIX, Type::STREAM, None).map_err(|e| t.fail(e.to_string(), "a socket pair"));
+    let (aw, ar) = pair()?;
+    let (bw, br) = pair()?;
+    let (out_r, out_w) = UnixStream::pair().map_err(|e| t.fail(e.to_string(), "a socket pair"))?;
+    // The first short lines go in one piece, before anyone reads: the first
+    // read(2) on A returns several lines at once.
+    let _ = common::writen::writen(&aw, &sa.0[..sa.1]);
+    let _ = common::writen::writen(&bw, &sb.0[..sb.1]);
+    let fds = vec![OwnedFd::from(ar), OwnedFd::from(br), OwnedFd::from(out_w)];
+    let first = crate::warden::FIRST_PASSED_FD;
+    let args = vec!["--fds".into(), format!("{},{},{}", first, first + 1, first + 2)];
+    let mut p = target.spawn_with_fds(&t, &args, fds)?;
+    let wa = feed(aw, sa.0.clone(), sa.1, Rng::new(rng.next_u64()));
+    let wb = feed(bw, sb.0.clone(), sb.1, Rng::new(rng.next_u64()));
+    let want = [expected_lines(&sa.0), expected_lines(&sb.0)];
+    let mut next = [0usize, 0];
+    let mut done = [false, false];
+    let mut out = io::BufReader::new(out_r);
+    let _ = out.get_ref().set_read_timeout(Some(STEP));
+    let mut problem = None;
+    while !(done[0] && done[1]) && problem.is_none() {
+        let frame = match read_frame(&mut out) {
+            Ok(f) => f,
+            Err(e) => {
+                let why = gone(&mut p).unwrap_or_else(|| format!("no result within {} s ({e})", STEP.as_secs()));
+                problem = Some((why, "a result for every call until both descriptors reach end of file".to_string()));
+                break;
+            }
+        };
+        let (k, result) = frame;
+        let name = ["A", "B"][k];
+        let i = next[k];
+        match result {
+            Err(msg) => {
+                problem = Some((
+                    format!("readline on {name} (line {}) returned an error: {msg}", i + 1),
+                    "Ok(length) for each line, then Ok(0) at end of file".to_string(),
+                ));
+            }
+            Ok((n, line)) => {
+                let expect: &[u8] = want[k].get(i).copied().unwrap_or(&[]);
+                if n != line.len() {
+                    problem = Some((
+                        format!("readline on {name} returned {n} but put {} bytes in the line", line.len()),
+                        "the returned length equals the line's length".into(),
+                    ));
+                } else if line != expect {
+                    problem = Some((describe_mismatch(name, i, &line, expect, want[k].len()), rule(expect)));
+                } else if n == 0 {
+                    done[k] = true;
+                } else {
+                    next[k] += 1;
+                }
+            }
+        }
+    }
+    // Counted by the check, from outside: the program's read(2) calls.
+    let reads = syscr(p.pid());
+    p.close_stdin();
+    let _ = p.wait_exit(STEP);
+    drop(out);
+    let _ = (wa.join(), wb.join());
+    if let Some((saw, expected)) = problem {
+        return Err(t.fail(saw, expected));
+    }
+    match reads {
+        Some(reads) if reads > (total / 64) as u64 => Err(t.fail(
+            format!("every line was right, but reading {total} bytes took {reads} read(2) calls"),
+            "a buffered readline: one read(2) fills the buffer with up to MAXLINE bytes, and lines are \
+             taken from the buffer (the book's Fig 3.17 reads one byte per call — 'painfully slow')",
+        )),
+        Some(_) => Ok(()),
+        None => Err(t.fail(
+            "the program ended before the check could count its read(2) calls",
+            "the program waits until the check has looked",
+        )),
+    }
+}
+
+/// One result the program reported: (reader, Ok((n, line)) or Err(text)).
+type Frame = (usize, Result<(usize, Vec<u8>), String>);
+
+fn read_frame(r: &mut impl io::BufRead) -> io::Result<Frame> {
+    let mut head = [0u8; 2];
+    r.read_exact(&mut head)?;
+    let k = usize::from(head[0] & 1);
+    if head[1] == 1 {
+        let mut msg = Vec::new();
+        r.read_until(b'\n', &mut msg)?;
+        return Ok((k, Err(String::from_utf8_lossy(&msg).trim_end().to_string())));
+    }
+    let mut nums = [0u8; 16];
+    r.read_exact(&mut nums)?;
+    let n = u64::from_be_bytes(nums[..8].try_into().unwrap_or_default()) as usize;
+    let len = u64::from_be_bytes(nums[8..].try_into().unwrap_or_default()) as usize;
+    if len > 64 * MAXLINE {
+        return Err(io::Error::other(format!("a line of {len} bytes reported")));
+    }
+    let mut line = vec![0u8; len];
+    r.read_exact(&mut line)?;
+    Ok((k, Ok((n, line))))
+}
+
+/// `syscr` of /proc/PID/io: the read-like system calls `pid` has made.
+fn syscr(pid: i32) -> Option<u64> {
+    std::fs::read_to_string(format!("/proc/{pid}/io"))
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("syscr:"))?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// One stream: a few short lines first (they arrive together, in one
+/// chunk), then a shuffle of the cases that matter, then a final partial
+/// line. Line contents avoid '\n' but include NUL and 0xFF.
+fn stream(rng: &mut Rng) -> (Vec<u8>, usize) {
+    let mut lines: Vec<Vec<u8>> = Vec::new();
+    let body = |n: usize, rng: &mut Rng| -> Vec<u8> {
+        let mut v: Vec<u8> = rng
+            .bytes(n)
+            .into_iter()
+            .map(|b| if b == b'\n' { 0 } else { b })
+            .collect();
+        v.push(b'\n');
+        v
+    };
+    let mut special = vec![
+        0,
+        MAXLINE - 1,
+        MAXLINE,
+        MAXLINE + 1,
+        2 * MAXLINE + rng.range(1, 99),
+    ];
+    for _ in 0..30 {
+        special.push(rng.range(1, 300));
+    }
+    // shuffle
+    for i in (1..special.len()).rev() {
+        special.swap(i, rng.range(0, i));
+    }
+    let first: Vec<Vec<u8>> = (0..3).map(|_| rng.line(1, 40)).collect();
+    let first_len = first.iter().map(Vec::len).sum();
+    lines.extend(first);
+    for n in special {
+        lines.push(body(n, rng));
+    }
+    let mut tail = body(rng.range(1, 100), rng);
+    tail.pop(); // the final line has no newline
+    lines.push(tail);
+    (lines.concat(), first_len)
+}
+
+/// The lines a correct readline returns for `s`, in order.
+pub fn expected_lines(s: &[u8]) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while !rest.is_empty() {
+        let window = &rest[..rest.len().min(MAXLINE)];
+        let n = match window.iter().position(|&b| b == b'\n') {
+            Some(i) => i + 1,
+            None => window.len(),
+        };
+        out.push(&rest[..n]);
+        rest = &rest[n..];
+    }
+    out
+}
+
+fn feed(w: Socket, data: Vec<u8>, from: usize, mut rng: Rng) -> thread::JoinHandle<()> {
+    thread::spawn(move || {
+        let mut pos = from;
+        while pos < data.len() {
+            // Pieces of every size: one byte (a line in many reads) to 8 KB
+            // (several lines in one read).
+            let n = if rng.range(0, 4) == 0 { rng.range(1, 16) } else { rng.range(512, 8192) }.min(data.len() - pos);
+            if common::writen::writen(&w, &data[pos..pos + n]).is_err() {
+                return;
+            }
+            pos += n;
+        }
+        let _ = w.shutdown(std::net::Shutdown::Write);
+    })
+}
+
+fn describe_mismatch(name: &str, i: usize, got: &[u8], want: &[u8], lines: usize) -> String {
+    let what = |b: &[u8]| -> String {
+        if b.is_empty() {
+            return "nothing (0 = end of file)".into();
+        }
+        let nl = if b.ends_with(b"\n") {
+            "ending in '\\n'"
+        } else {
+            "with no '\\n'"
+        };
+        format!(
+            "{} bytes {nl}, starting {:?}",
+            b.len(),
+            String::from_utf8_lossy(&b[..b.len().min(20)])
+        )
+    };
+    let which = if i >= lines {
+        format!("after its {lines} lines")
+    } else {
+        format!("for line {} of {lines}", i + 1)
+    };
+    format!(
+        "on {name}, {which}, readline returned {}\nexpected {}",
+        what(got),
+        what(want)
     )
+}
+
+fn rule(want: &[u8]) -> String {
+    if want.is_empty() {
+        "0 at end of file, once every byte has been returned".into()
+    } else if want.len() == MAXLINE && !want.ends_with(b"\n") {
+        "a line with no '\\n' in MAXLINE bytes comes back as exactly MAXLINE bytes (no NUL slot in Rust)"
+            .into()
+    } else if want.len() == MAXLINE {
+        "a line of exactly MAXLINE bytes, '\\n' included, comes back whole".into()
+    } else if !want.ends_with(b"\n") {
+        "the final partial line (no '\\n' before end of file) is returned, not dropped".into()
+    } else {
+        "each descriptor's own bytes, up to and including the next '\\n' (one buffer per descriptor)".into()
+    }
 }

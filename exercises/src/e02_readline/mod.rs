@@ -8,13 +8,6 @@
 //! `hint2.md`). See exercises/README.md.
 
 pub mod check;
-pub mod host;
-#[cfg(feature = "solutions")]
-pub mod solution;
-#[cfg(feature = "solutions")]
-pub mod stub;
-#[cfg(feature = "solutions")]
-pub mod wrong;
 
 pub const ABOUT: crate::catalog::About = crate::catalog::About {
     title: "readline: buffered, MAXLINE-bounded, one buffer per descriptor",
@@ -23,3 +16,11 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
     forbidden: &["common::readline", "readline::Rline", "Readline"],
     points: 10,
 };
+
+/// The wrong answers the check is proven on (`wrong.rs`, run by the host
+/// as `--impl NAME`) and the words its report must contain for each.
+pub const WRONGS: &[crate::catalog::Wrong] = &[
+    crate::catalog::Wrong { name: "shared-buffer", says: "on B, for line 1 of" },
+    crate::catalog::Wrong { name: "maxline-minus-one", says: "4095 bytes with no '\\n'" },
+    crate::catalog::Wrong { name: "byte-at-a-time", says: "read(2) calls" },
+];

@@ -3,7 +3,7 @@
 
 pub use common::readline::Rline;
 
-impl<F: std::os::fd::AsFd> super::host::Lines for Rline<F> {
+impl<F: std::os::fd::AsFd> crate::tools::Lines for Rline<F> {
     fn readline(&mut self, line: &mut Vec<u8>) -> std::io::Result<usize> {
         Rline::readline(self, line)
     }

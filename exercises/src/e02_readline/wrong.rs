@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use common::MAXLINE;
 
-use super::host::Lines;
+use crate::tools::Lines;
 
 struct Buf {
     data: [u8; MAXLINE],

@@ -26,9 +26,9 @@ crate::hosts::variants!(Imp,
     stub: super::stub::handoff,
     solution: super::solution::handoff,
     wrong: {
-        "into-raw-fd" => super::wrong::into_raw_fd, says "(parent, pid";
-        "shutdown" => super::wrong::shutdown, says "no child holds the connection";
-        "wait-for-child" => super::wrong::wait_for_child, says "the server (parent) sleeps in wait4()";
+        "into-raw-fd" => super::wrong::into_raw_fd,
+        "shutdown" => super::wrong::shutdown,
+        "wait-for-child" => super::wrong::wait_for_child,
     }
 );
 

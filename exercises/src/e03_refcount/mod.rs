@@ -8,13 +8,6 @@
 //! `hint2.md`). See exercises/README.md.
 
 pub mod check;
-pub mod host;
-#[cfg(feature = "solutions")]
-pub mod solution;
-#[cfg(feature = "solutions")]
-pub mod stub;
-#[cfg(feature = "solutions")]
-pub mod wrong;
 
 pub const ABOUT: crate::catalog::About = crate::catalog::About {
     title: "descriptors after fork: same numbers, counted references",
@@ -23,3 +16,11 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
     forbidden: &[],
     points: 10,
 };
+
+/// The wrong answers the check is proven on (`wrong.rs`, run by the host
+/// as `--impl NAME`) and the words its report must contain for each.
+pub const WRONGS: &[crate::catalog::Wrong] = &[
+    crate::catalog::Wrong { name: "into-raw-fd", says: "(parent, pid" },
+    crate::catalog::Wrong { name: "shutdown", says: "no child holds the connection" },
+    crate::catalog::Wrong { name: "wait-for-child", says: "the server (parent) sleeps in wait4()" },
+];

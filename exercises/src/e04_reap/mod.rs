@@ -8,13 +8,6 @@
 //! `hint2.md`). See exercises/README.md.
 
 pub mod check;
-pub mod host;
-#[cfg(feature = "solutions")]
-pub mod solution;
-#[cfg(feature = "solutions")]
-pub mod stub;
-#[cfg(feature = "solutions")]
-pub mod wrong;
 
 pub const ABOUT: crate::catalog::About = crate::catalog::About {
     title: "reap every child: waitpid(-1, WNOHANG) in a loop",
@@ -23,3 +16,12 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
     forbidden: &[],
     points: 10,
 };
+
+/// The wrong answers the check is proven on (`wrong.rs`, run by the host
+/// as `--impl NAME`) and the words its report must contain for each.
+pub const WRONGS: &[crate::catalog::Wrong] = &[
+    crate::catalog::Wrong { name: "one-wait", says: "4 zombie children" },
+    crate::catalog::Wrong { name: "blocking-loop", says: "the server hangs: it sleeps in wait4()" },
+    crate::catalog::Wrong { name: "waitpid-no-wnohang", says: "the server hangs: it sleeps in wait4()" },
+    crate::catalog::Wrong { name: "if-not-while", says: "4 zombie children" },
+];

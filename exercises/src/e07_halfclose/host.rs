@@ -22,10 +22,10 @@ crate::hosts::variants!(Imp,
     stub: super::stub::batch,
     solution: super::solution::batch,
     wrong: {
-        "close" => super::wrong::close_instead_of_shutdown, says "no end of file (FIN) followed";
-        "no-shutdown" => super::wrong::no_shutdown, says "no end of file (FIN) followed";
-        "shut-rdwr" => super::wrong::shut_rdwr, says "the rest of the echo was not read";
-        "no-read-rest" => super::wrong::no_read_rest, says "the rest of the echo was not read";
+        "close" => super::wrong::close_instead_of_shutdown,
+        "no-shutdown" => super::wrong::no_shutdown,
+        "shut-rdwr" => super::wrong::shut_rdwr,
+        "no-read-rest" => super::wrong::no_read_rest,
     }
 );
 

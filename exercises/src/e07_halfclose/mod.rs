@@ -8,13 +8,6 @@
 //! `hint2.md`). See exercises/README.md.
 
 pub mod check;
-pub mod host;
-#[cfg(feature = "solutions")]
-pub mod solution;
-#[cfg(feature = "solutions")]
-pub mod stub;
-#[cfg(feature = "solutions")]
-pub mod wrong;
 
 pub const ABOUT: crate::catalog::About = crate::catalog::About {
     title: "a batch client: shutdown(SHUT_WR), then read to EOF",
@@ -23,3 +16,12 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
     forbidden: &[],
     points: 10,
 };
+
+/// The wrong answers the check is proven on (`wrong.rs`, run by the host
+/// as `--impl NAME`) and the words its report must contain for each.
+pub const WRONGS: &[crate::catalog::Wrong] = &[
+    crate::catalog::Wrong { name: "close", says: "no end of file (FIN) followed" },
+    crate::catalog::Wrong { name: "no-shutdown", says: "no end of file (FIN) followed" },
+    crate::catalog::Wrong { name: "shut-rdwr", says: "the rest of the echo was not read" },
+    crate::catalog::Wrong { name: "no-read-rest", says: "the rest of the echo was not read" },
+];

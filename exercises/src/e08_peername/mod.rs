@@ -8,13 +8,6 @@
 //! `hint2.md`). See exercises/README.md.
 
 pub mod check;
-pub mod host;
-#[cfg(feature = "solutions")]
-pub mod solution;
-#[cfg(feature = "solutions")]
-pub mod stub;
-#[cfg(feature = "solutions")]
-pub mod wrong;
 
 pub const ABOUT: crate::catalog::About = crate::catalog::About {
     title: "who connected: accept's value-result address",
@@ -23,3 +16,11 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
     forbidden: &[],
     points: 10,
 };
+
+/// The wrong answers the check is proven on (`wrong.rs`, run by the host
+/// as `--impl NAME`) and the words its report must contain for each.
+pub const WRONGS: &[crate::catalog::Wrong] = &[
+    crate::catalog::Wrong { name: "getsockname", says: "the server logged: connection from 127.0.0.1" },
+    crate::catalog::Wrong { name: "ntohs-twice", says: "the port's two bytes are swapped" },
+    crate::catalog::Wrong { name: "assumes-loopback", says: "the server logged: connection from 127.0.0.1, port" },
+];

@@ -8,13 +8,6 @@
 //! `hint2.md`). See exercises/README.md.
 
 pub mod check;
-pub mod host;
-#[cfg(feature = "solutions")]
-pub mod solution;
-#[cfg(feature = "solutions")]
-pub mod stub;
-#[cfg(feature = "solutions")]
-pub mod wrong;
 
 pub const ABOUT: crate::catalog::About = crate::catalog::About {
     title: "a portable binary protocol: fixed width, big-endian, exact length",
@@ -23,3 +16,12 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
     forbidden: &[],
     points: 10,
 };
+
+/// The wrong answers the check is proven on (`wrong.rs`, run by the host
+/// as `--impl NAME`) and the words its report must contain for each.
+pub const WRONGS: &[crate::catalog::Wrong] = &[
+    crate::catalog::Wrong { name: "native-order", says: "the reply 00 00 00 00 00 00 00 01 — as big-endian, 1" },
+    crate::catalog::Wrong { name: "one-read", says: "sent as 1 bytes, then" },
+    crate::catalog::Wrong { name: "i32-fields", says: "a = 2, b = 3" },
+    crate::catalog::Wrong { name: "reply-native", says: "the reply 05 00 00 00 00 00 00 00" },
+];

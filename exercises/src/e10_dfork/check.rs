@@ -1,16 +1,17 @@
-//! Exercise 10's check. The server runs under `exercises reaper`, a child
+//! Exercise 10's check. The server runs under the check's warden, a child
 //! subreaper: orphans are adopted by it (not by PID 1, which reaps late
 //! here) and reaped at once. Three clients; each must be served by
 //! a process the subreaper adopted — a grandchild of the server whose
 //! parent has exited — and afterwards the server must have no zombie.
 
-use std::process::Command;
 use std::time::Duration;
 
-use common::lab::harness::{Proc, eventually};
+use common::lab::harness::eventually;
+
+use crate::checks::Proc;
 use common::lab::observer::{self, ProcInfo};
 
-use crate::checks::{STEP, Target, connect, finish, listening, roundtrip};
+use crate::checks::{STEP, Target, connect, finish, roundtrip};
 use crate::observe::{exited, idle_in_accept};
 use crate::report::{Failure, Trace, Verdict, tail};
 use crate::rng::Rng;
@@ -33,23 +34,14 @@ fn died(p: &mut Proc, server: i32, t: &Trace, patience: Duration) -> Option<Fail
 pub fn check(target: &Target) -> Verdict {
     let mut t = Trace::new();
     let mut rng = Rng::new(target.seed);
-    let mut cmd = Command::new(target.exe);
-    cmd.arg("reaper")
-        .arg("--")
-        .arg(target.exe)
-        .args(target.command(&["--port".into(), "0".into()]).get_args());
-    let mut p = Proc::spawn_command(cmd).map_err(|e| t.fail(e.to_string(), "it starts"))?;
-    let reaper = p.pid();
+    // Every check's program runs under a warden, a child subreaper (see
+    // crate::warden): the grandchildren are adopted by it.
+    let (mut p, addr) = target.server(&mut t, &[])?;
+    let reaper = p.warden_pid();
+    let server = p.pid();
     t.did(format!(
-        "started the server under a child subreaper (pid {reaper}), on port 0"
+        "(it runs under the check's warden, pid {reaper}, a child subreaper: orphans are adopted by it)"
     ));
-    let addr = listening(&mut p, &t)?;
-    let server: i32 = eventually(STEP, "the reaper's line", || {
-        let err = p.stderr_text();
-        let line = err.lines().find(|l| l.starts_with("reaper: server pid "))?;
-        line.rsplit(' ').next()?.trim().parse().ok()
-    })
-    .map_err(|e| t.fail(e.to_string(), "reaper: server pid N"))?;
 
     for i in 1..=3 {
         let mut c = connect(addr).map_err(|e| t.fail(format!("connect: {e}"), "a connection"))?;

@@ -9,7 +9,9 @@ use std::io::Write;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 
 
-use common::lab::harness::{Proc, describe, eventually};
+use common::lab::harness::{describe, eventually};
+
+use crate::checks::Proc;
 use common::lab::observer;
 use nix::libc;
 

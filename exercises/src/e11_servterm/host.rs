@@ -20,9 +20,9 @@ crate::hosts::variants!(Imp,
     stub: super::stub::echo_client,
     solution: super::solution::echo_client,
     wrong: {
-        "eof-is-done" => super::wrong::eof_is_done, says "the client exited 0 as if all were well";
-        "ignore-eof" => super::wrong::ignore_eof, says "Broken pipe";
-        "assert-panics" => super::wrong::assert_panics, says "panicked";
+        "eof-is-done" => super::wrong::eof_is_done,
+        "ignore-eof" => super::wrong::ignore_eof,
+        "assert-panics" => super::wrong::assert_panics,
     }
 );
 

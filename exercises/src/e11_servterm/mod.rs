@@ -8,13 +8,6 @@
 //! `hint2.md`). See exercises/README.md.
 
 pub mod check;
-pub mod host;
-#[cfg(feature = "solutions")]
-pub mod solution;
-#[cfg(feature = "solutions")]
-pub mod stub;
-#[cfg(feature = "solutions")]
-pub mod wrong;
 
 pub const ABOUT: crate::catalog::About = crate::catalog::About {
     title: "a client that notices its server is gone",
@@ -23,3 +16,11 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
     forbidden: &["common::str_cli", "str_cli::"],
     points: 10,
 };
+
+/// The wrong answers the check is proven on (`wrong.rs`, run by the host
+/// as `--impl NAME`) and the words its report must contain for each.
+pub const WRONGS: &[crate::catalog::Wrong] = &[
+    crate::catalog::Wrong { name: "eof-is-done", says: "the client exited 0 as if all were well" },
+    crate::catalog::Wrong { name: "ignore-eof", says: "Broken pipe" },
+    crate::catalog::Wrong { name: "assert-panics", says: "panicked" },
+];

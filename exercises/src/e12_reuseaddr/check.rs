@@ -15,7 +15,7 @@ use crate::report::{Trace, Verdict};
 pub fn check(target: &Target) -> Verdict {
     let mut t = Trace::new();
     let (mut first, addr) = target.server(&mut t, &[])?;
-    let daytime = |t: &Trace, server: &mut common::lab::harness::Proc, which: &str| {
+    let daytime = |t: &Trace, server: &mut crate::checks::Proc, which: &str| {
         let mut s = connect(addr).map_err(|e| fail_or_gone(server, t, format!("connect: {e}"), "a connection"))?;
         let mut got = String::new();
         s.read_to_string(&mut got)

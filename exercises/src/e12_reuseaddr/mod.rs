@@ -8,13 +8,6 @@
 //! `hint2.md`). See exercises/README.md.
 
 pub mod check;
-pub mod host;
-#[cfg(feature = "solutions")]
-pub mod solution;
-#[cfg(feature = "solutions")]
-pub mod stub;
-#[cfg(feature = "solutions")]
-pub mod wrong;
 
 pub const ABOUT: crate::catalog::About = crate::catalog::About {
     title: "restart over TIME_WAIT: SO_REUSEADDR before bind",
@@ -23,3 +16,11 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
     forbidden: &["Serv_listen", "TcpListener", "Tcp_listen"],
     points: 10,
 };
+
+/// The wrong answers the check is proven on (`wrong.rs`, run by the host
+/// as `--impl NAME`) and the words its report must contain for each.
+pub const WRONGS: &[crate::catalog::Wrong] = &[
+    crate::catalog::Wrong { name: "no-reuseaddr", says: "tcp_listen error: Address already in use" },
+    crate::catalog::Wrong { name: "after-bind", says: "tcp_listen error: Address already in use" },
+    crate::catalog::Wrong { name: "reuse-on-retry", says: "tcp_listen error: Address already in use" },
+];

@@ -54,7 +54,7 @@ pub fn check(target: &Target) -> Verdict {
         }
     });
     let drain = "the server closes its listener (new clients are refused), waits for A's child, then exits 0";
-    let exited_early = |server: &mut common::lab::harness::Proc, t: &Trace| {
+    let exited_early = |server: &mut crate::checks::Proc, t: &Trace| {
         let st = server.wait_exit(STEP).map(describe).unwrap_or_default();
         t.fail(
             format!(

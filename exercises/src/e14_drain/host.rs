@@ -6,9 +6,8 @@
 
 use std::ffi::c_int;
 use std::io;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::process::ExitCode;
-use std::sync::OnceLock;
 
 use common::error::err_sys;
 use nix::fcntl::OFlag;
@@ -17,26 +16,18 @@ use nix::unistd::ForkResult;
 use socket2::Socket;
 
 /// The exercise's two functions: the SIGTERM handler and the server's loop.
-pub type Imp = (extern "C" fn(c_int), fn(Socket, &OwnedFd) -> io::Result<()>);
+pub type Imp = (extern "C" fn(c_int), fn(Socket, &OwnedFd, fn(&Socket, Socket)) -> io::Result<()>);
 
 crate::hosts::variants!(Imp,
     student: (crate::student::e14_drain::on_sigterm, crate::student::e14_drain::serve),
     stub: (super::stub::on_sigterm, super::stub::serve),
     solution: (super::solution::on_sigterm, super::solution::serve),
     wrong: {
-        "exit-in-handler" => (super::wrong::exit_in_handler, super::solution::serve), says "the server exited at once";
-        "keep-listening" => (super::solution::on_sigterm, super::wrong::keep_listening), says "still listening";
-        "count-children" => (super::solution::on_sigterm, super::wrong::count_children), says "still runs 5 s after its last client left";
+        "exit-in-handler" => (super::wrong::exit_in_handler, super::solution::serve),
+        "keep-listening" => (super::solution::on_sigterm, super::wrong::keep_listening),
+        "count-children" => (super::solution::on_sigterm, super::wrong::count_children),
     }
 );
-
-/// The self-pipe's write end (non-blocking: a handler never waits).
-static WAKE: OnceLock<OwnedFd> = OnceLock::new();
-
-/// The self-pipe's write end, for the SIGTERM handler.
-pub fn wake_fd() -> BorrowedFd<'static> {
-    WAKE.get().expect("the host makes the pipe before it installs the handler").as_fd()
-}
 
 /// Forks a child that echoes `connfd`'s lines until the client's FIN. The
 /// child closes its copy of the listener; the parent closes `connfd`.
@@ -58,14 +49,14 @@ pub fn run(variant: &str, args: &[String]) -> Option<ExitCode> {
     let listenfd = crate::hosts::listen("e14_drain", args);
     let (rd, wr) = nix::unistd::pipe2(OFlag::O_CLOEXEC | OFlag::O_NONBLOCK)
         .unwrap_or_else(|e| err_sys("pipe error", &e.into()));
-    let _ = WAKE.set(wr);
+    let _ = exercises_student::tools::WAKE.set(wr);
     // SAFETY: both handlers do async-signal-safe work only (waitpid; a
     // write(2) to the pipe) in the reference; wrong answers show other bugs.
     unsafe {
         common::signal::Signal(Signal::SIGCHLD, SigHandler::Handler(crate::hosts::sig_chld_reaper));
         common::signal::Signal(Signal::SIGTERM, SigHandler::Handler(on_sigterm));
     }
-    match serve(listenfd, &rd) {
+    match serve(listenfd, &rd, fork_echo) {
         Ok(()) => {
             common::notice!("drained: every child has ended; exiting");
             Some(ExitCode::SUCCESS)

@@ -4,7 +4,7 @@ use std::ffi::c_int;
 use std::io;
 use std::os::fd::{AsFd, OwnedFd};
 
-use crate::e14_drain::host::{fork_echo, wake_fd};
+use crate::tools::wake_fd;
 use nix::errno::Errno;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use socket2::Socket;
@@ -14,7 +14,7 @@ pub extern "C" fn on_sigterm(_signo: c_int) {
     let _ = nix::unistd::write(wake_fd(), b"x"); // async-signal-safe; nothing else
 }
 
-pub fn serve(listenfd: Socket, wake: &OwnedFd) -> io::Result<()> {
+pub fn serve(listenfd: Socket, wake: &OwnedFd, fork_echo: fn(&Socket, Socket)) -> io::Result<()> {
     loop {
         let mut fds = [
             PollFd::new(listenfd.as_fd(), PollFlags::POLLIN),

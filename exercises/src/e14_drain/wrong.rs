@@ -4,7 +4,6 @@ use std::ffi::c_int;
 use std::io;
 use std::os::fd::{AsFd, OwnedFd};
 
-use crate::e14_drain::host::fork_echo;
 use nix::errno::Errno;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use socket2::Socket;
@@ -17,8 +16,8 @@ pub extern "C" fn exit_in_handler(_signo: c_int) {
 
 /// Waits for the children, but never closes the listener first: new
 /// clients still connect, into a queue nobody will accept.
-pub fn keep_listening(listenfd: Socket, wake: &OwnedFd) -> io::Result<()> {
-    wait_for_wake(&listenfd, wake)?;
+pub fn keep_listening(listenfd: Socket, wake: &OwnedFd, fork_echo: fn(&Socket, Socket)) -> io::Result<()> {
+    wait_for_wake(&listenfd, wake, fork_echo)?;
     loop {
         match nix::sys::wait::wait() {
             Ok(_) | Err(Errno::EINTR) => {}
@@ -31,8 +30,8 @@ pub fn keep_listening(listenfd: Socket, wake: &OwnedFd) -> io::Result<()> {
 /// Counts its children and waits until the count is 0 — but the SIGCHLD
 /// handler reaps them first, so `wait` says ECHILD, the count never drops
 /// and the loop goes on for ever.
-pub fn count_children(listenfd: Socket, wake: &OwnedFd) -> io::Result<()> {
-    let live = wait_for_wake(&listenfd, wake)?;
+pub fn count_children(listenfd: Socket, wake: &OwnedFd, fork_echo: fn(&Socket, Socket)) -> io::Result<()> {
+    let live = wait_for_wake(&listenfd, wake, fork_echo)?;
     drop(listenfd);
     let mut live = live;
     while live > 0 {
@@ -45,7 +44,7 @@ pub fn count_children(listenfd: Socket, wake: &OwnedFd) -> io::Result<()> {
 
 /// The reference's loop: accepts and forks until `wake` is readable; the
 /// number of children it started.
-fn wait_for_wake(listenfd: &Socket, wake: &OwnedFd) -> io::Result<usize> {
+fn wait_for_wake(listenfd: &Socket, wake: &OwnedFd, fork_echo: fn(&Socket, Socket)) -> io::Result<usize> {
     let mut started = 0;
     loop {
         let mut fds = [

@@ -17,7 +17,8 @@
 //!         Retry EINTR everywhere (SIGCHLD interrupts poll).
 //! Tools:  `nix::poll::{poll, PollFd, PollFlags, PollTimeout}`;
 //!         `nix::sys::wait::wait`, `nix::errno::Errno::{EINTR, ECHILD}`;
-//!         `common::wrapsock::accept`; `wake_fd` and `fork_echo` (imported below).
+//!         `common::wrapsock::accept`; `wake_fd()` (imported below) and `fork_echo`
+//!         (a parameter: forks a child that serves the client).
 //! Run:    cargo run -p exercises -- run drain -- --port 9877
 //!         then `nc 127.0.0.1 9877` in another terminal, `kill <pid>`:
 //!         the nc session goes on, new clients are refused; end nc: the server exits.
@@ -27,7 +28,7 @@
 //! Related: ch05-sigchld `tcpservd` (SIGTERM drain); exercises 4 and 5.
 
 #[allow(unused_imports)]
-use crate::e14_drain::host::{fork_echo, wake_fd};
+use crate::tools::wake_fd;
 use std::ffi::c_int;
 use std::io;
 use std::os::fd::OwnedFd;
@@ -38,8 +39,8 @@ use socket2::Socket;
 pub extern "C" fn on_sigterm(_signo: c_int) {}
 
 /// Serves clients until SIGTERM, then drains: returns once every child has ended.
-pub fn serve(listenfd: Socket, wake: &OwnedFd) -> io::Result<()> {
-    let _ = (listenfd, wake);
+pub fn serve(listenfd: Socket, wake: &OwnedFd, fork_echo: fn(&Socket, Socket)) -> io::Result<()> {
+    let _ = (listenfd, wake, fork_echo);
     Err(io::Error::other(
         "not implemented yet (exercises/src/student/e14_drain.rs)",
     ))

@@ -1,3 +1,5 @@
+//! Helpers for the programs around the exercises (`exercises-host`).
+//!
 //! The programs around the exercises. `exercises run <id> --impl <variant>
 //! -- ARGS` runs one: a server (or a test bench) from the lab that calls the
 //! chosen implementation — the student's function, the reference solution,
@@ -8,8 +10,6 @@
 //! and talk to it with `tcpcli04` (ch05-sigchld) or `nc 127.0.0.1 9877`.
 
 use std::ffi::c_int;
-use std::io::{self, Write as _};
-use std::process::ExitCode;
 
 use clap::Parser;
 use nix::sys::wait::{WaitPidFlag, WaitStatus};
@@ -24,15 +24,14 @@ use common::wrapunix::{Fork, waitpid};
 
 /// Generates, for one exercise, `pick(variant)` — the implementation of
 /// that name: the student's always; the pristine stub, the reference and
-/// the wrong answers only with the `solutions` feature — `knows(variant)`,
-/// and `WRONGS`: each wrong answer's name and the words its report must
-/// contain.
+/// the wrong answers only with the `solutions` feature — and `variants()`,
+/// the names this build knows (the checker compares them with its list).
 macro_rules! variants {
     ($imp:ty,
      student: $s:expr,
      stub: $stub:expr,
      solution: $r:expr,
-     wrong: { $($name:literal => $w:expr, says $says:literal;)* }) => {
+     wrong: { $($name:literal => $w:expr,)* }) => {
         fn pick(variant: &str) -> Option<$imp> {
             Some(match variant {
                 $crate::STUDENT => $s,
@@ -48,16 +47,11 @@ macro_rules! variants {
             })
         }
 
-        /// Is there an implementation named `variant` in this build?
-        pub fn knows(variant: &str) -> bool {
-            pick(variant).is_some()
+        /// The implementations this build has, by name.
+        pub fn variants() -> Vec<&'static str> {
+            let all = [$crate::STUDENT, $crate::STUB, $crate::SOLUTION, $($name,)*];
+            all.into_iter().filter(|v| pick(v).is_some()).collect()
         }
-
-        /// The wrong answers the check is proven on, and what its report
-        /// must say about each.
-        pub const WRONGS: &[$crate::catalog::Wrong] = &[
-            $($crate::catalog::Wrong { name: $name, says: $says },)*
-        ];
     };
 }
 pub(crate) use variants;
@@ -119,23 +113,4 @@ pub extern "C" fn sig_chld_reaper(_signo: c_int) {
     }
 }
 
-/// A verdict line for the self-judging benches: `FAIL did | saw | expected`.
-pub fn verdict_fail(did: &str, saw: &str, expected: &str) -> ExitCode {
-    // One line on stdout: newlines travel as the unit separator (0x1f).
-    println!("FAIL {did} | {} | {expected}", saw.replace('\n', "\u{1f}"));
-    let _ = io::stdout().flush();
-    ExitCode::FAILURE
-}
-
-/// A verdict line for the self-judging benches: `ok ...`.
-pub fn verdict_ok(note: &str) -> ExitCode {
-    println!("ok {note}");
-    let _ = io::stdout().flush();
-    ExitCode::SUCCESS
-}
-
-/// The time as the book's daytime server sends it (ctime(3) format, UTC),
-/// with the protocol's "\r\n".
-pub fn daytime() -> String {
-    format!("{}\r\n", common::ctime::ctime_utc(std::time::SystemTime::now()))
-}
+pub use exercises::daytime;
