@@ -51,7 +51,18 @@ pub fn run_check(exe: &Path, host: &Path, ex: &Exercise, variant: &str) -> Verdi
         variant,
         seed: rng::FIXED,
     };
-    (ex.check)(&target)
+    let _ = crate::warden::incidents();
+    let verdict = (ex.check)(&target);
+    let started = crate::warden::incidents();
+    if let Some(first) = started.first() {
+        let mut t = Trace::new();
+        t.did(format!("looked at every process below the check's warden ({})", started.len()));
+        return Err(t.fail(
+            format!("your code started another program: {first}"),
+            "your own code does the work: the check judges only the exercise's program",
+        ));
+    }
+    verdict
 }
 
 /// `exercises-host`, beside the running `exercises`, rebuilt first when we

@@ -368,8 +368,25 @@ impl Contained {
     }
 }
 
+thread_local! {
+    /// What the programs this thread's check started did that no check
+    /// allows: running another program than the host (see [`incidents`]).
+    static INCIDENTS: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Takes what was recorded on this thread since the last call: a process
+/// below a warden that ran another program (an `exec` of the lab's own
+/// server, say, would pass a check without the student's code doing the
+/// work). `verify::run_check` fails the verdict on any.
+pub fn incidents() -> Vec<String> {
+    INCIDENTS.with(|i| std::mem::take(&mut *i.borrow_mut()))
+}
+
 impl Drop for Contained {
     fn drop(&mut self) {
+        for (pid, exe) in self.other_programs() {
+            INCIDENTS.with(|i| i.borrow_mut().push(format!("pid {pid} runs {}", exe.display())));
+        }
         let _ = self.shut_down();
         // The Proc's own drop kills the warden's group and reaps it.
     }

@@ -516,3 +516,73 @@ fn watch_rechecks_on_save_and_moves_on() {
     drop(watch);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Nothing a check starts outlives it: a student's code that double-forks a
+/// daemon into a new session (which keeps the server's listener and the
+/// client's connection) leaves 0 processes and 0 sockets once the check
+/// lets go of its program.
+#[cfg(feature = "solutions")]
+#[test]
+fn warden_an_escaped_daemon_is_killed_with_its_sockets() {
+    use std::io::{Read, Write};
+    let exe = Path::new(env!("CARGO_BIN_EXE_exercises"));
+    let host = Path::new(env!("CARGO_BIN_EXE_exercises-host"));
+    let args: Vec<String> = ["run", "e03_refcount", "--impl", "escape", "--", "--port", "0"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let p = exercises::warden::Contained::spawn(exe, host, &args, Vec::new()).expect("start");
+    let addr = p.listening().expect("listening");
+    let mut c = std::net::TcpStream::connect(addr).expect("connect");
+    c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    c.write_all(b"hello\n").unwrap();
+    let mut got = [0u8; 6];
+    c.read_exact(&mut got).expect("the echo");
+    // The daemon: below the warden, in a session of its own.
+    let sid = |pid: i32| -> Option<i32> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        stat.rsplit_once(')')?.1.split_whitespace().nth(3)?.parse().ok()
+    };
+    let host_sid = sid(p.pid());
+    let family = common::lab::harness::eventually(Duration::from_secs(10), "the daemon", || {
+        let f = p.family();
+        f.iter()
+            .any(|q| !q.is_zombie() && sid(q.pid).is_some() && sid(q.pid) != host_sid)
+            .then_some(f)
+    })
+    .expect("a process in a new session below the warden");
+    let pids: Vec<i32> = family.iter().map(|q| q.pid).collect();
+    drop(p);
+    let alive: Vec<i32> = pids
+        .iter()
+        .copied()
+        .filter(|&pid| std::path::Path::new(&format!("/proc/{pid}")).exists())
+        .collect();
+    assert!(alive.is_empty(), "still alive after the check: {alive:?} (of {pids:?})");
+    let left: Vec<String> = common::lab::observer::tcp_sockets(addr.port())
+        .into_iter()
+        .filter(|s| s.state != "TIME_WAIT" && s.state != "FIN_WAIT2" && s.state != "CLOSE_WAIT" && s.state != "LAST_ACK")
+        .filter(|s| s.local.port() == addr.port() && s.state == "LISTEN")
+        .map(|s| format!("{} {}", s.local, s.state))
+        .collect();
+    assert!(left.is_empty(), "sockets left on port {}: {left:?}", addr.port());
+    drop(c);
+}
+
+/// Two graders at once (two students on one machine) give the same scores:
+/// no check uses a fixed port or anything else the other could hold.
+#[cfg(feature = "solutions")]
+#[test]
+fn grade_two_graders_at_once_agree() {
+    let a = std::thread::spawn(|| grade(&["--solved", "1,4,8,12", "--format", "json"]));
+    let b = std::thread::spawn(|| grade(&["--solved", "1,4,8,12", "--format", "json"]));
+    let (a, b) = (a.join().unwrap(), b.join().unwrap());
+    let score = |s: &str| -> Vec<String> {
+        s.split("\"name\":")
+            .skip(1)
+            .map(|t| t.split(",\"message\"").next().unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(score(&a.1), score(&b.1), "two graders disagree:\n{}\n{}", a.1, b.1);
+    assert!(a.1.contains("\"score\":10"), "{}", a.1);
+}

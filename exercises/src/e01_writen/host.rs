@@ -24,9 +24,18 @@ crate::hosts::variants!(Imp,
     stub: super::stub::writen,
     solution: super::solution::writen,
     wrong: {
+        "fake-pass" => super::wrong::fake_pass,
         "one-write" => super::wrong::one_write,
         "eintr-fatal" => super::wrong::eintr_fatal,
         "restart-from-start" => super::wrong::restart_from_start,
+        "guard-alias" => super::wrong::guard_alias::writen,
+        "guard-reexport" => super::wrong::guard_reexport::writen,
+        "guard-path" => super::wrong::guard_path::writen,
+        "guard-glob" => super::wrong::guard_glob::writen,
+        "guard-fnptr" => super::wrong::guard_fnptr::writen,
+        "guard-macro" => super::wrong::guard_macro::writen,
+        "guard-generic" => super::wrong::guard_generic::writen,
+        "guard-std-write-all" => super::wrong::guard_std_write_all::writen,
     }
 );
 

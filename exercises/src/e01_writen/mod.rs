@@ -26,14 +26,30 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
     title: "writen: every byte, despite short writes and EINTR",
     teaches: "one write(2) may write less than asked; a signal may interrupt it",
     related: "UNP 3.9 (lib/writen.c); common::writen, used by every echo program",
-    forbidden: &["common::writen", "writen::writen", "Writen"],
+    forbidden: &[
+        "common::writen::writen",
+        "common::writen::Writen",
+        "common::writen::sendn",
+        "common::writen::Sendn",
+        "as std::io::Write>::write_all",
+        "std::io::Write::write_all",
+    ],
     points: 10,
 };
 
 /// The wrong answers the check is proven on (`wrong.rs`, run by the host
 /// as `--impl NAME`) and the words its report must contain for each.
 pub const WRONGS: &[crate::catalog::Wrong] = &[
+    crate::catalog::Wrong { name: "fake-pass", says: "0 of its 1 bytes reached the reader" },
     crate::catalog::Wrong { name: "one-write", says: "bytes reached the reader" },
     crate::catalog::Wrong { name: "eintr-fatal", says: "Interrupted system call" },
     crate::catalog::Wrong { name: "restart-from-start", says: "not its beginning again" },
+    crate::catalog::Wrong { name: "guard-alias", says: "the lab's own answer" },
+    crate::catalog::Wrong { name: "guard-reexport", says: "the lab's own answer" },
+    crate::catalog::Wrong { name: "guard-path", says: "the lab's own answer" },
+    crate::catalog::Wrong { name: "guard-glob", says: "the lab's own answer" },
+    crate::catalog::Wrong { name: "guard-fnptr", says: "the lab's own answer" },
+    crate::catalog::Wrong { name: "guard-macro", says: "the lab's own answer" },
+    crate::catalog::Wrong { name: "guard-generic", says: "the lab's own answer" },
+    crate::catalog::Wrong { name: "guard-std-write-all", says: "the lab's own answer" },
 ];

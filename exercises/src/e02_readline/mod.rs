@@ -13,13 +13,18 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
     title: "readline: buffered, MAXLINE-bounded, one buffer per descriptor",
     teaches: "read in chunks, hand out lines; state per descriptor, not in statics",
     related: "UNP 3.9 Fig 3.17-3.18, 26.5 (Rline); common::readline, used by str_cli",
-    forbidden: &["common::readline", "readline::Rline", "Readline"],
+    forbidden: &[
+        "common::readline::",
+        "std::io::BufRead",
+        "std::io::buffered::bufreader::BufReader",
+    ],
     points: 10,
 };
 
 /// The wrong answers the check is proven on (`wrong.rs`, run by the host
 /// as `--impl NAME`) and the words its report must contain for each.
 pub const WRONGS: &[crate::catalog::Wrong] = &[
+    crate::catalog::Wrong { name: "fake-pass", says: "the program exited (exit code 0)" },
     crate::catalog::Wrong { name: "shared-buffer", says: "on B, for line 1 of" },
     crate::catalog::Wrong { name: "maxline-minus-one", says: "4095 bytes with no '\\n'" },
     crate::catalog::Wrong { name: "byte-at-a-time", says: "read(2) calls" },

@@ -26,6 +26,8 @@ crate::hosts::variants!(Imp,
     stub: super::stub::handoff,
     solution: super::solution::handoff,
     wrong: {
+        "fake-pass" => super::wrong::fake_pass,
+        "escape" => super::wrong::escape,
         "into-raw-fd" => super::wrong::into_raw_fd,
         "shutdown" => super::wrong::shutdown,
         "wait-for-child" => super::wrong::wait_for_child,

@@ -58,3 +58,39 @@ pub fn wait_for_child(connfd: Socket, serve: fn(Socket) -> !) -> io::Result<()> 
         }
     }
 }
+
+/// Fakes a pass: claims success wherever a verdict might be read, then
+/// exits 0 without doing the work (crate::fake).
+pub fn fake_pass(_connfd: socket2::Socket, _serve: fn(socket2::Socket) -> !) -> std::io::Result<()> {
+    crate::fake::claim_success()
+}
+
+/// Escapes: the child starts a daemon in a new session (double fork +
+/// setsid) that keeps a copy of the connection and of every descriptor the
+/// server had, then serves as asked. Nothing it started may outlive the
+/// check.
+pub fn escape(connfd: Socket, serve: fn(Socket) -> !) -> io::Result<()> {
+    let n = connfd.as_raw_fd();
+    // SAFETY: single-threaded server (see above).
+    match unsafe { common::wrapunix::fork() }? {
+        ForkResult::Child => {
+            // SAFETY: the child is single-threaded too.
+            if let Ok(ForkResult::Child) = unsafe { common::wrapunix::fork() } {
+                let _ = nix::unistd::setsid();
+                // SAFETY: and so is the grandchild.
+                if let Ok(ForkResult::Child) = unsafe { common::wrapunix::fork() } {
+                    loop {
+                        nix::unistd::pause();
+                    }
+                }
+                std::process::exit(0);
+            }
+            println!("child: connfd = {n}");
+            serve(connfd)
+        }
+        ForkResult::Parent { .. } => {
+            println!("parent: connfd = {n}");
+            common::wrapsock::close(connfd)
+        }
+    }
+}

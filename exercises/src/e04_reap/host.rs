@@ -20,6 +20,7 @@ crate::hosts::variants!(Imp,
     stub: super::stub::sig_chld,
     solution: super::solution::sig_chld,
     wrong: {
+        "fake-pass" => super::wrong::fake_pass,
         "one-wait" => super::wrong::one_wait,
         "blocking-loop" => super::wrong::blocking_loop,
         "waitpid-no-wnohang" => super::wrong::waitpid_no_wnohang,

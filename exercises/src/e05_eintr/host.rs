@@ -21,6 +21,8 @@ crate::hosts::variants!(Imp,
     stub: super::stub::next_connection,
     solution: super::solution::next_connection,
     wrong: {
+        "fake-pass" => super::wrong::fake_pass,
+        "fake-exec" => super::wrong::fake_exec,
         "eintr-fatal" => super::wrong::eintr_fatal,
         "expect-panics" => super::wrong::expect_panics,
         "wouldblock" => super::wrong::wouldblock_not_interrupted,

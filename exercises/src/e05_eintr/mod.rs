@@ -13,13 +13,15 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
     title: "an accept loop that survives EINTR",
     teaches: "a handler without SA_RESTART makes slow calls fail with EINTR: retry them",
     related: "UNP 5.9, Fig 5.12; ch05-sigchld tcpserv02 -> tcpserv04",
-    forbidden: &[],
+    forbidden: &["std::net::tcp::TcpListener"],
     points: 10,
 };
 
 /// The wrong answers the check is proven on (`wrong.rs`, run by the host
 /// as `--impl NAME`) and the words its report must contain for each.
 pub const WRONGS: &[crate::catalog::Wrong] = &[
+    crate::catalog::Wrong { name: "fake-exec", says: "your code started another program" },
+    crate::catalog::Wrong { name: "fake-pass", says: "has exited" },
     crate::catalog::Wrong { name: "eintr-fatal", says: "accept error: Interrupted system call" },
     crate::catalog::Wrong { name: "expect-panics", says: "Interrupted system call" },
     crate::catalog::Wrong { name: "wouldblock", says: "accept error: Interrupted system call" },

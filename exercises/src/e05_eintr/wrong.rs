@@ -24,3 +24,24 @@ pub fn wouldblock_not_interrupted(listenfd: &Socket) -> io::Result<(Socket, Sock
         }
     }
 }
+
+/// Fakes a pass: claims success wherever a verdict might be read, then
+/// exits 0 without doing the work (crate::fake).
+pub fn fake_pass(_listenfd: &socket2::Socket) -> std::io::Result<(socket2::Socket, socket2::SockAddr)> {
+    crate::fake::claim_success()
+}
+
+/// Lets the lab's own server do the work: execs `tcpserv04` (ch05-sigchld)
+/// on the same port, in the same process — every client is then served by
+/// the book's fix, not by this code. The check sees every process below its
+/// warden and the program each one runs.
+pub fn fake_exec(listenfd: &Socket) -> io::Result<(Socket, SockAddr)> {
+    use std::os::unix::process::CommandExt;
+    let port = listenfd
+        .local_addr()?
+        .as_socket()
+        .map_or(0, |a| a.port())
+        .to_string();
+    let server = common::lab::harness::bin_path("tcpserv04");
+    Err(std::process::Command::new(server).args(["--port", &port]).exec())
+}

@@ -20,6 +20,7 @@ crate::hosts::variants!(Imp,
     stub: super::stub::serve_forever,
     solution: super::solution::serve_forever,
     wrong: {
+        "fake-pass" => super::wrong::fake_pass,
         "exit-on-reset" => super::wrong::exit_on_reset,
         "unwrap-panics" => super::wrong::unwrap_panics,
         "stop-on-error" => super::wrong::stop_on_error,

@@ -20,6 +20,7 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
 /// The wrong answers the check is proven on (`wrong.rs`, run by the host
 /// as `--impl NAME`) and the words its report must contain for each.
 pub const WRONGS: &[crate::catalog::Wrong] = &[
+    crate::catalog::Wrong { name: "fake-pass", says: "the program exited (exit code 0)" },
     crate::catalog::Wrong { name: "exit-on-reset", says: "serve error: Connection reset by peer" },
     crate::catalog::Wrong { name: "unwrap-panics", says: "Connection reset by peer" },
     crate::catalog::Wrong { name: "stop-on-error", says: "serve_forever returned: the server stops" },

@@ -22,6 +22,7 @@ crate::hosts::variants!(Imp,
     stub: super::stub::batch,
     solution: super::solution::batch,
     wrong: {
+        "fake-pass" => super::wrong::fake_pass,
         "close" => super::wrong::close_instead_of_shutdown,
         "no-shutdown" => super::wrong::no_shutdown,
         "shut-rdwr" => super::wrong::shut_rdwr,

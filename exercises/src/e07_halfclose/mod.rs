@@ -20,6 +20,7 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
 /// The wrong answers the check is proven on (`wrong.rs`, run by the host
 /// as `--impl NAME`) and the words its report must contain for each.
 pub const WRONGS: &[crate::catalog::Wrong] = &[
+    crate::catalog::Wrong { name: "fake-pass", says: "stopped reading and ended" },
     crate::catalog::Wrong { name: "close", says: "no end of file (FIN) followed" },
     crate::catalog::Wrong { name: "no-shutdown", says: "no end of file (FIN) followed" },
     crate::catalog::Wrong { name: "shut-rdwr", says: "the rest of the echo was not read" },

@@ -18,6 +18,7 @@ crate::hosts::variants!(Imp,
     stub: super::stub::serve_one,
     solution: super::solution::serve_one,
     wrong: {
+        "fake-pass" => super::wrong::fake_pass,
         "getsockname" => super::wrong::getsockname,
         "ntohs-twice" => super::wrong::ntohs_twice,
         "assumes-loopback" => super::wrong::assumes_loopback,

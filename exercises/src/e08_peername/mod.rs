@@ -20,6 +20,7 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
 /// The wrong answers the check is proven on (`wrong.rs`, run by the host
 /// as `--impl NAME`) and the words its report must contain for each.
 pub const WRONGS: &[crate::catalog::Wrong] = &[
+    crate::catalog::Wrong { name: "fake-pass", says: "the program exited (exit code 0)" },
     crate::catalog::Wrong { name: "getsockname", says: "the server logged: connection from 127.0.0.1" },
     crate::catalog::Wrong { name: "ntohs-twice", says: "the port's two bytes are swapped" },
     crate::catalog::Wrong { name: "assumes-loopback", says: "the server logged: connection from 127.0.0.1, port" },

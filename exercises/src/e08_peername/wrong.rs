@@ -29,3 +29,9 @@ pub fn assumes_loopback(listenfd: &Socket, daytime: &str) -> io::Result<String> 
     let a = cliaddr.as_socket().ok_or_else(|| io::Error::other("not IP"))?;
     Ok(format!("connection from 127.0.0.1, port {}", a.port()))
 }
+
+/// Fakes a pass: claims success wherever a verdict might be read, then
+/// exits 0 without doing the work (crate::fake).
+pub fn fake_pass(_listenfd: &socket2::Socket, _daytime: &str) -> std::io::Result<String> {
+    crate::fake::claim_success()
+}

@@ -17,6 +17,7 @@ crate::hosts::variants!(Imp,
     stub: super::stub::sum_server,
     solution: super::solution::sum_server,
     wrong: {
+        "fake-pass" => super::wrong::fake_pass,
         "native-order" => super::wrong::native_order,
         "one-read" => super::wrong::one_read,
         "i32-fields" => super::wrong::i32_fields,

@@ -20,6 +20,7 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
 /// The wrong answers the check is proven on (`wrong.rs`, run by the host
 /// as `--impl NAME`) and the words its report must contain for each.
 pub const WRONGS: &[crate::catalog::Wrong] = &[
+    crate::catalog::Wrong { name: "fake-pass", says: "the program exited (exit code 0)" },
     crate::catalog::Wrong { name: "native-order", says: "the reply 00 00 00 00 00 00 00 01 — as big-endian, 1" },
     crate::catalog::Wrong { name: "one-read", says: "sent as 1 bytes, then" },
     crate::catalog::Wrong { name: "i32-fields", says: "a = 2, b = 3" },

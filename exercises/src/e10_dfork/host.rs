@@ -21,6 +21,7 @@ crate::hosts::variants!(Imp,
     stub: super::stub::handoff,
     solution: super::solution::handoff,
     wrong: {
+        "fake-pass" => super::wrong::fake_pass,
         "waitpid-peer-port" => super::wrong::waitpid_peer_port,
         "no-wait" => super::wrong::no_wait,
         "single-fork" => super::wrong::single_fork,

@@ -20,6 +20,7 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
 /// The wrong answers the check is proven on (`wrong.rs`, run by the host
 /// as `--impl NAME`) and the words its report must contain for each.
 pub const WRONGS: &[crate::catalog::Wrong] = &[
+    crate::catalog::Wrong { name: "fake-pass", says: "the server exited" },
     crate::catalog::Wrong { name: "waitpid-peer-port", says: "handoff error: Invalid argument" },
     crate::catalog::Wrong { name: "no-wait", says: "3 zombie children" },
     crate::catalog::Wrong { name: "single-fork", says: "is a child of the server: no double fork" },

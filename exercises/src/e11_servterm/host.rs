@@ -20,6 +20,7 @@ crate::hosts::variants!(Imp,
     stub: super::stub::echo_client,
     solution: super::solution::echo_client,
     wrong: {
+        "fake-pass" => super::wrong::fake_pass,
         "eof-is-done" => super::wrong::eof_is_done,
         "ignore-eof" => super::wrong::ignore_eof,
         "assert-panics" => super::wrong::assert_panics,

@@ -13,13 +13,14 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
     title: "a client that notices its server is gone",
     teaches: "read returning 0 mid-conversation means the server terminated prematurely; a write after the RST gets EPIPE",
     related: "UNP 5.12-5.13; ch05-echo tcpcli01 (child killed), tcpcli11 (SIGPIPE)",
-    forbidden: &["common::str_cli", "str_cli::"],
+    forbidden: &["common::str_cli::"],
     points: 10,
 };
 
 /// The wrong answers the check is proven on (`wrong.rs`, run by the host
 /// as `--impl NAME`) and the words its report must contain for each.
 pub const WRONGS: &[crate::catalog::Wrong] = &[
+    crate::catalog::Wrong { name: "fake-pass", says: "the connection ended (EOF)" },
     crate::catalog::Wrong { name: "eof-is-done", says: "the client exited 0 as if all were well" },
     crate::catalog::Wrong { name: "ignore-eof", says: "Broken pipe" },
     crate::catalog::Wrong { name: "assert-panics", says: "panicked" },

@@ -60,3 +60,9 @@ pub fn assert_panics(input: &mut dyn BufRead, sockfd: &Socket, out: &mut dyn Wri
         out.flush()?;
     }
 }
+
+/// Fakes a pass: claims success wherever a verdict might be read, then
+/// exits 0 without doing the work (crate::fake).
+pub fn fake_pass(_input: &mut dyn std::io::BufRead, _sockfd: &socket2::Socket, _out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    crate::fake::claim_success()
+}

@@ -20,6 +20,7 @@ crate::hosts::variants!(Imp,
     stub: super::stub::tcp_listen,
     solution: super::solution::tcp_listen,
     wrong: {
+        "fake-pass" => super::wrong::fake_pass,
         "no-reuseaddr" => super::wrong::no_reuseaddr,
         "after-bind" => super::wrong::after_bind,
         "reuse-on-retry" => super::wrong::reuse_on_retry,

@@ -13,13 +13,18 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
     title: "restart over TIME_WAIT: SO_REUSEADDR before bind",
     teaches: "the side that closes first keeps TIME_WAIT for 60 s; SO_REUSEADDR, set before bind on every listener, lets a restarted server bind its port",
     related: "UNP 2.7, 7.5 (SO_REUSEADDR); ch04-sockets bind_demo --case timewait",
-    forbidden: &["Serv_listen", "TcpListener", "Tcp_listen"],
+    forbidden: &[
+        "common::args::Serv_listen",
+        "common::args::Tcp_listen",
+        "std::net::tcp::TcpListener",
+    ],
     points: 10,
 };
 
 /// The wrong answers the check is proven on (`wrong.rs`, run by the host
 /// as `--impl NAME`) and the words its report must contain for each.
 pub const WRONGS: &[crate::catalog::Wrong] = &[
+    crate::catalog::Wrong { name: "fake-pass", says: "the program exited (exit code 0)" },
     crate::catalog::Wrong { name: "no-reuseaddr", says: "tcp_listen error: Address already in use" },
     crate::catalog::Wrong { name: "after-bind", says: "tcp_listen error: Address already in use" },
     crate::catalog::Wrong { name: "reuse-on-retry", says: "tcp_listen error: Address already in use" },

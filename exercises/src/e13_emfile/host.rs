@@ -23,6 +23,7 @@ crate::hosts::variants!(Imp,
     stub: super::stub::accept_loop,
     solution: super::solution::accept_loop,
     wrong: {
+        "fake-pass" => super::wrong::fake_pass,
         "spin" => super::wrong::spin,
         "exit-on-emfile" => super::wrong::exit_on_emfile,
         "expect-panics" => super::wrong::expect_panics,

@@ -20,6 +20,7 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
 /// The wrong answers the check is proven on (`wrong.rs`, run by the host
 /// as `--impl NAME`) and the words its report must contain for each.
 pub const WRONGS: &[crate::catalog::Wrong] = &[
+    crate::catalog::Wrong { name: "fake-pass", says: "the server is gone" },
     crate::catalog::Wrong { name: "spin", says: "it spins" },
     crate::catalog::Wrong { name: "exit-on-emfile", says: "accept_loop error: Too many open files" },
     crate::catalog::Wrong { name: "expect-panics", says: "panicked" },

@@ -23,6 +23,7 @@ crate::hosts::variants!(Imp,
     stub: (super::stub::on_sigterm, super::stub::serve),
     solution: (super::solution::on_sigterm, super::solution::serve),
     wrong: {
+        "fake-pass" => (super::solution::on_sigterm, super::wrong::fake_pass),
         "exit-in-handler" => (super::wrong::exit_in_handler, super::solution::serve),
         "keep-listening" => (super::solution::on_sigterm, super::wrong::keep_listening),
         "count-children" => (super::solution::on_sigterm, super::wrong::count_children),
