@@ -80,7 +80,10 @@ pub fn scan(binary: &Path, module: &str, forbidden: &[&str]) -> Result<Option<Hi
         // has nothing of its own to read; a binary with no student code at
         // all was built without symbols, and the guard cannot work.
         if !funcs.iter().any(|f| f.name.contains("exercises_student::")) {
-            return Err(format!("no symbols of the student's code in {}", binary.display()));
+            return Err(format!(
+                "no symbols of the student's code in {}",
+                binary.display()
+            ));
         }
         return Ok(None);
     }

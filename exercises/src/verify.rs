@@ -32,8 +32,12 @@ pub fn run_check(exe: &Path, host: &Path, ex: &Exercise, variant: &str) -> Verdi
                 let mut t = Trace::new();
                 t.did(format!("read what the compiled code of {} calls", ex.file));
                 return Err(t.fail(
-                    format!("`{}` calls `{}` — the lab's own answer", hit.caller, hit.callee),
-                    "your own implementation (calling the lab's would pass without teaching anything)",
+                    format!(
+                        "`{}` calls `{}`, which does the exercise's work for you (the lab's own answer, or std's)",
+                        hit.caller, hit.callee
+                    ),
+                    "your own implementation, with the tools the file's header names (a ready-made one would pass \
+                     without teaching anything)",
                 ));
             }
             Err(e) => {
@@ -56,7 +60,10 @@ pub fn run_check(exe: &Path, host: &Path, ex: &Exercise, variant: &str) -> Verdi
     let started = crate::warden::incidents();
     if let Some(first) = started.first() {
         let mut t = Trace::new();
-        t.did(format!("looked at every process below the check's warden ({})", started.len()));
+        t.did(format!(
+            "looked at every process below the check's warden ({})",
+            started.len()
+        ));
         return Err(t.fail(
             format!("your code started another program: {first}"),
             "your own code does the work: the check judges only the exercise's program",

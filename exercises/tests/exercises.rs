@@ -558,10 +558,18 @@ fn warden_an_escaped_daemon_is_killed_with_its_sockets() {
         .copied()
         .filter(|&pid| std::path::Path::new(&format!("/proc/{pid}")).exists())
         .collect();
-    assert!(alive.is_empty(), "still alive after the check: {alive:?} (of {pids:?})");
+    assert!(
+        alive.is_empty(),
+        "still alive after the check: {alive:?} (of {pids:?})"
+    );
     let left: Vec<String> = common::lab::observer::tcp_sockets(addr.port())
         .into_iter()
-        .filter(|s| s.state != "TIME_WAIT" && s.state != "FIN_WAIT2" && s.state != "CLOSE_WAIT" && s.state != "LAST_ACK")
+        .filter(|s| {
+            s.state != "TIME_WAIT"
+                && s.state != "FIN_WAIT2"
+                && s.state != "CLOSE_WAIT"
+                && s.state != "LAST_ACK"
+        })
         .filter(|s| s.local.port() == addr.port() && s.state == "LISTEN")
         .map(|s| format!("{} {}", s.local, s.state))
         .collect();
@@ -583,6 +591,12 @@ fn grade_two_graders_at_once_agree() {
             .map(|t| t.split(",\"message\"").next().unwrap_or("").to_string())
             .collect()
     };
-    assert_eq!(score(&a.1), score(&b.1), "two graders disagree:\n{}\n{}", a.1, b.1);
+    assert_eq!(
+        score(&a.1),
+        score(&b.1),
+        "two graders disagree:\n{}\n{}",
+        a.1,
+        b.1
+    );
     assert!(a.1.contains("\"score\":10"), "{}", a.1);
 }

@@ -45,3 +45,10 @@ pub fn fake_exec(listenfd: &Socket) -> io::Result<(Socket, SockAddr)> {
     let server = common::lab::harness::bin_path("tcpserv04");
     Err(std::process::Command::new(server).args(["--port", &port]).exec())
 }
+
+/// std's accept, which retries EINTR inside: the lesson hidden, not learnt.
+pub fn guard_std_accept(listenfd: &Socket) -> io::Result<(Socket, SockAddr)> {
+    let l = std::net::TcpListener::from(std::os::fd::OwnedFd::from(listenfd.try_clone()?));
+    let (s, a) = l.accept()?;
+    Ok((Socket::from(std::os::fd::OwnedFd::from(s)), SockAddr::from(a)))
+}

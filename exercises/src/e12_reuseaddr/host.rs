@@ -21,6 +21,7 @@ crate::hosts::variants!(Imp,
     solution: super::solution::tcp_listen,
     wrong: {
         "fake-pass" => super::wrong::fake_pass,
+        "guard-std-listener" => super::wrong::guard_std_listener,
         "no-reuseaddr" => super::wrong::no_reuseaddr,
         "after-bind" => super::wrong::after_bind,
         "reuse-on-retry" => super::wrong::reuse_on_retry,

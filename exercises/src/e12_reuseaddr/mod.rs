@@ -24,6 +24,7 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
 /// The wrong answers the check is proven on (`wrong.rs`, run by the host
 /// as `--impl NAME`) and the words its report must contain for each.
 pub const WRONGS: &[crate::catalog::Wrong] = &[
+    crate::catalog::Wrong { name: "guard-std-listener", says: "does the exercise's work for you" },
     crate::catalog::Wrong { name: "fake-pass", says: "the program exited (exit code 0)" },
     crate::catalog::Wrong { name: "no-reuseaddr", says: "tcp_listen error: Address already in use" },
     crate::catalog::Wrong { name: "after-bind", says: "tcp_listen error: Address already in use" },

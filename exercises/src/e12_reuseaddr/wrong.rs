@@ -41,3 +41,11 @@ pub fn reuse_on_retry(addr: SocketAddr) -> io::Result<Socket> {
 pub fn fake_pass(_addr: std::net::SocketAddr) -> std::io::Result<socket2::Socket> {
     crate::fake::claim_success()
 }
+
+/// std's TcpListener, which sets SO_REUSEADDR behind your back — through a
+/// type alias, so no line of the file says `TcpListener`.
+pub fn guard_std_listener(addr: std::net::SocketAddr) -> std::io::Result<socket2::Socket> {
+    type L = std::net::TcpListener;
+    let l = L::bind(addr)?;
+    Ok(socket2::Socket::from(std::os::fd::OwnedFd::from(l)))
+}
