@@ -24,7 +24,7 @@ fn main() {
             "pub mod {id} {{\n    #[path = {host:?}]\n    pub mod host;\n    #[cfg(feature = \"solutions\")]\n    pub use exercises_student::reference::{id}::*;\n}}"
         );
     }
-    out.push_str("/// Every exercise's program: (id, run, known variants).\npub static PROGRAMS: &[(&str, fn(&str, &[String]) -> Option<std::process::ExitCode>, fn() -> Vec<&'static str>)] = &[\n");
+    out.push_str("/// Runs an exercise's program with one variant (None: no such variant).\npub type Run = fn(&str, &[String]) -> Option<std::process::ExitCode>;\n/// The names of the variants a program knows.\npub type Variants = fn() -> Vec<&'static str>;\n/// Every exercise's program: (id, run, known variants).\npub static PROGRAMS: &[(&str, Run, Variants)] = &[\n");
     for id in &ids {
         let _ = writeln!(out, "    (\"{id}\", {id}::host::run, {id}::host::variants),");
     }

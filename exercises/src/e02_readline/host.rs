@@ -12,6 +12,7 @@ use std::os::fd::{AsFd, FromRawFd, OwnedFd};
 use std::process::ExitCode;
 
 use clap::Parser;
+#[cfg(feature = "solutions")]
 use socket2::Socket;
 
 use crate::hosts::parse;
@@ -86,7 +87,7 @@ pub fn run(variant: &str, args: &[String]) -> Option<ExitCode> {
     let make = pick(variant)?;
     let a: Args = parse("readline", args);
     let [fa, fb, fo] = a.fds[..] else {
-        let mut r = make(OwnedFd::from(io::stdin().as_fd().try_clone_to_owned().ok()?));
+        let mut r = make(io::stdin().as_fd().try_clone_to_owned().ok()?);
         let mut line = Vec::new();
         let mut i = 0;
         while let Ok(n @ 1..) = r(&mut line) {

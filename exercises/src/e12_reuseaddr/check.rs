@@ -1,6 +1,11 @@
-//! Exercise 12's check: a daytime server serves one client and closes
-//! first, leaving a TIME_WAIT on its port (/proc/net/tcp shows it). The
-//! server is stopped (SIGTERM) and started again on the same port, while
+//! Exercise 12's check: the server is handed an address of the check's
+//! choosing — a loopback address other than 127.0.0.1 and a port that was
+//! free a moment ago, fresh each run — and must listen exactly there (the
+//! check finds the listener in /proc/net/tcp and its inode among the
+//! server's descriptors). A second server on the same address must fail
+//! with EADDRINUSE while the first runs (SO_REUSEPORT would let it in). The
+//! first serves one client and closes first, leaving a TIME_WAIT on its
+//! port; it is stopped (SIGTERM) and started again on the same address while
 //! that TIME_WAIT lasts (60 s): it must bind, listen and serve.
 
 use std::io::Read;
@@ -14,7 +19,54 @@ use crate::report::{Trace, Verdict};
 
 pub fn check(target: &Target) -> Verdict {
     let mut t = Trace::new();
-    let (mut first, addr) = target.server(&mut t, &[])?;
+    let handed = fresh_address().map_err(|e| t.fail(format!("no free port: {e}"), "a free port"))?;
+    let args = vec![
+        "--host".to_string(),
+        handed.ip().to_string(),
+        "--port".to_string(),
+        handed.port().to_string(),
+    ];
+    let mut first = target.spawn(&t, &args)?;
+    t.did(format!("started the server with --host {} --port {}", handed.ip(), handed.port()));
+    let addr = listening(&mut first, &t)?;
+    let listener = observer::tcp_sockets_at(handed)
+        .into_iter()
+        .find(|s| s.state == "LISTEN" && observer::socket_fds(first.pid()).iter().any(|&(_, n)| n == s.inode));
+    if addr != handed || listener.is_none() {
+        return Err(t.fail(
+            format!(
+                "the server listens on {addr} (getsockname); /proc/net/tcp shows {} listener of its own on {handed}",
+                if listener.is_some() { "a" } else { "no" }
+            ),
+            format!("a socket listening on exactly {handed}, the address your function was handed"),
+        ));
+    }
+    t.did(format!("/proc/net/tcp showed the server's own listener on {handed}"));
+    let mut rival = target.spawn(&t, &args)?;
+    match rival.wait_exit(STEP) {
+        Ok(st) if !st.success() && rival.stderr_text().contains("Address already in use") => {
+            t.did("a second server on the same address failed with EADDRINUSE while the first ran");
+        }
+        Ok(st) => {
+            return Err(t.fail(
+                format!(
+                    "a second server on {handed} ended ({}) without \"Address already in use\"; its stderr:\n{}",
+                    describe(st),
+                    crate::report::tail(&rival.stderr_text(), 3)
+                ),
+                "bind fails with EADDRINUSE while another socket listens there: SO_REUSEADDR allows a bind over \
+                 TIME_WAIT, not two listeners (that is SO_REUSEPORT)",
+            ));
+        }
+        Err(_) => {
+            return Err(t.fail(
+                format!("a second server bound {handed} and listens while the first still runs"),
+                "bind fails with EADDRINUSE while another socket listens there: SO_REUSEADDR allows a bind over \
+                 TIME_WAIT, not two listeners (that is SO_REUSEPORT)",
+            ));
+        }
+    }
+    drop(rival);
     let daytime = |t: &Trace, server: &mut crate::checks::Proc, which: &str| {
         let mut s = connect(addr).map_err(|e| fail_or_gone(server, t, format!("connect: {e}"), "a connection"))?;
         let mut got = String::new();
@@ -43,9 +95,9 @@ pub fn check(target: &Target) -> Verdict {
     t.did(format!("stopped the server with SIGTERM ({})", describe(st)));
 
     let port = addr.port().to_string();
-    let mut second = target.spawn(&t, &["--port".into(), port.clone()])?;
+    let mut second = target.spawn(&t, &args)?;
     t.did(format!(
-        "started it again with --port {port}, while the TIME_WAIT lasts (60 s)"
+        "started it again on {handed}, while the TIME_WAIT lasts (60 s)"
     ));
     let expected = format!(
         "the server listens on port {port} again at once (SO_REUSEADDR, set before bind, on the old listener and the new one)"
@@ -54,9 +106,19 @@ pub fn check(target: &Target) -> Verdict {
         f.expected = expected.clone();
         f
     })?;
-    if again.port() != addr.port() {
+    if again != handed {
         return Err(t.fail(format!("it listens on {again}"), expected));
     }
     daytime(&t, &mut second, "a client of the restarted server")?;
     Ok(())
+}
+
+/// A loopback address other than 127.0.0.1 and a port free a moment ago:
+/// fresh each run, so a server that ignores what it is handed (binds
+/// 127.0.0.1 or port 9877 anyway) cannot pass, and two checks at once never
+/// meet.
+fn fresh_address() -> std::io::Result<std::net::SocketAddr> {
+    let ip = std::net::Ipv4Addr::new(127, 0, 0, 2 + (std::process::id() % 250) as u8);
+    let probe = std::net::TcpListener::bind((ip, 0))?;
+    probe.local_addr()
 }

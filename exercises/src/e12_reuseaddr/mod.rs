@@ -25,6 +25,9 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
 /// as `--impl NAME`) and the words its report must contain for each.
 pub const WRONGS: &[crate::catalog::Wrong] = &[
     crate::catalog::Wrong { name: "guard-std-listener", says: "does the exercise's work for you" },
+    crate::catalog::Wrong { name: "ignores-address", says: "the address your function was handed" },
+    crate::catalog::Wrong { name: "wildcard", says: "the address your function was handed" },
+    crate::catalog::Wrong { name: "reuseport", says: "that is SO_REUSEPORT" },
     crate::catalog::Wrong { name: "fake-pass", says: "the program exited (exit code 0)" },
     crate::catalog::Wrong { name: "no-reuseaddr", says: "tcp_listen error: Address already in use" },
     crate::catalog::Wrong { name: "after-bind", says: "tcp_listen error: Address already in use" },

@@ -49,3 +49,36 @@ pub fn guard_std_listener(addr: std::net::SocketAddr) -> std::io::Result<socket2
     let l = L::bind(addr)?;
     Ok(socket2::Socket::from(std::os::fd::OwnedFd::from(l)))
 }
+
+/// Ignores the address it is handed: binds the book's SERV_PORT on
+/// 127.0.0.1 (two students on one machine then fight over one port).
+pub fn ignores_address(_addr: std::net::SocketAddr) -> std::io::Result<socket2::Socket> {
+    let fixed: std::net::SocketAddr = ([127, 0, 0, 1], common::SERV_PORT).into();
+    let s = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)?;
+    s.set_reuse_address(true)?;
+    s.bind(&fixed.into())?;
+    s.listen(common::LISTENQ)?;
+    Ok(s)
+}
+
+/// Binds the wildcard address on the handed port (the book's INADDR_ANY),
+/// not the address it was handed.
+pub fn wildcard(addr: std::net::SocketAddr) -> std::io::Result<socket2::Socket> {
+    let any: std::net::SocketAddr = ([0, 0, 0, 0], addr.port()).into();
+    let s = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)?;
+    s.set_reuse_address(true)?;
+    s.bind(&any.into())?;
+    s.listen(common::LISTENQ)?;
+    Ok(s)
+}
+
+/// SO_REUSEPORT as well: the restart works, but so does a second server on
+/// the same address while the first still runs.
+pub fn reuseport(addr: std::net::SocketAddr) -> std::io::Result<socket2::Socket> {
+    let s = socket2::Socket::new(socket2::Domain::for_address(addr), socket2::Type::STREAM, None)?;
+    s.set_reuse_address(true)?;
+    s.set_reuse_port(true)?;
+    s.bind(&addr.into())?;
+    s.listen(common::LISTENQ)?;
+    Ok(s)
+}
