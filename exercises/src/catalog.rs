@@ -43,6 +43,9 @@ pub struct Exercise {
     pub hints: [&'static str; 2],
     /// The wrong answers the check must reject (reference mode).
     pub wrongs: &'static [Wrong],
+    /// Correct answers written differently from the reference: the check
+    /// must pass them (reference mode).
+    pub alts: &'static [&'static str],
     pub check: fn(&Target) -> Verdict,
 }
 
@@ -54,7 +57,8 @@ impl Exercise {
             || (crate::REFERENCE_MODE
                 && (variant == crate::STUB
                     || variant == crate::SOLUTION
-                    || self.wrongs.iter().any(|w| w.name == variant)))
+                    || self.wrongs.iter().any(|w| w.name == variant)
+                    || self.alts.contains(&variant)))
     }
 
     pub fn title(&self) -> &'static str {
@@ -97,12 +101,18 @@ macro_rules! declare {
                 about: &$id::ABOUT,
                 file: concat!("exercises/src/student/", stringify!($id), ".rs"),
                 source: include_str!(concat!("student/", stringify!($id), ".rs")),
+                // The pristine stub exists only in the lab (a classroom kit
+                // has none): reference mode compares it with the student file.
+                #[cfg(feature = "solutions")]
                 stub: include_str!(concat!(stringify!($id), "/stub.rs")),
+                #[cfg(not(feature = "solutions"))]
+                stub: "",
                 hints: [
                     include_str!(concat!(stringify!($id), "/hint1.md")),
                     include_str!(concat!(stringify!($id), "/hint2.md")),
                 ],
                 wrongs: $id::WRONGS,
+                alts: $id::ALTS,
                 check: $id::check::check,
             },
         )*];

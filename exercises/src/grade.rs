@@ -74,6 +74,22 @@ pub fn run(
     })
 }
 
+/// Marks the exercises whose check files changed (`classroom::changed_checks`)
+/// as not scored, saying which file changed; a changed shared file (not in
+/// an exercise's folder) unscores every exercise.
+pub fn unscore_changed(rows: &mut [Row], changed: &[String]) {
+    for r in rows.iter_mut() {
+        if let Some(f) = changed
+            .iter()
+            .find(|f| crate::classroom::touches(f).is_none_or(|id| id == r.ex.id))
+        {
+            r.failure = Some(format!(
+                "not scored: {f} differs from the kit's (exercises/checks.lock) — a changed check is reported, never scored"
+            ));
+        }
+    }
+}
+
 /// (score, maximum).
 pub fn score(rows: &[Row]) -> (u32, u32) {
     (

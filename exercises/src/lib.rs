@@ -23,6 +23,7 @@
 //!   contain.
 
 pub mod catalog;
+pub mod classroom;
 pub mod checks;
 pub mod grade;
 pub mod guard;

@@ -88,6 +88,26 @@ enum Cmd {
         /// solution instead: `--solved 4,9`.
         #[arg(long, value_delimiter = ',')]
         solved: Vec<String>,
+        /// Write the result to FILE instead of standard output (what no
+        /// program a check runs can reach).
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// (instructors) grade the student files in DIR (a student's copy of
+        /// the lab, or its exercises/src/student) with THIS copy's checks.
+        #[arg(long, value_name = "DIR")]
+        student_dir: Option<PathBuf>,
+    },
+    /// Show the reference solution of an exercise — once your own passes
+    /// its check (as rustlings does).
+    Solution {
+        /// Number (4), id (e04_reap) or name (reap).
+        which: String,
+    },
+    /// (instructors) the classroom kit: `classroom export DIR` writes a
+    /// student repository without any solution or wrong answer.
+    Classroom {
+        #[command(subcommand)]
+        cmd: ClassroomCmd,
     },
     /// (used by every check) run CMD under a warden: a child subreaper that
     /// reports CMD's exit status and, when the check ends, kills and reaps
@@ -97,6 +117,14 @@ enum Cmd {
         #[arg(last = true, required = true)]
         cmd: Vec<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum ClassroomCmd {
+    /// Write the kit into DIR (new or empty): the lab without solutions,
+    /// wrong answers or the `solutions` feature, with a GitHub Classroom
+    /// autograding workflow and the checks' fingerprints.
+    Export { dir: PathBuf },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -144,7 +172,43 @@ fn main() -> ExitCode {
             exit_zero,
             variant,
             solved,
-        } => host(&exe).and_then(|h| grade(&exe, &h, format, exit_zero, &variant, &solved)),
+            output,
+            student_dir,
+        } => {
+            let h = match &student_dir {
+                Some(dir) => exercises::classroom::build_host_for(dir).map_err(|e| {
+                    eprintln!("{e}");
+                    ExitCode::FAILURE
+                }),
+                None => host(&exe),
+            };
+            h.and_then(|h| {
+                let how = How {
+                    format,
+                    exit_zero,
+                    output,
+                    student_dir,
+                };
+                grade(&exe, &h, &how, &variant, &solved)
+            })
+        }
+        Cmd::Solution { which } => exercise(&which).and_then(|ex| host(&exe).map(|h| solution(&exe, &h, ex))),
+        Cmd::Classroom {
+            cmd: ClassroomCmd::Export { dir },
+        } => match exercises::classroom::export(&dir) {
+            Ok((files, answers)) => {
+                println!(
+                    "wrote the classroom kit to {}: {files} files; left out {answers} solutions, stubs and wrong answers",
+                    dir.display()
+                );
+                println!("next: cd {} && git init && git add -A && git commit -m kit", dir.display());
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(e) => {
+                eprintln!("classroom export: {e}");
+                Err(ExitCode::FAILURE)
+            }
+        },
         Cmd::Warden { cmd } => Ok(exercises::warden::warden(&cmd)),
     };
     result.unwrap_or_else(|code| code)
@@ -249,11 +313,18 @@ fn check(exe: &std::path::Path, host: &std::path::Path, ex: &'static Exercise, v
     }
 }
 
+/// How `grade` reports.
+struct How {
+    format: Format,
+    exit_zero: bool,
+    output: Option<PathBuf>,
+    student_dir: Option<PathBuf>,
+}
+
 fn grade(
     exe: &std::path::Path,
     host: &std::path::Path,
-    format: Format,
-    exit_zero: bool,
+    how: &How,
     variant: &str,
     solved: &[String],
 ) -> Result<ExitCode, ExitCode> {
@@ -261,23 +332,64 @@ fn grade(
         .iter()
         .map(|w| exercise(w).map(|ex| ex.num))
         .collect::<Result<Vec<u8>, _>>()?;
-    let rows = exercises::grade::run(exe, host, EXERCISES, |ex| {
+    let mut rows = exercises::grade::run(exe, host, EXERCISES, |ex| {
         if solved.contains(&ex.num) {
             exercises::SOLUTION.to_string()
         } else {
             variant.to_string()
         }
     });
-    let text = match format {
+    // A check that is not the kit's is reported, never scored: in a
+    // student's copy against its manifest; for an instructor, the student's
+    // copy is only reported (this copy's checks did the grading).
+    let changed = exercises::classroom::changed_checks(&exercises::classroom::root());
+    exercises::grade::unscore_changed(&mut rows, &changed);
+    if let Some(dir) = &how.student_dir {
+        for f in exercises::classroom::differing_checks(dir) {
+            eprintln!("note: the student's copy changed {f} (not used: graded with this copy's checks)");
+        }
+    }
+    let text = match how.format {
         Format::Table => exercises::grade::table(&rows),
         Format::Json => exercises::grade::json(&rows),
         Format::Junit => exercises::grade::junit(&rows),
     };
-    print!("{text}");
+    match &how.output {
+        Some(path) => std::fs::write(path, &text).map_err(|e| {
+            eprintln!("cannot write {}: {e}", path.display());
+            ExitCode::FAILURE
+        })?,
+        None => print!("{text}"),
+    }
     let all = rows.iter().all(|r| r.passed());
-    Ok(if all || exit_zero {
+    Ok(if all || how.exit_zero {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// `exercises solution N`: the reference, once the student's own passes.
+fn solution(exe: &std::path::Path, host: &std::path::Path, ex: &'static Exercise) -> ExitCode {
+    let path = exercises::classroom::root().join(format!("exercises/src/{}/solution.rs", ex.id));
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        println!(
+            "exercise {}: this copy has no reference solutions (a classroom kit) — ask your instructor",
+            ex.num
+        );
+        return ExitCode::FAILURE;
+    };
+    match verify::run_check(exe, host, ex, STUDENT) {
+        Ok(()) => {
+            println!("exercise {} — {}: the lab's reference solution ({}):\n\n{text}", ex.num, ex.title(), path.display());
+            ExitCode::SUCCESS
+        }
+        Err(_) => {
+            println!(
+                "exercise {} is not solved yet: the reference is shown once your own passes its check\n(cargo test -p exercises {}; hints: cargo run -p exercises -- hint {})",
+                ex.num, ex.id, ex.num
+            );
+            ExitCode::FAILURE
+        }
+    }
 }

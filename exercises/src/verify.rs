@@ -169,6 +169,7 @@ enum Must {
 /// at once (separate processes).
 pub fn prove(exe: &Path, host: &Path, ex: &Exercise) {
     let mut variants: Vec<(&str, Must)> = vec![(SOLUTION, Must::Pass), (STUB, Must::Fail)];
+    variants.extend(ex.alts.iter().map(|&a| (a, Must::Pass)));
     variants.extend(ex.wrongs.iter().map(|w| (w.name, Must::FailSaying(w.says))));
     let results: Vec<Verdict> = thread::scope(|s| {
         let handles: Vec<_> = variants
@@ -183,8 +184,8 @@ pub fn prove(exe: &Path, host: &Path, ex: &Exercise) {
     let mut problems = Vec::new();
     for ((v, must), verdict) in variants.iter().zip(&results) {
         match (verdict, must) {
-            (Ok(()), Must::Pass) => println!("{}: passes on the reference solution", ex.id),
-            (Err(f), Must::Pass) => problems.push(format!("the check FAILS on the reference solution:\n{f}")),
+            (Ok(()), Must::Pass) => println!("{}: passes on {v:?}", ex.id),
+            (Err(f), Must::Pass) => problems.push(format!("the check FAILS on the correct answer {v:?}:\n{f}")),
             (Ok(()), _) if *v == STUB => problems.push(format!(
                 "the check PASSES on the pristine stub src/{}/stub.rs",
                 ex.id
