@@ -331,6 +331,12 @@ fn normalize(line: &str) -> String {
         && words[2].starts_with(|c: char| c.is_ascii_uppercase())
     {
         let rest = line.trim_start()[words[0].len()..].trim_start()[words[1].len()..].to_string();
+        // STAT's state letter stays; its modifiers say how the program was
+        // started (N: niced, as on a busy classroom server; s, l, +, <), not
+        // what it shows.
+        let stat = words[2];
+        let letter = &stat[..1];
+        let rest = rest.replacen(stat, &format!("{letter:<w$}", w = stat.len()), 1);
         line = format!("[PID] [PID]{rest}");
     }
     let mut out = String::with_capacity(line.len());

@@ -50,14 +50,19 @@ pub fn is_answer(path: &str) -> bool {
 pub fn is_check_file(path: &str) -> bool {
     let ours = path.starts_with("exercises/") || path.starts_with("common/src/");
     ours && path.ends_with(".rs") && !path.starts_with("exercises/src/student/") && !is_answer(path)
-        || matches!(path, "exercises/Cargo.toml" | "exercises/student/Cargo.toml" | ".cargo/config.toml")
+        || matches!(
+            path,
+            "exercises/Cargo.toml" | "exercises/student/Cargo.toml" | ".cargo/config.toml"
+        )
 }
 
 /// FNV-1a, 64 bits: a fingerprint to notice a changed file (not a defence
 /// against someone who also rewrites the manifest: the instructor's own
 /// copy is that).
 pub fn fingerprint(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
 }
 
 /// The files of the checkout at `root` (git's list: what a clone has).
@@ -83,7 +88,9 @@ fn tracked(root: &Path) -> Result<Vec<String>, String> {
 
 /// The text of `exercises/checks.lock` for the files under `root`.
 fn manifest(root: &Path, files: &[String]) -> String {
-    let mut out = String::from("# The files the exercises' verdicts depend on, and their fingerprints (FNV-1a 64).\n# `exercises grade` reports an exercise whose check differs and does not score it.\n");
+    let mut out = String::from(
+        "# The files the exercises' verdicts depend on, and their fingerprints (FNV-1a 64).\n# `exercises grade` reports an exercise whose check differs and does not score it.\n",
+    );
     for f in files.iter().filter(|f| is_check_file(f)) {
         if let Ok(bytes) = std::fs::read(root.join(f)) {
             let _ = writeln!(out, "{:016x}  {f}", fingerprint(&bytes));
@@ -124,7 +131,11 @@ jobs:
 /// Returns how many files were written and how many answers were left out.
 pub fn export(dir: &Path) -> Result<(usize, usize), String> {
     let root = root();
-    if dir.exists() && std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
+    if dir.exists()
+        && std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
         return Err(format!("{} exists and is not empty", dir.display()));
     }
     let files = tracked(&root)?;

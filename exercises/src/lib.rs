@@ -23,8 +23,8 @@
 //!   contain.
 
 pub mod catalog;
-pub mod classroom;
 pub mod checks;
+pub mod classroom;
 pub mod grade;
 pub mod guard;
 pub mod observe;

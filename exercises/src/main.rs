@@ -201,7 +201,10 @@ fn main() -> ExitCode {
                     "wrote the classroom kit to {}: {files} files; left out {answers} solutions, stubs and wrong answers",
                     dir.display()
                 );
-                println!("next: cd {} && git init && git add -A && git commit -m kit", dir.display());
+                println!(
+                    "next: cd {} && git init && git add -A && git commit -m kit",
+                    dir.display()
+                );
                 Ok(ExitCode::SUCCESS)
             }
             Err(e) => {
@@ -381,7 +384,12 @@ fn solution(exe: &std::path::Path, host: &std::path::Path, ex: &'static Exercise
     };
     match verify::run_check(exe, host, ex, STUDENT) {
         Ok(()) => {
-            println!("exercise {} — {}: the lab's reference solution ({}):\n\n{text}", ex.num, ex.title(), path.display());
+            println!(
+                "exercise {} — {}: the lab's reference solution ({}):\n\n{text}",
+                ex.num,
+                ex.title(),
+                path.display()
+            );
             ExitCode::SUCCESS
         }
         Err(_) => {

@@ -185,7 +185,9 @@ pub fn prove(exe: &Path, host: &Path, ex: &Exercise) {
     for ((v, must), verdict) in variants.iter().zip(&results) {
         match (verdict, must) {
             (Ok(()), Must::Pass) => println!("{}: passes on {v:?}", ex.id),
-            (Err(f), Must::Pass) => problems.push(format!("the check FAILS on the correct answer {v:?}:\n{f}")),
+            (Err(f), Must::Pass) => {
+                problems.push(format!("the check FAILS on the correct answer {v:?}:\n{f}"))
+            }
             (Ok(()), _) if *v == STUB => problems.push(format!(
                 "the check PASSES on the pristine stub src/{}/stub.rs",
                 ex.id

@@ -129,7 +129,11 @@ fn registry_every_exercise_is_complete_and_found_by_every_name() {
         if exercises::REFERENCE_MODE {
             assert!(e.stub.contains("EDIT THIS FILE"), "{}: the stub's header", e.id);
         }
-        assert!(e.source.contains("EDIT THIS FILE") || !e.source.is_empty(), "{}: the student's file", e.id);
+        assert!(
+            e.source.contains("EDIT THIS FILE") || !e.source.is_empty(),
+            "{}: the student's file",
+            e.id
+        );
         for name in [e.id, e.short(), &e.num.to_string(), &format!("{:02}", e.num)] {
             assert_eq!(find(name).map(|x| x.id), Some(e.id), "find({name})");
         }
