@@ -196,3 +196,18 @@ pub fn show(b: &[u8]) -> String {
         s.into_owned()
     }
 }
+
+/// The child of `server` that holds the connection between the server's
+/// `local` address and the client's `peer` address (/proc/net/tcp's inode
+/// among the child's descriptors).
+pub fn child_serving(server: i32, local: SocketAddr, peer: SocketAddr) -> Option<i32> {
+    use common::lab::observer;
+    let inode = observer::tcp_sockets_at(local)
+        .into_iter()
+        .find(|s| s.remote == peer && s.state == "ESTABLISHED")?
+        .inode;
+    observer::children(server)
+        .into_iter()
+        .find(|c| observer::socket_fds(c.pid).iter().any(|&(_, n)| n == inode))
+        .map(|c| c.pid)
+}

@@ -1,7 +1,9 @@
-//! Exercise 4's check, with the stop-the-parent method: five children end
-//! while the server is stopped, so their SIGCHLDs are pending
-//! together and are delivered as one when it resumes. One wait() per signal
-//! leaves exactly 4 zombies, the waitpid loop exactly 0 — every run.
+//! Exercise 4's check, with the stop-the-parent method: eight children end
+//! while the server is stopped — six when their clients close, two killed
+//! by SIGKILL — so their SIGCHLDs are pending together and are delivered
+//! as one when it resumes. One wait() per signal leaves exactly 7 zombies,
+//! the waitpid loop exactly 0 — every run. (Eight, not the book's five: a
+//! loop that reaps a fixed number of times must not pass.)
 //!
 //! A sixth client stays connected throughout: its child is alive while the
 //! others end, so a handler that blocks (wait() or waitpid without WNOHANG
@@ -15,7 +17,9 @@ use crate::checks::{STEP, Target, connect, fail_or_gone, roundtrip};
 use crate::observe::{NotIdle, idle_or_waiting};
 use crate::report::{Trace, Verdict};
 
-pub const CLIENTS: usize = 5;
+pub const CLIENTS: usize = 8;
+/// Of the children that end, how many the check kills (SIGKILL) instead.
+pub const KILLED: usize = 2;
 
 pub fn check(target: &Target) -> Verdict {
     let mut t = Trace::new();
@@ -29,7 +33,7 @@ pub fn check(target: &Target) -> Verdict {
         roundtrip(&mut c, line.as_bytes()).map_err(|saw| fail_or_gone(&mut server, &t, saw, "the echo"))?;
         clients.push(c);
     }
-    let mut live = clients.pop().expect("six clients");
+    let mut live = clients.pop().expect("one more client than end");
     t.did(format!(
         "opened {} connections and echoed a line on each",
         CLIENTS + 1
@@ -38,9 +42,18 @@ pub fn check(target: &Target) -> Verdict {
         .map_err(|e| t.fail(e.to_string(), format!("{} children", CLIENTS + 1)))?;
     stop(pid).map_err(|e| t.fail(e.to_string(), "the server stopped"))?;
     t.did("stopped the server (SIGSTOP, until /proc showed T)");
+    for c in clients.iter().take(KILLED) {
+        let child = c
+            .local_addr()
+            .ok()
+            .and_then(|me| crate::checks::child_serving(pid, addr, me))
+            .ok_or_else(|| t.fail(observer::process_table(pid), "a child serving each client"))?;
+        let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(child), nix::sys::signal::Signal::SIGKILL);
+    }
     drop(clients);
     t.did(format!(
-        "closed {CLIENTS} of the connections together (the sixth stays open: its child is alive)"
+        "killed {KILLED} children (SIGKILL) and closed the other {} connections together (one more stays open: its child is alive)",
+        CLIENTS - KILLED
     ));
     wait_zombies(pid, CLIENTS, STEP).map_err(|e| t.fail(e.to_string(), format!("{CLIENTS} children ended")))?;
     t.did(format!(
@@ -54,7 +67,8 @@ pub fn check(target: &Target) -> Verdict {
             return Err(t.fail(
                 format!(
                     "the server hangs: it sleeps in wait4() inside its SIGCHLD handler, waiting for the child \
-                     that still serves client 6, so it never returns to accept() and no new client is served\n{}",
+                     that still serves client {}, so it never returns to accept() and no new client is served\n{}",
+                    CLIENTS + 1,
                     observer::process_table(pid)
                 ),
                 "the handler reaps the children that have ended and returns at once \
@@ -84,11 +98,14 @@ pub fn check(target: &Target) -> Verdict {
             "0 zombies: every child that has ended is reaped, though only one SIGCHLD arrived",
         ));
     }
-    let mut fresh = connect(addr).map_err(|e| fail_or_gone(&mut server, &t, format!("connect 7: {e}"), "a connection"))?;
+    let (newest, stayed) = (CLIENTS + 2, CLIENTS + 1);
+    let mut fresh = connect(addr)
+        .map_err(|e| fail_or_gone(&mut server, &t, format!("connect {newest}: {e}"), "a connection"))?;
     roundtrip(&mut fresh, b"a new client\n")
-        .map_err(|saw| fail_or_gone(&mut server, &t, format!("client 7: {saw}"), "a new client is served"))?;
-    roundtrip(&mut live, b"still there\n")
-        .map_err(|saw| fail_or_gone(&mut server, &t, format!("client 6: {saw}"), "the live client is still served"))?;
+        .map_err(|saw| fail_or_gone(&mut server, &t, format!("client {newest}: {saw}"), "a new client is served"))?;
+    roundtrip(&mut live, b"still there\n").map_err(|saw| {
+        fail_or_gone(&mut server, &t, format!("client {stayed}: {saw}"), "the live client is still served")
+    })?;
     t.did("a new client was served, and the one that stayed connected still is");
     Ok(())
 }

@@ -21,6 +21,7 @@ crate::hosts::variants!(Imp,
     solution: super::solution::sig_chld,
     wrong: {
         "fake-pass" => super::wrong::fake_pass,
+        "fixed-five" => super::wrong::fixed_five,
         "one-wait" => super::wrong::one_wait,
         "blocking-loop" => super::wrong::blocking_loop,
         "waitpid-no-wnohang" => super::wrong::waitpid_no_wnohang,

@@ -37,3 +37,11 @@ pub extern "C" fn if_not_while(_signo: c_int) {
 pub extern "C" fn fake_pass(_signo: std::ffi::c_int) {
     crate::fake::claim_success()
 }
+
+/// The book's figure ran five clients, so five reaps: a fixed count where
+/// the loop must go on until nothing is left.
+pub extern "C" fn fixed_five(_signo: c_int) {
+    for _ in 0..5 {
+        let _ = waitpid(None, Some(WaitPidFlag::WNOHANG));
+    }
+}
