@@ -22,6 +22,7 @@ crate::hosts::variants!(Imp,
     solution: super::solution::next_connection,
     wrong: {
         "fake-pass" => super::wrong::fake_pass,
+        "retry-three-times" => super::wrong::retry_three_times,
         "guard-std-accept" => super::wrong::guard_std_accept,
         "fake-exec" => super::wrong::fake_exec,
         "eintr-fatal" => super::wrong::eintr_fatal,

@@ -22,6 +22,7 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
 pub const WRONGS: &[crate::catalog::Wrong] = &[
     crate::catalog::Wrong { name: "fake-exec", says: "your code started another program" },
     crate::catalog::Wrong { name: "guard-std-accept", says: "does the exercise's work for you" },
+    crate::catalog::Wrong { name: "retry-three-times", says: "Interrupted system call" },
     crate::catalog::Wrong { name: "fake-pass", says: "has exited" },
     crate::catalog::Wrong { name: "eintr-fatal", says: "accept error: Interrupted system call" },
     crate::catalog::Wrong { name: "expect-panics", says: "Interrupted system call" },

@@ -52,3 +52,14 @@ pub fn guard_std_accept(listenfd: &Socket) -> io::Result<(Socket, SockAddr)> {
     let (s, a) = l.accept()?;
     Ok((Socket::from(std::os::fd::OwnedFd::from(s)), SockAddr::from(a)))
 }
+
+/// Retries EINTR, but only a few times ("it can't happen more than that").
+pub fn retry_three_times(listenfd: &Socket) -> io::Result<(Socket, SockAddr)> {
+    let mut tries = 0;
+    loop {
+        match common::wrapsock::accept(listenfd) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted && tries < 3 => tries += 1,
+            r => return r,
+        }
+    }
+}
