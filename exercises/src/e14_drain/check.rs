@@ -1,9 +1,10 @@
-//! Exercise 14's check: client A is being served by a child; client B has
-//! come and gone (its child reaped by the SIGCHLD handler). The server
-//! gets SIGTERM. Within 5 s /proc/net/tcp must show its listener gone (new
-//! clients refused) while the server itself lives on, asleep, waiting for
-//! A's child; A is still echoed. When A leaves, the server must exit 0
-//! within 5 s.
+//! Exercise 14's check: clients A1, A2 and A3 are being served by children;
+//! client B has come and gone (its child reaped by the SIGCHLD handler).
+//! The server gets SIGTERM. Within 5 s /proc/net/tcp must show its listener
+//! gone (new clients refused) while the server itself lives on, asleep,
+//! waiting for the children; each A is still echoed. The A's leave one at
+//! a time: after each of the first two the server must still be there,
+//! waiting; when the last leaves, it must exit 0 within 5 s.
 
 use common::lab::harness::{describe, eventually};
 use common::lab::observer;
@@ -23,18 +24,26 @@ pub fn check(target: &Target) -> Verdict {
     let mut rng = Rng::new(target.seed);
     let (mut server, addr) = target.server(&mut t, &[])?;
     let pid = server.pid();
-    let mut a = connect(addr).map_err(|e| fail_or_gone(&mut server, &t, format!("connect: {e}"), "a connection"))?;
-    roundtrip(&mut a, &rng.line(3, 40)).map_err(|saw| fail_or_gone(&mut server, &t, saw, "the echo"))?;
-    t.did("client A connected and got an echo (a child serves it)");
+    const STAYING: usize = 3;
+    let mut stay = Vec::new();
+    for i in 1..=STAYING {
+        let mut a =
+            connect(addr).map_err(|e| fail_or_gone(&mut server, &t, format!("connect A{i}: {e}"), "a connection"))?;
+        roundtrip(&mut a, &rng.line(3, 40)).map_err(|saw| fail_or_gone(&mut server, &t, saw, "the echo"))?;
+        stay.push(a);
+    }
+    t.did(format!("clients A1..A{STAYING} connected and got an echo (a child serves each)"));
     let mut b = connect(addr).map_err(|e| fail_or_gone(&mut server, &t, format!("connect: {e}"), "a connection"))?;
     roundtrip(&mut b, &rng.line(3, 40)).map_err(|saw| fail_or_gone(&mut server, &t, saw, "the echo"))?;
     finish(b).map_err(|saw| fail_or_gone(&mut server, &t, saw, "the end of B's echo"))?;
     eventually(STEP, "B's child reaped and the server waiting", || {
         let kids = observer::children(pid);
-        (kids.len() == 1 && !kids[0].is_zombie() && crate::observe::all_threads_asleep(pid) == Some(true))
-            .then_some(())
+        (kids.len() == STAYING
+            && kids.iter().all(|k| !k.is_zombie())
+            && crate::observe::all_threads_asleep(pid) == Some(true))
+        .then_some(())
     })
-    .map_err(|e| fail_or_gone(&mut server, &t, e.to_string(), "one child left (A's), the server waiting"))?;
+    .map_err(|e| fail_or_gone(&mut server, &t, e.to_string(), "the A's children left, the server waiting"))?;
     t.did("client B came and went (its child ended and was reaped by the SIGCHLD handler); the server waits");
 
     server.signal(Signal::SIGTERM).map_err(|e| t.fail(e.to_string(), "the signal sent"))?;
@@ -53,12 +62,12 @@ pub fn check(target: &Target) -> Verdict {
             None
         }
     });
-    let drain = "the server closes its listener (new clients are refused), waits for A's child, then exits 0";
+    let drain = "the server closes its listener (new clients are refused), waits until every child has ended, then exits 0";
     let exited_early = |server: &mut crate::checks::Proc, t: &Trace| {
         let st = server.wait_exit(STEP).map(describe).unwrap_or_default();
         t.fail(
             format!(
-                "the server exited at once ({st}) while client A was still being served: its child lives on without it\nthe server's stderr ends with:\n{}",
+                "the server exited at once ({st}) while the A's were still being served: their children live on without it\nthe server's stderr ends with:\n{}",
                 crate::report::tail(&server.stderr_text(), 2)
             ),
             drain,
@@ -96,12 +105,44 @@ pub fn check(target: &Target) -> Verdict {
     }
     t.did("/proc/net/tcp showed the listener closed; the server lives on, waiting");
 
-    roundtrip(&mut a, &rng.line(3, 40)).map_err(|saw| {
-        fail_or_gone(&mut server, &t, saw, "A's child still serves A while the server drains")
-    })?;
-    t.did("A still got an echo");
-    finish(a).map_err(|saw| fail_or_gone(&mut server, &t, saw, "the end of A's echo"))?;
-    t.did("client A closed (its child ends)");
+    for a in &mut stay {
+        roundtrip(a, &rng.line(3, 40)).map_err(|saw| {
+            fail_or_gone(&mut server, &t, saw, "each child still serves its client while the server drains")
+        })?;
+    }
+    t.did("each A still got an echo");
+    let total = stay.len();
+    for (i, a) in stay.into_iter().enumerate() {
+        let left = total - i - 1;
+        finish(a).map_err(|saw| fail_or_gone(&mut server, &t, saw, "the end of the echo"))?;
+        if left == 0 {
+            t.did(format!("A{} closed, the last one (its child ends)", i + 1));
+            break;
+        }
+        eventually(STEP, "that child to end", || {
+            (crate::observe::exited(pid) || observer::children(pid).iter().filter(|k| !k.is_zombie()).count() <= left)
+                .then_some(())
+        })
+        .map_err(|e| t.fail(e.to_string(), "the child ends when its client leaves"))?;
+        let waiting = eventually(STEP, "the server to wait again or exit", || {
+            if crate::observe::exited(pid) {
+                Some(false)
+            } else {
+                (crate::observe::all_threads_asleep(pid) == Some(true)).then_some(true)
+            }
+        });
+        if !matches!(waiting, Ok(true)) {
+            let st = server.wait_exit(STEP).map(describe).unwrap_or_default();
+            return Err(t.fail(
+                format!(
+                    "A{} left and the server exited ({st}) while {left} client(s) were still being served",
+                    i + 1
+                ),
+                "the server waits until EVERY child has ended (wait() says ECHILD), not just one",
+            ));
+        }
+        t.did(format!("A{} closed; the server still waits for {left} more", i + 1));
+    }
     let st = server.wait_exit(STEP).map_err(|_| {
         t.fail(
             format!(

@@ -24,6 +24,7 @@ crate::hosts::variants!(Imp,
     solution: (super::solution::on_sigterm, super::solution::serve),
     wrong: {
         "fake-pass" => (super::solution::on_sigterm, super::wrong::fake_pass),
+        "wait-once" => (super::solution::on_sigterm, super::wrong::wait_once),
         "exit-in-handler" => (super::wrong::exit_in_handler, super::solution::serve),
         "keep-listening" => (super::solution::on_sigterm, super::wrong::keep_listening),
         "count-children" => (super::solution::on_sigterm, super::wrong::count_children),

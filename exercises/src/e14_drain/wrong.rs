@@ -77,3 +77,12 @@ fn wait_for_wake(listenfd: &Socket, wake: &OwnedFd, fork_echo: fn(&Socket, Socke
 pub fn fake_pass(_listenfd: Socket, _wake: &OwnedFd, _fork_echo: fn(&Socket, Socket)) -> io::Result<()> {
     crate::fake::claim_success()
 }
+
+/// One wait() taken for the whole drain: it returns when the first child
+/// ends, and the server exits while the others still serve their clients.
+pub fn wait_once(listenfd: Socket, wake: &OwnedFd, fork_echo: fn(&Socket, Socket)) -> io::Result<()> {
+    wait_for_wake(&listenfd, wake, fork_echo)?;
+    drop(listenfd);
+    let _ = nix::sys::wait::wait();
+    Ok(())
+}
