@@ -66,6 +66,7 @@ export PATH=$tools/bin:$PATH
 apt_install msgmerge gettext
 if [[ $browser == 1 ]]; then
     apt_install chromium chromium
+    apt_install rsvg-convert librsvg2-bin # check_links renders every figure with it
     # a CJK font, so the Chinese screenshot shows characters, not boxes
     fc-list :lang=zh | grep -q . || apt_install /nonexistent fonts-wqy-microhei
 fi
@@ -110,6 +111,9 @@ fi
 
 step "translation (docs/po/zh-CN.po against the English source)"
 python3 "$docs/tools/check_po.py" "$fresh" "$docs/po/messages.pot" "$docs/po/zh-CN.po" "$pot_dir"
+
+step "Chinese figures (docs/tools/figures_zh.py --check)"
+python3 "$docs/tools/figures_zh.py" --check
 
 step "build docs/book/en and docs/book/zh-CN"
 rm -rf "$docs/book/en" "$docs/book/zh-CN"
