@@ -1,4 +1,4 @@
-//! Every ```console block in docs/src/**/*.md and README.md is a test: its
+//! Every ```console block in docs/src/**/*.md, README.md and README.zh-CN.md is a test: its
 //! commands run, their output is compared with what the page shows, and a
 //! page that drifts from its program fails `cargo test`.
 //!
@@ -849,6 +849,7 @@ fn check(rel: &str) -> Vec<String> {
 /// Every page with a ```console block.
 const PAGES: &[&str] = &[
     "README.md",
+    "README.zh-CN.md",
     "docs/src/lab.md",
     "docs/src/observe.md",
     "docs/src/intro.md",
@@ -913,6 +914,7 @@ fn every_page_with_a_console_block_is_listed() {
     let mut all = Vec::new();
     walk(&root().join("docs/src"), &mut all);
     all.push(root().join("README.md"));
+    all.push(root().join("README.zh-CN.md"));
     let root = fs::canonicalize(root()).unwrap();
     let missing: Vec<String> = all
         .iter()
