@@ -19,9 +19,12 @@ docs=$root/docs
 
 MDBOOK_VERSION=0.5.4
 I18N_VERSION=0.4.0 # built against mdbook-preprocessor/-renderer 0.5
-# Repo-local, so the pinned versions never clash with the user's own mdbook;
-# under target/ so a CI cache of target/ keeps them.
-tools=${UNP_DOCS_TOOLS:-$root/target/docs-tools}
+# The pinned tools live apart from the user's own mdbook, in a per-user cache
+# that every clone shares (so only the first build installs them, ~6 min):
+# ~/.cache/unp-lab/docs-tools, or $UNP_DOCS_TOOLS (CI may point it into a
+# cached directory). Already installed elsewhere at the pinned version (an
+# older clone's target/docs-tools, ~/.cargo/bin) they are used from there.
+tools=${UNP_DOCS_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/unp-lab/docs-tools}
 LANGS=(en zh-CN)
 
 update_po=0
@@ -53,19 +56,50 @@ apt_install() { # $1 = command that must exist, rest = Debian packages
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
-cargo_install() { # crate version
-    if grep -qs "^\"$1 $2 " "$tools/.crates.toml"; then return 0; fi
-    cargo install --locked --quiet --root "$tools" "$1@$2" "${@:3}"
+# The binaries build.sh runs, one directory on PATH, each a link to the
+# pinned version wherever it was found.
+bin_dir=$(mktemp -d)
+trap 'rm -rf "$bin_dir"' EXIT
+pinned() { # crate version binary...: link the binaries of an installed copy
+    local crate=$1 version=$2 dir; shift 2
+    for dir in "$tools" "$root/target/docs-tools" "${CARGO_HOME:-$HOME/.cargo}"; do
+        grep -qs "^\"$crate $version " "$dir/.crates.toml" || continue
+        local b ok=1
+        for b in "$@"; do [[ -x $dir/bin/$b ]] || ok=0; done
+        if [[ $ok == 1 ]]; then
+            for b in "$@"; do ln -sf "$dir/bin/$b" "$bin_dir/$b"; done
+            echo "docs: $crate $version from $dir"
+            return 0
+        fi
+    done
+    return 1
+}
+cargo_install() { # crate version binaries -- cargo install options
+    local crate=$1 version=$2 bins=()
+    shift 2
+    while [[ $# -gt 0 && $1 != -- ]]; do bins+=("$1"); shift; done
+    shift || true
+    pinned "$crate" "$version" "${bins[@]}" && return 0
+    # an mdbook on PATH with the pinned version (installed some other way)
+    if [[ $crate == mdbook ]] && [[ $(mdbook --version 2>/dev/null) == "mdbook v$version" ]]; then
+        ln -sf "$(command -v mdbook)" "$bin_dir/mdbook"
+        echo "docs: mdbook $version from $(command -v mdbook)"
+        return 0
+    fi
+    echo "docs: installing $crate $version into $tools (first build only, a few minutes)"
+    cargo install --locked --quiet --root "$tools" "$crate@$version" "$@"
+    pinned "$crate" "$version" "${bins[@]}"
 }
 
 step "tools (mdbook $MDBOOK_VERSION, mdbook-i18n-helpers $I18N_VERSION, gettext, chromium)"
 # mdbook without its serve/watch features: the book is only built here.
-cargo_install mdbook "$MDBOOK_VERSION" --no-default-features --features search
-cargo_install mdbook-i18n-helpers "$I18N_VERSION"
-export PATH=$tools/bin:$PATH
+cargo_install mdbook "$MDBOOK_VERSION" mdbook -- --no-default-features --features search
+cargo_install mdbook-i18n-helpers "$I18N_VERSION" mdbook-xgettext mdbook-gettext
+export PATH=$bin_dir:$PATH
 apt_install msgmerge gettext
 if [[ $browser == 1 ]]; then
     apt_install chromium chromium
+    apt_install rsvg-convert librsvg2-bin # check_links renders every figure with it
     # a CJK font, so the Chinese screenshot shows characters, not boxes
     fc-list :lang=zh | grep -q . || apt_install /nonexistent fonts-wqy-microhei
 fi
@@ -75,7 +109,7 @@ cargo test -q -p common --test docs
 
 step "extract messages.pot"
 pot_dir=$(mktemp -d)
-trap 'rm -rf "$pot_dir"' EXIT
+trap 'rm -rf "$pot_dir" "$bin_dir"' EXIT
 # The pot is extracted without the default preprocessors, so an included
 # program stays an {{#include}} line: code is not translated, and a change in
 # a program's source never makes the translation stale.
@@ -110,6 +144,9 @@ fi
 
 step "translation (docs/po/zh-CN.po against the English source)"
 python3 "$docs/tools/check_po.py" "$fresh" "$docs/po/messages.pot" "$docs/po/zh-CN.po" "$pot_dir"
+
+step "Chinese figures (docs/tools/figures_zh.py --check)"
+python3 "$docs/tools/figures_zh.py" --check
 
 step "build docs/book/en and docs/book/zh-CN"
 rm -rf "$docs/book/en" "$docs/book/zh-CN"

@@ -164,6 +164,19 @@ impl Five {
 /// exact; without it the result depends on how the SIGCHLDs happened to
 /// coalesce.
 pub fn five_clients(server: &str, args: &[&str], stop: bool) -> anyhow::Result<Five> {
+    five_clients_then(server, args, stop, &mut |_, _| Ok(()))
+}
+
+/// `five_clients`, calling `while_stopped(server pid, process table)` at
+/// the moment the server is stopped and its five children have ended (as
+/// zombies, or discarded under SIG_IGN): sigchld_demo's `--pause` holds
+/// there, so ps and observe see them.
+pub fn five_clients_then(
+    server: &str,
+    args: &[&str],
+    stop: bool,
+    while_stopped: &mut dyn FnMut(i32, &str) -> anyhow::Result<()>,
+) -> anyhow::Result<Five> {
     let (server, addr) = start_server(server, args)?;
     let pid = server.pid();
     let port = addr.port().to_string();
@@ -183,6 +196,7 @@ pub fn five_clients(server: &str, args: &[&str], stop: bool) -> anyhow::Result<F
     wait_children_ended(pid)?;
     let stopped_table = if stop {
         let t = observer::process_table(pid);
+        while_stopped(pid, &t)?;
         harness::cont(pid)?;
         Some(t)
     } else {
@@ -275,6 +289,19 @@ pub struct Adoption {
 /// show up as the subreaper's children while they serve, and the
 /// subreaper reaps them when they end.
 pub fn adoption(server: &str, args: &[&str], clients: usize) -> anyhow::Result<Adoption> {
+    adoption_then(server, args, clients, &mut |_, _, _| Ok(()))
+}
+
+/// `adoption`, calling `while_served(subreaper pid, server pid, process
+/// table)` while
+/// the clients are connected and the adopted workers serve them
+/// (sigchld_demo's `--pause` holds there).
+pub fn adoption_then(
+    server: &str,
+    args: &[&str],
+    clients: usize,
+    while_served: &mut dyn FnMut(i32, i32, &str) -> anyhow::Result<()>,
+) -> anyhow::Result<Adoption> {
     let server_bin = bin(server);
     let mut all: Vec<&str> = vec![server_bin.to_str().unwrap_or_default(), "--port", "0"];
     all.extend_from_slice(args);
@@ -292,6 +319,7 @@ pub fn adoption(server: &str, args: &[&str], clients: usize) -> anyhow::Result<A
         socks.push(s);
     }
     let table = observer::process_table(subreaper);
+    while_served(subreaper, spid, &table)?;
     let server_children = observer::children(spid);
     let adopted: Vec<ProcInfo> = observer::children(subreaper)
         .into_iter()

@@ -1,4 +1,4 @@
-//! Every ```console block in docs/src/**/*.md and README.md is a test: its
+//! Every ```console block in docs/src/**/*.md, README.md and README.zh-CN.md is a test: its
 //! commands run, their output is compared with what the page shows, and a
 //! page that drifts from its program fails `cargo test`.
 //!
@@ -331,12 +331,14 @@ fn normalize(line: &str) -> String {
         && words[2].starts_with(|c: char| c.is_ascii_uppercase())
     {
         let rest = line.trim_start()[words[0].len()..].trim_start()[words[1].len()..].to_string();
-        // STAT's state letter stays; its modifiers say how the program was
-        // started (N: niced, as on a busy classroom server; s, l, +, <), not
-        // what it shows.
-        let stat = words[2];
-        let letter = &stat[..1];
-        let rest = rest.replacen(stat, &format!("{letter:<w$}", w = stat.len()), 1);
+        // STAT's priority flags (N: niced, <: raised) say how the test was
+        // run (`nice cargo test`), not what the page teaches: blanked, so
+        // "ZN" matches the page's "Z".
+        let stat: String = words[2]
+            .chars()
+            .map(|c| if c == 'N' || c == '<' { ' ' } else { c })
+            .collect();
+        let rest = rest.replacen(words[2], &stat, 1);
         line = format!("[PID] [PID]{rest}");
     }
     let mut out = String::with_capacity(line.len());
@@ -855,6 +857,7 @@ fn check(rel: &str) -> Vec<String> {
 /// Every page with a ```console block.
 const PAGES: &[&str] = &[
     "README.md",
+    "README.zh-CN.md",
     "docs/src/lab.md",
     "docs/src/observe.md",
     "docs/src/intro.md",
@@ -919,6 +922,7 @@ fn every_page_with_a_console_block_is_listed() {
     let mut all = Vec::new();
     walk(&root().join("docs/src"), &mut all);
     all.push(root().join("README.md"));
+    all.push(root().join("README.zh-CN.md"));
     let root = fs::canonicalize(root()).unwrap();
     let missing: Vec<String> = all
         .iter()
@@ -948,6 +952,16 @@ fn the_matcher_tells_drift_from_volatile_parts() {
     // Drift: a word, a count.
     let real = ["11:02:03.004 tcpserv01[99] NOTICE listening at 127.0.0.1:40000".to_string()];
     assert!(!lines_match(&page, &real));
+    // A niced run's ps row ("ZN") is the page's "Z"; another state is not.
+    let page = [" 7502  7489 Z    [tcpserv01] <defunct>".to_string()];
+    assert!(lines_match(
+        &page,
+        &["17513 17473 ZN   [tcpserv01] <defunct>".to_string()]
+    ));
+    assert!(!lines_match(
+        &page,
+        &["17513 17473 SN   [tcpserv01] <defunct>".to_string()]
+    ));
     let page = ["zombies after: 0".to_string()];
     assert!(!lines_match(&page, &["zombies after: 5".to_string()]));
     assert!(lines_match(&["a [..] c".into()], &["a b b c".into()]));

@@ -7,8 +7,16 @@ For every HTML page of every edition (BOOK_DIR/LANG/): each relative href
 and src must name a file that exists, and each #fragment an id (or name) in
 the target page. Every page must also exist in every other edition, since
 each page links to the same page in the other language.
+
+Images: every <img> must be an SVG that parses (and renders with
+rsvg-convert, when it is installed), and a page of a translated edition
+(LANG other than en) that shows figures/NAME.svg fails when
+figures/NAME.LANG.svg exists: the figure has labels in its language.
 """
+import shutil
+import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -39,6 +47,32 @@ def parse(path: Path, cache: dict) -> Page:
     return cache[path]
 
 
+def check_image(lang: str, rel: Path, ref: str, target: Path, seen: dict) -> list[str]:
+    where = f"{lang}/{rel}: <img> {ref}"
+    if lang != "en" and not target.name.endswith(f".{lang}.svg"):
+        own = target.with_name(target.stem + f".{lang}.svg")
+        if own.exists():
+            return [f"{where}: shows the English figure; {own.name} has {lang} labels "
+                    "(point the msgstr at it in docs/po)"]
+    key = ("img", target)
+    if key in seen:
+        return seen[key]
+    bad = []
+    if target.suffix != ".svg":
+        bad.append(f"{where}: not an SVG")
+    else:
+        try:
+            ET.parse(target)
+        except ET.ParseError as e:
+            bad.append(f"{where}: not well-formed XML: {e}")
+        if not bad and shutil.which("rsvg-convert"):
+            r = subprocess.run(["rsvg-convert", "--format=png", str(target)], capture_output=True)
+            if r.returncode != 0 or not r.stdout.startswith(b"\x89PNG"):
+                bad.append(f"{where}: rsvg-convert cannot render it: {r.stderr.decode().strip()}")
+    seen[key] = bad
+    return bad
+
+
 def main() -> int:
     book, langs = Path(sys.argv[1]), sys.argv[2:]
     cache, problems, checked = {}, [], 0
@@ -67,6 +101,9 @@ def main() -> int:
                     frag = unquote(u.fragment)
                     if frag not in parse(target, cache).ids:
                         problems.append(f"{lang}/{rel}: <{tag}> {ref}: no id '{frag}' in {target.relative_to(book.resolve()) if target.is_relative_to(book.resolve()) else target}")
+                if tag == "img":
+                    problems += check_image(lang, rel, ref, target, cache)
+    problems = list(dict.fromkeys(problems))  # a figure shown twice is one problem
     for p in problems:
         print("docs: broken link: " + p, file=sys.stderr)
     print(f"docs: {checked} links checked in {', '.join(langs)}: {len(problems)} broken")

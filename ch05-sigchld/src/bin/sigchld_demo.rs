@@ -86,7 +86,8 @@ fn main() -> ExitCode {
     common::exit_code(run(&args))
 }
 
-type StepFn = fn() -> anyhow::Result<()>;
+/// A step; it pauses (`--pause`) itself while its processes are alive.
+type StepFn = fn(&mut Pause) -> anyhow::Result<()>;
 
 fn run(args: &Args) -> anyhow::Result<()> {
     let steps: [(Step, StepFn); 5] = [
@@ -99,10 +100,20 @@ fn run(args: &Args) -> anyhow::Result<()> {
     let mut pause = Pause::new(args.pause);
     for (step, f) in steps {
         if args.step == Step::All || args.step == step {
-            f()?;
-            pause.wait();
+            f(&mut pause)?;
         }
     }
+    Ok(())
+}
+
+/// With `--pause`: says where to look, then waits for Enter while the
+/// processes the step just showed are still there.
+fn look(pause: &mut Pause, what: &str, pid: i32) -> anyhow::Result<()> {
+    if pause.is_on() {
+        say!("  look now ({what}): ps -o pid,ppid,stat,cmd --ppid {pid}");
+        say!("                  or: cargo run -q -p common --bin observe -- --pid {pid} --once");
+    }
+    pause.wait();
     Ok(())
 }
 
@@ -120,7 +131,7 @@ fn plural(n: usize) -> &'static str {
 }
 
 // ANCHOR: zombies
-fn zombies() -> anyhow::Result<()> {
+fn zombies(pause: &mut Pause) -> anyhow::Result<()> {
     title("1. Zombies (UNP 5.8-5.10): five clients end at once")?;
     say!("tcpcli04 opens five connections, echoes a line, exits: five server children");
     say!("end together. Each server is stopped (SIGSTOP, state T) while they exit, so");
@@ -146,12 +157,12 @@ fn zombies() -> anyhow::Result<()> {
         ),
     ];
     for (name, what, args, why) in versions {
-        let r = experiment::five_clients(name, args, true)?;
         say!("\n--- {name}: {what} ---");
-        if let Some(t) = &r.stopped_table {
+        let r = experiment::five_clients_then(name, args, true, &mut |pid, t| {
             say!("  server stopped, five children ended:");
             say_raw!("{}", indent(t));
-        }
+            look(pause, "the server is T, its five children Z", pid)
+        })?;
         if name == "tcpserv01" {
             say!("  after SIGCONT (no handler: SIGCHLD's default action does nothing):");
         } else {
@@ -163,12 +174,15 @@ fn zombies() -> anyhow::Result<()> {
         }
         say_raw!("{}", indent(&r.table));
         say!("  => {name}: {} zombie{} - {why}.", r.zombies, plural(r.zombies));
+        if r.zombies > 0 {
+            look(pause, "the server runs again; these zombies stay", r.pid)?;
+        }
     }
     Ok(())
 }
 // ANCHOR_END: zombies
 
-fn racy() -> anyhow::Result<()> {
+fn racy(pause: &mut Pause) -> anyhow::Result<()> {
     title("2. The same without stopping the server: a race")?;
     say!("tcpserv03 again, three times, this time never stopped: how many SIGCHLDs");
     say!("merge depends on when the server runs, so the count varies (0 to 4).");
@@ -185,10 +199,11 @@ fn racy() -> anyhow::Result<()> {
         counts.join(", ")
     );
     say!("     (only the stopped runs above are exact; tcpserv04 is 0 either way)");
+    pause.wait();
     Ok(())
 }
 
-fn eintr() -> anyhow::Result<()> {
+fn eintr(pause: &mut Pause) -> anyhow::Result<()> {
     title("3. EINTR (UNP 5.9): the handler interrupts accept")?;
     say!("One client connects and leaves; its child's SIGCHLD arrives while the parent");
     say!("is blocked in accept. Then a second client tries to talk to the server.");
@@ -230,18 +245,19 @@ fn eintr() -> anyhow::Result<()> {
     }
     say!("  std::net::TcpListener::accept retries EINTR inside, so through std the");
     say!("  lesson of 5.9 never shows: the lab's servers call accept(2) via socket2.");
+    pause.wait();
     Ok(())
 }
 
-fn sigign() -> anyhow::Result<()> {
+fn sigign(pause: &mut Pause) -> anyhow::Result<()> {
     title("4. SIGCHLD = SIG_IGN (toupper_fork, from the to_upper blog post)")?;
     say!("Same five clients, server stopped the same way - but no handler at all:");
     say!("with SIGCHLD ignored the kernel discards each child the moment it exits.");
-    let r = experiment::five_clients("toupper_fork", &[], true)?;
-    if let Some(t) = &r.stopped_table {
+    let r = experiment::five_clients_then("toupper_fork", &[], true, &mut |pid, t| {
         say!("  server stopped, five children ended:");
         say_raw!("{}", indent(t));
-    }
+        look(pause, "the server is T and has no children left", pid)
+    })?;
     // One more client: the server asks waitpid what is left to collect.
     let line = r.sixth_waitpid_line()?;
     say!("  a sixth client connects; before forking, the server logs:");
@@ -253,18 +269,16 @@ fn sigign() -> anyhow::Result<()> {
     Ok(())
 }
 
-fn dfork() -> anyhow::Result<()> {
+fn dfork(pause: &mut Pause) -> anyhow::Result<()> {
     title("5. Double fork (toupper_dfork, from the to_upper blog post), under a subreaper")?;
     say!("The child forks the worker and exits at once; the server reaps it at once;");
     say!("the worker, orphaned, is adopted - here by `subreaper`, the program that");
     say!("started the server (prctl PR_SET_CHILD_SUBREAPER), instead of PID 1.");
-    let r = experiment::adoption("toupper_dfork", &[], 3)?;
-    say!(
-        "  three clients connected (subreaper {}, server {}):",
-        r.subreaper,
-        r.server
-    );
-    say_raw!("{}", indent(&r.table));
+    let r = experiment::adoption_then("toupper_dfork", &[], 3, &mut |reaper, server, t| {
+        say!("  three clients connected (subreaper {reaper}, server {server}):");
+        say_raw!("{}", indent(t));
+        look(pause, "the workers are the subreaper's children", reaper)
+    })?;
     say!(
         "  the server has {} child{}; {} worker{} adopted by pid {}.",
         r.server_children.len(),

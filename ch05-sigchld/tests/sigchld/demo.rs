@@ -163,3 +163,52 @@ fn every_fork_server_survives_resets_and_early_closes() {
         .collect();
     assert!(failed.is_empty(), "{}", failed.join("\n\n"));
 }
+
+/// The pid in the demo's last "look now (...): ps ... --ppid PID" line.
+fn last_look_pid(p: &Proc) -> i32 {
+    let out = String::from_utf8_lossy(&p.stdout_bytes()).into_owned();
+    let line = out
+        .lines()
+        .rfind(|l| l.contains("look now"))
+        .unwrap_or_else(|| panic!("no 'look now' in:\n{out}"));
+    line.rsplit(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap_or_else(|e| panic!("{line:?}: {e}"))
+}
+
+#[test]
+fn pause_holds_while_the_zombies_exist_so_ps_can_see_them() {
+    use common::lab::observer;
+    let mut p = Proc::spawn(bin!("sigchld_demo"), &["--step", "zombies", "--pause"]).unwrap();
+    // tcpserv01, stopped: the server T, its five children Z.
+    p.wait_stdout(b"--- step 1 (Enter: next) ---", DEADLINE).unwrap();
+    let pid = last_look_pid(&p);
+    assert_eq!(
+        observer::state(pid),
+        Some('T'),
+        "tcpserv01 not stopped at the first pause"
+    );
+    assert_eq!(
+        observer::zombies(pid).len(),
+        5,
+        "{}",
+        observer::process_table(pid)
+    );
+    // tcpserv01 continued: still five zombies, the server running.
+    p.write_stdin(b"\n").unwrap();
+    p.wait_stdout(b"--- step 2 (Enter: next) ---", DEADLINE).unwrap();
+    assert_eq!(last_look_pid(&p), pid);
+    assert_ne!(observer::state(pid), Some('T'));
+    assert_eq!(
+        observer::zombies(pid).len(),
+        5,
+        "{}",
+        observer::process_table(pid)
+    );
+    // End of input: the rest runs straight through.
+    p.close_stdin();
+    p.expect_exit(0, DEADLINE).unwrap();
+    assert!(observer::process(pid).is_none(), "tcpserv01 outlived the demo");
+}

@@ -24,6 +24,11 @@ impl Pause {
         Pause { on, done: 0 }
     }
 
+    /// Whether the program pauses (`--pause`, and stdin not yet at its end).
+    pub fn is_on(&self) -> bool {
+        self.on
+    }
+
     /// Ends a step: when pausing, prints the marker and blocks until a line
     /// (or end of input) arrives on stdin.
     pub fn wait(&mut self) {
