@@ -42,7 +42,7 @@ pub fn is_answer(path: &str) -> bool {
     in_exercise
         && matches!(
             p.file_name().and_then(|n| n.to_str()),
-            Some("solution.rs" | "wrong.rs" | "stub.rs")
+            Some("solution.rs" | "wrong.rs" | "stub.rs" | "blind.rs")
         )
 }
 

@@ -35,7 +35,7 @@ fn main() {
         out.push_str("/// The reference solutions, pristine stubs and wrong answers.\npub mod reference {\n");
         for id in &ids {
             let _ = writeln!(out, "    pub mod {id} {{");
-            for part in ["solution", "stub", "wrong"] {
+            for part in ["solution", "stub", "wrong", "blind"] {
                 let f = src.join(id).join(format!("{part}.rs"));
                 if f.exists() {
                     let _ = writeln!(out, "        #[path = {:?}]\n        pub mod {part};", abs(&f));

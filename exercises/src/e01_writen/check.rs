@@ -75,7 +75,10 @@ pub fn check(target: &Target) -> Verdict {
                     .then_some(())
             });
         }
-        let n = chunks.range(1, buf.len());
+        let n = chunks.range(1, buf.len()).min(want.len() - got.len());
+        if n == 0 {
+            break; // every byte of the calls above; the last call comes next
+        }
         match mine.read(&mut buf[..n]) {
             Ok(0) => break,
             Ok(k) => got.extend_from_slice(&buf[..k]),
@@ -100,6 +103,10 @@ pub fn check(target: &Target) -> Verdict {
             ));
         }
     }
+    // Close the reader: the last call (1 MiB, more than the buffers hold)
+    // must now fail — EPIPE, or ECONNRESET when the reader left bytes
+    // unread — and be returned: not retried, not Ok.
+    drop(mine);
     let status = p.wait_exit(STEP).ok();
     let last_words = || match status {
         Some(st) => format!(
@@ -110,6 +117,32 @@ pub fn check(target: &Target) -> Verdict {
         None => String::new(),
     };
     if got == want {
+        match status.map(|st| st.code()) {
+            Some(Some(4)) => {}
+            Some(Some(0)) => {
+                return Err(t.fail(
+                    "every byte arrived; then the check closed its end, and your writen returned Ok(()) for the \
+                     last call (1 MiB) although nothing could reach the reader",
+                    "a real error (EPIPE or ECONNRESET: the reader has gone) is returned to the caller, not reported as success",
+                ));
+            }
+            None => {
+                return Err(t.fail(
+                    format!(
+                        "every byte arrived; then the check closed its end, and your writen was still running {} s \
+                         later: it retries an error that never goes away (EPIPE or ECONNRESET: the reader has gone)",
+                        STEP.as_secs()
+                    ),
+                    "only EINTR (and a short count) mean \"go on\"; any other error is returned at once",
+                ));
+            }
+            Some(_) => {
+                return Err(t.fail(
+                    format!("every byte arrived, but then{}", last_words()),
+                    "the last call fails (EPIPE or ECONNRESET) once the reader has closed its end",
+                ));
+            }
+        }
         if signals == 0 {
             return Err(t.fail(
                 "every byte arrived, but the writer never slept in write(2), so no signal could interrupt it",

@@ -3,8 +3,10 @@
 //! send buffer, whose other end the check holds), with a SIGUSR1 handler
 //! installed *without* SA_RESTART. The check reads slowly and sends SIGUSR1
 //! while the program sleeps in write(2), so write(2) keeps returning early:
-//! a short count when some bytes went, EINTR when none did. The program
-//! judges nothing: the check compares the bytes it received.
+//! a short count when some bytes went, EINTR when none did. Then one last
+//! call after the check has closed its end: it must fail (EPIPE), which
+//! ends the program with status 4. The program judges nothing: the check
+//! compares the bytes it received and the status its warden collected.
 
 use std::ffi::c_int;
 use std::io;
@@ -24,6 +26,14 @@ crate::hosts::variants!(Imp,
     stub: super::stub::writen,
     solution: super::solution::writen,
     wrong: {
+        "blind-one-write" => super::blind::one_write::writen,
+        "blind-eintr-is-error" => super::blind::eintr_is_error::writen,
+        "blind-prefix-again" => super::blind::prefix_again::writen,
+        "blind-eintr-retried-once" => super::blind::eintr_retried_once::writen,
+        "blind-retries-eagain" => super::blind::retries_eagain::writen,
+        "blind-retries-every-error" => super::blind::retries_every_error::writen,
+        "blind-small-chunks-trusted" => super::blind::small_chunks_trusted::writen,
+        "blind-alt-correct" => super::blind::alt_correct::writen,
         "fake-pass" => super::wrong::fake_pass,
         "one-write" => super::wrong::one_write,
         "eintr-fatal" => super::wrong::eintr_fatal,
@@ -79,5 +89,14 @@ pub fn run(variant: &str, args: &[String]) -> Option<ExitCode> {
             return Some(ExitCode::from(3));
         }
     }
-    Some(ExitCode::SUCCESS)
+    // The check has closed its end by now (or will, once it has read every
+    // byte above): this call must fail with EPIPE, a real error.
+    let last = vec![b'Z'; exercises::e01_writen::LAST];
+    match writen(fd, &last) {
+        Err(e) => {
+            eprintln!("writen: the last call returned an error: {}", common::error::strerror(&e));
+            Some(ExitCode::from(4))
+        }
+        Ok(()) => Some(ExitCode::SUCCESS),
+    }
 }

@@ -11,6 +11,10 @@ pub mod check;
 
 use crate::rng::Rng;
 
+/// The size of the last call, made after the check has closed its end: a
+/// real error (EPIPE) that must be returned, not retried.
+pub const LAST: usize = 1 << 20;
+
 /// The buffers the program hands to `writen`, one call each, from `seed`:
 /// an empty one, one byte, and buffers far larger than the socket's buffer
 /// (so every call blocks, is cut short and interrupted) — more calls than a
@@ -40,6 +44,13 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
 /// The wrong answers the check is proven on (`wrong.rs`, run by the host
 /// as `--impl NAME`) and the words its report must contain for each.
 pub const WRONGS: &[crate::catalog::Wrong] = &[
+    crate::catalog::Wrong { name: "blind-one-write", says: "of its 12289 bytes reached the reader" },
+    crate::catalog::Wrong { name: "blind-eintr-is-error", says: "Interrupted system call" },
+    crate::catalog::Wrong { name: "blind-prefix-again", says: "not its beginning again" },
+    crate::catalog::Wrong { name: "blind-eintr-retried-once", says: "Interrupted system call" },
+    crate::catalog::Wrong { name: "blind-retries-eagain", says: "Interrupted system call" },
+    crate::catalog::Wrong { name: "blind-retries-every-error", says: "it retries an error that never goes away" },
+    crate::catalog::Wrong { name: "blind-small-chunks-trusted", says: "of its buffer is wrong" },
     crate::catalog::Wrong { name: "fake-pass", says: "0 of its 1 bytes reached the reader" },
     crate::catalog::Wrong { name: "one-write", says: "bytes reached the reader" },
     crate::catalog::Wrong { name: "eintr-fatal", says: "Interrupted system call" },
@@ -57,4 +68,4 @@ pub const WRONGS: &[crate::catalog::Wrong] = &[
 /// Correct answers written differently from `solution.rs` (another API or
 /// structure): the check must pass them too, so it is no narrower than its
 /// task. Run by the host as `--impl NAME`, from `wrong.rs`.
-pub const ALTS: &[&str] = &[];
+pub const ALTS: &[&str] = &["blind-alt-correct"];
