@@ -3,9 +3,11 @@
 //! bytes, longer ones, NUL and non-UTF-8 bytes, and a last line with no
 //! newline — and hands their other ends to the program, which reads a line
 //! from A, then from B, alternately, each through its own `Rline`, and
-//! reports each result. The check compares every result with what the rules
-//! of the exercise say it must be, and counts the program's read(2) calls
-//! itself (/proc/PID/io, `syscr`).
+//! reports each result. Twice during the run the check holds back its next
+//! piece until the program sleeps in read(2), and interrupts that read with
+//! SIGUSR1 twice (no SA_RESTART: EINTR, to be retried). The check compares
+//! every result with what the rules of the exercise say it must be, and
+//! counts the program's read(2) calls itself (/proc/PID/io, `syscr`).
 
 use std::io;
 use std::os::fd::OwnedFd;
@@ -43,8 +45,9 @@ pub fn check(target: &Target) -> Verdict {
     let first = crate::warden::FIRST_PASSED_FD;
     let args = vec!["--fds".into(), format!("{},{},{}", first, first + 1, first + 2)];
     let mut p = target.spawn_with_fds(&t, &args, fds)?;
-    let wa = feed(aw, sa.0.clone(), sa.1, Rng::new(rng.next_u64()));
-    let wb = feed(bw, sb.0.clone(), sb.1, Rng::new(rng.next_u64()));
+    let pid = p.pid();
+    let wa = feed(aw, sa.0.clone(), sa.1, Rng::new(rng.next_u64()), pid);
+    let wb = feed(bw, sb.0.clone(), sb.1, Rng::new(rng.next_u64()), pid);
     let want = [expected_lines(&sa.0), expected_lines(&sb.0)];
     let mut next = [0usize, 0];
     let mut done = [false, false];
@@ -201,10 +204,51 @@ pub fn expected_lines(s: &[u8]) -> Vec<&[u8]> {
     out
 }
 
-fn feed(w: Socket, data: Vec<u8>, from: usize, mut rng: Rng) -> thread::JoinHandle<()> {
+/// The system calls a reader may sleep in.
+const READS: [i64; 5] = [
+    nix::libc::SYS_read,
+    nix::libc::SYS_readv,
+    nix::libc::SYS_recvfrom,
+    nix::libc::SYS_recvmsg,
+    nix::libc::SYS_pread64,
+];
+
+/// Waits until `pid` sleeps in a read, then interrupts it with SIGUSR1
+/// (its handler has no SA_RESTART: read(2) fails with EINTR) — twice, each
+/// time once the signal has been delivered and the reader sleeps again.
+/// Returns how many signals it sent.
+fn interrupt_read(pid: i32) -> usize {
+    use common::lab::harness::eventually;
+    use common::lab::observer;
+    let mut sent = 0;
+    for _ in 0..2 {
+        let asleep = eventually(STEP, "the reader to sleep in read(2)", || {
+            observer::blocked_in(pid, &READS).then_some(())
+        });
+        if asleep.is_err() || nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), nix::sys::signal::Signal::SIGUSR1).is_err() {
+            break;
+        }
+        sent += 1;
+        let _ = eventually(STEP, "SIGUSR1 delivered", || {
+            observer::signal_view(pid, nix::sys::signal::Signal::SIGUSR1)
+                .is_none_or(|v| !v.pending)
+                .then_some(())
+        });
+    }
+    sent
+}
+
+/// Writes `data[from..]` into `w` in pieces; before the 4th piece it holds
+/// back until the program sleeps in read(2) and interrupts that read twice.
+fn feed(w: Socket, data: Vec<u8>, from: usize, mut rng: Rng, pid: i32) -> thread::JoinHandle<()> {
     thread::spawn(move || {
         let mut pos = from;
+        let mut piece = 0;
         while pos < data.len() {
+            piece += 1;
+            if piece == 4 {
+                interrupt_read(pid);
+            }
             // Pieces of every size: one byte (a line in many reads) to 8 KB
             // (several lines in one read).
             let n = if rng.range(0, 4) == 0 { rng.range(1, 16) } else { rng.range(512, 8192) }.min(data.len() - pos);

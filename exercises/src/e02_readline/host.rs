@@ -1,7 +1,8 @@
 //! Exercise 2's program: one `Rline` per descriptor on the two sockets the
 //! check hands over (`--fds A,B,OUT`), a line read from A, then one from B,
 //! alternately, until both say end of file; each result goes, framed, to
-//! OUT. The check writes the lines into A and B in pieces of its choosing,
+//! OUT, with a SIGUSR1 handler installed *without* SA_RESTART (the check
+//! interrupts reads with it). The check writes the lines into A and B in pieces of its choosing,
 //! compares every result with what the exercise's rules say, and counts this
 //! process's read(2) calls in /proc: the program judges nothing.
 //! Without `--fds`: one `Rline` on standard input, each line's length and
@@ -39,6 +40,38 @@ crate::hosts::variants!(Make,
         Box::new(move |l| r.readline(l))
     },
     wrong: {
+        "blind-static-buffer" => |fd| {
+            let mut r = super::blind::static_buffer::Rline::new(fd);
+            Box::new(move |l| r.readline(l))
+        },
+        "blind-one-byte-reads" => |fd| {
+            let mut r = super::blind::one_byte_reads::Rline::new(fd);
+            Box::new(move |l| r.readline(l))
+        },
+        "blind-maxline-minus-one" => |fd| {
+            let mut r = super::blind::maxline_minus_one::Rline::new(fd);
+            Box::new(move |l| r.readline(l))
+        },
+        "blind-eof-drops-tail" => |fd| {
+            let mut r = super::blind::eof_drops_tail::Rline::new(fd);
+            Box::new(move |l| r.readline(l))
+        },
+        "blind-one-read-one-line" => |fd| {
+            let mut r = super::blind::one_read_one_line::Rline::new(fd);
+            Box::new(move |l| r.readline(l))
+        },
+        "blind-no-maxline-cap" => |fd| {
+            let mut r = super::blind::no_maxline_cap::Rline::new(fd);
+            Box::new(move |l| r.readline(l))
+        },
+        "blind-eintr-not-retried" => |fd| {
+            let mut r = super::blind::eintr_not_retried::Rline::new(fd);
+            Box::new(move |l| r.readline(l))
+        },
+        "blind-alt-correct" => |fd| {
+            let mut r = super::blind::alt_correct::Rline::new(fd);
+            Box::new(move |l| r.readline(l))
+        },
         "fake-pass" => |_fd| exercises_student::fake::claim_success(),
         "shared-buffer" => |fd| {
             let mut r = super::wrong::shared_buffer(Socket::from(fd));
@@ -83,6 +116,9 @@ fn report(out: &mut impl Write, k: u8, r: &io::Result<usize>, line: &[u8]) -> io
     out.write_all(&frame)
 }
 
+/// Async-signal-safe: does nothing; its only job is to interrupt read(2).
+extern "C" fn on_usr1(_signo: std::ffi::c_int) {}
+
 pub fn run(variant: &str, args: &[String]) -> Option<ExitCode> {
     let make = pick(variant)?;
     let a: Args = parse("readline", args);
@@ -99,6 +135,13 @@ pub fn run(variant: &str, args: &[String]) -> Option<ExitCode> {
     // SAFETY: the check handed these three descriptors over (its warden put
     // them at these numbers) and nothing else in this process uses them.
     let (fa, fb, fo) = unsafe { (OwnedFd::from_raw_fd(fa), OwnedFd::from_raw_fd(fb), OwnedFd::from_raw_fd(fo)) };
+    // SAFETY: on_usr1 does nothing at all, which is async-signal-safe.
+    unsafe {
+        common::signal::signal_intr(
+            nix::sys::signal::Signal::SIGUSR1,
+            nix::sys::signal::SigHandler::Handler(on_usr1),
+        )
+    };
     let mut out = std::fs::File::from(fo);
     let mut readers = [make(fa), make(fb)];
     let mut done = [false, false];

@@ -24,6 +24,13 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
 /// The wrong answers the check is proven on (`wrong.rs`, run by the host
 /// as `--impl NAME`) and the words its report must contain for each.
 pub const WRONGS: &[crate::catalog::Wrong] = &[
+    crate::catalog::Wrong { name: "blind-static-buffer", says: "on B, for line 1 of" },
+    crate::catalog::Wrong { name: "blind-one-byte-reads", says: "read(2) calls" },
+    crate::catalog::Wrong { name: "blind-maxline-minus-one", says: "4095 bytes with no" },
+    crate::catalog::Wrong { name: "blind-eof-drops-tail", says: "returned 0 but put" },
+    crate::catalog::Wrong { name: "blind-one-read-one-line", says: "for line 2 of" },
+    crate::catalog::Wrong { name: "blind-no-maxline-cap", says: "8205 bytes ending in" },
+    crate::catalog::Wrong { name: "blind-eintr-not-retried", says: "Interrupted system call" },
     crate::catalog::Wrong { name: "fake-pass", says: "the program exited (exit code 0)" },
     crate::catalog::Wrong { name: "shared-buffer", says: "on B, for line 1 of" },
     crate::catalog::Wrong { name: "maxline-minus-one", says: "4095 bytes with no '\\n'" },
@@ -33,4 +40,4 @@ pub const WRONGS: &[crate::catalog::Wrong] = &[
 /// Correct answers written differently from `solution.rs` (another API or
 /// structure): the check must pass them too, so it is no narrower than its
 /// task. Run by the host as `--impl NAME`, from `wrong.rs`.
-pub const ALTS: &[&str] = &[];
+pub const ALTS: &[&str] = &["blind-alt-correct"];
