@@ -20,6 +20,12 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
 /// The wrong answers the check is proven on (`wrong.rs`, run by the host
 /// as `--impl NAME`) and the words its report must contain for each.
 pub const WRONGS: &[crate::catalog::Wrong] = &[
+    crate::catalog::Wrong { name: "blind-into-raw-fd-leak", says: "still holds the connection" },
+    crate::catalog::Wrong { name: "blind-shutdown-in-parent", says: "no child holds the connection any more" },
+    crate::catalog::Wrong { name: "blind-parent-waits-for-child", says: "sleeps in wait4()" },
+    crate::catalog::Wrong { name: "blind-dup-in-child", says: "the lines say parent" },
+    crate::catalog::Wrong { name: "blind-logged-to-stderr", says: "two lines on stdout" },
+    crate::catalog::Wrong { name: "blind-branches-swapped", says: "no child of the server holds it" },
     crate::catalog::Wrong { name: "fake-pass", says: "the program exited (exit code 0)" },
     crate::catalog::Wrong { name: "into-raw-fd", says: "(parent, pid" },
     crate::catalog::Wrong { name: "shutdown", says: "no child holds the connection" },
@@ -29,4 +35,4 @@ pub const WRONGS: &[crate::catalog::Wrong] = &[
 /// Correct answers written differently from `solution.rs` (another API or
 /// structure): the check must pass them too, so it is no narrower than its
 /// task. Run by the host as `--impl NAME`, from `wrong.rs`.
-pub const ALTS: &[&str] = &[];
+pub const ALTS: &[&str] = &["blind-alt-correct"];
