@@ -12,7 +12,9 @@ pub struct About {
     pub teaches: &'static str,
     /// The chapter program(s) and book section it relates to.
     pub related: &'static str,
-    /// Calls the student's file must not contain (the lab's own answer).
+    /// What the student's compiled code must not call (path prefixes, see
+    /// `guard`): the lab's own answer, std's shortcut — or, as
+    /// "path | why", a call the lesson rules out (println! in a handler).
     pub forbidden: &'static [&'static str],
     /// What solving it is worth in `exercises grade`.
     pub points: u32,

@@ -132,6 +132,11 @@ pub fn scan(binary: &Path, module: &str, forbidden: &[&str]) -> Result<Option<Hi
                     }
                 }
             };
+            if std::env::var_os("UNP_GUARD_DEBUG").is_some() {
+                // What each of the student's functions calls, for whoever
+                // extends a forbidden list.
+                eprintln!("guard: {} -> {callee}", funcs[who].name);
+            }
             if bad(&callee) {
                 return Ok(Some(Hit {
                     caller: funcs[who].name.clone(),
@@ -164,6 +169,10 @@ pub fn module_of(id: &str, variant: &str) -> String {
     match variant {
         crate::STUDENT => format!("exercises_student::{id}"),
         crate::SOLUTION | crate::STUB => format!("exercises_student::reference::{id}::{variant}"),
+        blind if blind.starts_with("blind-") => format!(
+            "exercises_student::reference::{id}::blind::{}",
+            blind["blind-".len()..].replace('-', "_")
+        ),
         wrong => format!(
             "exercises_student::reference::{id}::wrong::{}",
             wrong.replace('-', "_")

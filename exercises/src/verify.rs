@@ -26,19 +26,34 @@ pub fn run_check(exe: &Path, host: &Path, ex: &Exercise, variant: &str) -> Verdi
     }
     if variant != SOLUTION && variant != STUB {
         let module = crate::guard::module_of(ex.id, variant);
-        match crate::guard::scan(host, &module, ex.about.forbidden) {
+        let paths: Vec<&str> = ex
+            .about
+            .forbidden
+            .iter()
+            .map(|f| f.split(" | ").next().unwrap_or(f))
+            .collect();
+        match crate::guard::scan(host, &module, &paths) {
             Ok(None) => {}
             Ok(Some(hit)) => {
                 let mut t = Trace::new();
                 t.did(format!("read what the compiled code of {} calls", ex.file));
-                return Err(t.fail(
-                    format!(
-                        "`{}` calls `{}`, which does the exercise's work for you (the lab's own answer, or std's)",
-                        hit.caller, hit.callee
+                // An entry "path | why" says why that call is not allowed.
+                let why = ex.about.forbidden.iter().find_map(|f| {
+                    f.split_once(" | ")
+                        .filter(|(p, _)| hit.callee.contains(p))
+                        .map(|(_, w)| w)
+                });
+                return Err(match why {
+                    Some(why) => t.fail(format!("`{}` calls `{}`: {why}", hit.caller, hit.callee), "only async-signal-safe calls in a handler: waitpid(2), write(2) (common::log::SigLine), atomics"),
+                    None => t.fail(
+                        format!(
+                            "`{}` calls `{}`, which does the exercise's work for you (the lab's own answer, or std's)",
+                            hit.caller, hit.callee
+                        ),
+                        "your own implementation, with the tools the file's header names (a ready-made one would pass \
+                         without teaching anything)",
                     ),
-                    "your own implementation, with the tools the file's header names (a ready-made one would pass \
-                     without teaching anything)",
-                ));
+                });
             }
             Err(e) => {
                 return Err(Trace::new().fail(

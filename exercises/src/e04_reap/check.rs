@@ -107,5 +107,32 @@ pub fn check(target: &Target) -> Verdict {
         fail_or_gone(&mut server, &t, format!("client {stayed}: {saw}"), "the live client is still served")
     })?;
     t.did("a new client was served, and the one that stayed connected still is");
+    drop(fresh);
+    drop(live);
+    crate::observe::idle_in_accept(pid, STEP)
+        .and_then(|()| {
+            common::lab::harness::eventually(STEP, "the last children reaped", || {
+                (observer::children(pid).is_empty() && observer::idle_in_accept(pid)).then_some(())
+            })
+        })
+        .map_err(|e| fail_or_gone(&mut server, &t, format!("{e}\n{}", observer::process_table(pid)), "every child reaped"))?;
+    t.did("both clients left; their children were reaped");
+    server.signal(nix::sys::signal::Signal::SIGUSR2).map_err(|e| t.fail(e.to_string(), "the probe"))?;
+    let back = common::lab::harness::eventually(STEP, "the probe to run", || {
+        if crate::observe::exited(pid) {
+            Some(false)
+        } else {
+            server.stderr_text().contains("errno probe:").then_some(true)
+        }
+    });
+    if !matches!(back, Ok(true)) {
+        return Err(fail_or_gone(
+            &mut server,
+            &t,
+            "after the errno probe (errno set, SIGCHLD raised with no child left: waitpid fails with ECHILD)".into(),
+            "errno is as it was after the handler returns: a handler saves errno first and restores it (SavedErrno)",
+        ));
+    }
+    t.did("asked for the errno probe: errno set, SIGCHLD raised with no child left — errno was kept");
     Ok(())
 }

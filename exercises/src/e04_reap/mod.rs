@@ -13,13 +13,26 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
     title: "reap every child: waitpid(-1, WNOHANG) in a loop",
     teaches: "signals are not queued: one SIGCHLD can stand for many children",
     related: "UNP 5.9-5.10 Fig 5.7, 5.11; ch05-sigchld tcpserv03 -> tcpserv04",
-    forbidden: &[],
+    forbidden: &[
+        "std::io::stdio::_print | not async-signal-safe: println! takes stdout's lock, which the interrupted code may hold (deadlock)",
+        "std::io::stdio::_eprint | not async-signal-safe: eprintln! takes stderr's lock and may allocate",
+        "alloc::fmt::format | not async-signal-safe: format! allocates, and malloc may be the code the signal interrupted",
+        "std::sync::poison::mutex | not async-signal-safe: a lock the interrupted code may hold",
+    ],
     points: 10,
 };
 
 /// The wrong answers the check is proven on (`wrong.rs`, run by the host
 /// as `--impl NAME`) and the words its report must contain for each.
 pub const WRONGS: &[crate::catalog::Wrong] = &[
+    crate::catalog::Wrong { name: "blind-wait-once", says: "7 zombie children" },
+    crate::catalog::Wrong { name: "blind-waitpid-if-not-while", says: "7 zombie children" },
+    crate::catalog::Wrong { name: "blind-blocking-wait-loop", says: "it sleeps in wait4()" },
+    crate::catalog::Wrong { name: "blind-loop-until-error", says: "to be idle in accept()" },
+    crate::catalog::Wrong { name: "blind-only-exited", says: "7 zombie children" },
+    crate::catalog::Wrong { name: "blind-five-times", says: "3 zombie children" },
+    crate::catalog::Wrong { name: "blind-println-in-handler", says: "not async-signal-safe" },
+    crate::catalog::Wrong { name: "blind-errno-not-saved", says: "changed errno" },
     crate::catalog::Wrong { name: "fixed-five", says: "3 zombie children" },
     crate::catalog::Wrong { name: "fake-pass", says: "has exited" },
     crate::catalog::Wrong { name: "one-wait", says: "7 zombie children" },
@@ -31,4 +44,4 @@ pub const WRONGS: &[crate::catalog::Wrong] = &[
 /// Correct answers written differently from `solution.rs` (another API or
 /// structure): the check must pass them too, so it is no narrower than its
 /// task. Run by the host as `--impl NAME`, from `wrong.rs`.
-pub const ALTS: &[&str] = &[];
+pub const ALTS: &[&str] = &["blind-alt-correct"];
