@@ -211,3 +211,34 @@ pub fn child_serving(server: i32, local: SocketAddr, peer: SocketAddr) -> Option
         .find(|c| observer::socket_fds(c.pid).iter().any(|&(_, n)| n == inode))
         .map(|c| c.pid)
 }
+
+/// Breaks the server's listener (SIGUSR2: its number then names /dev/null,
+/// and accept(2) fails with ENOTSOCK — a real error, for good) and expects
+/// the server to end with an error within [`STEP`], not to retry for ever.
+pub fn broken_listener_ends_the_server(p: &mut Proc, t: &mut Trace) -> Result<(), Failure> {
+    let pid = p.pid();
+    crate::observe::idle_in_accept(pid, STEP)
+        .map_err(|e| fail_or_gone(p, t, e.to_string(), "the server in accept()"))?;
+    p.signal(nix::sys::signal::Signal::SIGUSR2)
+        .map_err(|e| t.fail(e.to_string(), "the signal sent"))?;
+    t.did("broke the server's listener (its descriptor now names /dev/null: accept fails with ENOTSOCK, for good)");
+    match p.wait_exit(STEP) {
+        Ok(st) if !st.success() => {
+            t.did(format!("the server ended ({})", describe(st)));
+            Ok(())
+        }
+        Ok(st) => Err(t.fail(
+            format!("the server ended ({}) as if nothing were wrong", describe(st)),
+            "an error that means the listener itself is broken is returned: the server ends with it",
+        )),
+        Err(_) => Err(t.fail(
+            format!(
+                "the server was still running {} s later: it retries an error that never goes away (ENOTSOCK){}",
+                STEP.as_secs(),
+                if crate::observe::all_threads_asleep(pid) == Some(true) { "" } else { " — on the CPU, spinning" }
+            ),
+            "only the errors that concern one client (EINTR, ECONNABORTED, ...) mean \"accept again\"; \
+             any other is returned and ends the server",
+        )),
+    }
+}

@@ -273,7 +273,9 @@ impl Contained {
 
     /// Waits for the server's `listening on ADDR` line.
     pub fn listening(&self) -> anyhow::Result<SocketAddr> {
-        self.warden.listening()
+        let addr = self.warden.listening();
+        self.note_programs();
+        addr
     }
 
     pub fn wait_stderr(&self, pat: &str, timeout: Duration) -> anyhow::Result<String> {
@@ -304,8 +306,25 @@ impl Contained {
         self.warden.close_stdin()
     }
 
+    /// Records (for [`incidents`]) every process below the warden that runs
+    /// another program than the host. Called at each step a check takes
+    /// with the program, and at the end: a program that exec'd something
+    /// and then ended before the end is still seen.
+    fn note_programs(&self) {
+        for (pid, exe) in self.other_programs() {
+            let line = format!("pid {pid} runs {}", exe.display());
+            INCIDENTS.with(|i| {
+                let mut i = i.borrow_mut();
+                if !i.contains(&line) {
+                    i.push(line);
+                }
+            });
+        }
+    }
+
     /// Sends `sig` to the host.
     pub fn signal(&self, sig: Signal) -> anyhow::Result<()> {
+        self.note_programs();
         kill(Pid::from_raw(self.host), sig).with_context(|| format!("kill {sig} {}", self.host))
     }
 
@@ -315,6 +334,7 @@ impl Contained {
         if let Some(st) = self.status {
             return Ok(st);
         }
+        self.note_programs();
         let end = Instant::now() + timeout;
         loop {
             let left = end.saturating_duration_since(Instant::now());
@@ -384,9 +404,7 @@ pub fn incidents() -> Vec<String> {
 
 impl Drop for Contained {
     fn drop(&mut self) {
-        for (pid, exe) in self.other_programs() {
-            INCIDENTS.with(|i| i.borrow_mut().push(format!("pid {pid} runs {}", exe.display())));
-        }
+        self.note_programs();
         let _ = self.shut_down();
         // The Proc's own drop kills the warden's group and reaps it.
     }

@@ -53,5 +53,6 @@ pub fn check(target: &Target) -> Verdict {
     let line = rng.line(3, 40);
     roundtrip(&mut c, &line).map_err(|saw| fail_or_gone(&mut server, &t, saw, expected))?;
     t.did("a new client connected and was served");
-    Ok(())
+    drop(c);
+    crate::checks::broken_listener_ends_the_server(&mut server, &mut t)
 }

@@ -21,6 +21,13 @@ crate::hosts::variants!(Imp,
     stub: super::stub::next_connection,
     solution: super::solution::next_connection,
     wrong: {
+        "blind-retry-once" => super::blind::retry_once::next_connection,
+        "blind-retries-every-error" => super::blind::retries_every_error::next_connection,
+        "blind-retries-wouldblock" => super::blind::retries_wouldblock::next_connection,
+        "blind-accept-wrapper-errnos" => super::blind::accept_wrapper_errnos::next_connection,
+        "blind-block-sigchld" => super::blind::block_sigchld::next_connection,
+        "blind-retry-three-times" => super::blind::retry_three_times::next_connection,
+        "blind-alt-correct" => super::blind::alt_correct::next_connection,
         "fake-pass" => super::wrong::fake_pass,
         "retry-three-times" => super::wrong::retry_three_times,
         "guard-std-accept" => super::wrong::guard_std_accept,
@@ -34,6 +41,7 @@ crate::hosts::variants!(Imp,
 pub fn run(variant: &str, args: &[String]) -> Option<ExitCode> {
     let next_connection = pick(variant)?;
     let mut listenfd = crate::hosts::listen("e05_eintr", args);
+    crate::hosts::break_listener_on_sigusr2(&listenfd);
     // SAFETY: sig_chld_reaper only calls waitpid(2): async-signal-safe.
     unsafe { common::signal::signal_intr(Signal::SIGCHLD, SigHandler::Handler(sig_chld_reaper)) };
     loop {

@@ -20,6 +20,12 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
 /// The wrong answers the check is proven on (`wrong.rs`, run by the host
 /// as `--impl NAME`) and the words its report must contain for each.
 pub const WRONGS: &[crate::catalog::Wrong] = &[
+    crate::catalog::Wrong { name: "blind-retry-once", says: "Interrupted system call" },
+    crate::catalog::Wrong { name: "blind-retries-every-error", says: "retries an error that never goes away" },
+    crate::catalog::Wrong { name: "blind-retries-wouldblock", says: "Interrupted system call" },
+    crate::catalog::Wrong { name: "blind-accept-wrapper-errnos", says: "Interrupted system call" },
+    crate::catalog::Wrong { name: "blind-block-sigchld", says: "to be idle in accept()" },
+    crate::catalog::Wrong { name: "blind-retry-three-times", says: "Interrupted system call" },
     crate::catalog::Wrong { name: "fake-exec", says: "your code started another program" },
     crate::catalog::Wrong { name: "guard-std-accept", says: "does the exercise's work for you" },
     crate::catalog::Wrong { name: "retry-three-times", says: "Interrupted system call" },
@@ -32,4 +38,4 @@ pub const WRONGS: &[crate::catalog::Wrong] = &[
 /// Correct answers written differently from `solution.rs` (another API or
 /// structure): the check must pass them too, so it is no narrower than its
 /// task. Run by the host as `--impl NAME`, from `wrong.rs`.
-pub const ALTS: &[&str] = &[];
+pub const ALTS: &[&str] = &["blind-alt-correct"];

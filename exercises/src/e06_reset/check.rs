@@ -1,11 +1,15 @@
 //! Exercise 6's check: while the iterative server is busy with client A,
 //! client B connects and resets (RST) before the server accepts it; then A
-//! sends half a line and resets. A new client C must still be served.
+//! sends half a line and resets. A new client C must still be served. Then
+//! client D sends two lines and closes without reading (EPIPE on the second
+//! echo), the server's accept() is interrupted twice by a signal (EINTR),
+//! and client E must be served. Last, the listener breaks for good
+//! (ENOTSOCK): the server must end with that error, not retry for ever.
 
 use common::lab::harness::eventually;
 use common::lab::observer;
 
-use crate::checks::{STEP, Target, connect, fail_or_gone, reset, roundtrip};
+use crate::checks::{STEP, Target, connect, fail_or_gone, finish, reset, roundtrip};
 use crate::report::{Trace, Verdict};
 use crate::rng::Rng;
 
@@ -51,5 +55,45 @@ pub fn check(target: &Target) -> Verdict {
     let line = rng.line(3, 40);
     t.did("client C connected and sent a line");
     roundtrip(&mut c, &line).map_err(|saw| fail_or_gone(&mut server, &t, saw, expected))?;
-    Ok(())
+    finish(c).map_err(|saw| fail_or_gone(&mut server, &t, saw, expected))?;
+
+    // D sends two lines and closes (FIN) before the server reads them — the
+    // server is stopped meanwhile, so its end is in CLOSE_WAIT when it
+    // starts: the first echo draws D's RST, and an RST in CLOSE_WAIT makes
+    // the second write fail with EPIPE — another error of one client's.
+    let pid = server.pid();
+    common::lab::harness::stop(pid).map_err(|e| t.fail(e.to_string(), "the server stopped"))?;
+    let mut d = connect(addr).map_err(|e| fail_or_gone(&mut server, &t, format!("connect D: {e}"), expected))?;
+    let d_addr = d.local_addr().map_err(|e| t.fail(e.to_string(), "an address"))?;
+    std::io::Write::write_all(&mut d, b"first\nsecond\n").map_err(|e| t.fail(e.to_string(), "sent"))?;
+    drop(d);
+    eventually(STEP, "D's connection in CLOSE_WAIT on the server's side", || {
+        observer::tcp_sockets(addr.port())
+            .iter()
+            .any(|s| s.remote == d_addr && s.state == "CLOSE_WAIT")
+            .then_some(())
+    })
+    .map_err(|e| t.fail(e.to_string(), "the FIN received"))?;
+    common::lab::harness::cont(pid).map_err(|e| t.fail(e.to_string(), "SIGCONT"))?;
+    t.did("while the server was stopped, client D sent two lines and closed (FIN); then the server went on: its echoes draw D's RST, then EPIPE");
+
+    // Signals interrupt accept(2) (a handler without SA_RESTART): twice.
+    for _ in 0..2 {
+        crate::observe::idle_in_accept(pid, STEP).map_err(|e| fail_or_gone(&mut server, &t, e.to_string(), expected))?;
+        server.signal(nix::sys::signal::Signal::SIGUSR1).map_err(|e| t.fail(e.to_string(), "the signal"))?;
+        eventually(STEP, "SIGUSR1 delivered", || {
+            observer::signal_view(pid, nix::sys::signal::Signal::SIGUSR1)
+                .is_none_or(|v| !v.pending)
+                .then_some(())
+        })
+        .map_err(|e| t.fail(e.to_string(), "the signal delivered"))?;
+    }
+    t.did("interrupted the server's accept() twice with a signal (no SA_RESTART: EINTR)");
+    let mut e = connect(addr).map_err(|e| fail_or_gone(&mut server, &t, format!("connect E: {e}"), expected))?;
+    roundtrip(&mut e, &rng.line(3, 40)).map_err(|saw| {
+        fail_or_gone(&mut server, &t, saw, "the server serves client E: neither EPIPE nor EINTR ends it")
+    })?;
+    finish(e).map_err(|saw| fail_or_gone(&mut server, &t, saw, expected))?;
+    t.did("client E was served");
+    crate::checks::broken_listener_ends_the_server(&mut server, &mut t)
 }

@@ -20,6 +20,13 @@ crate::hosts::variants!(Imp,
     stub: super::stub::serve_forever,
     solution: super::solution::serve_forever,
     wrong: {
+        "blind-question-mark-on-echo" => super::blind::question_mark_on_echo::serve_forever,
+        "blind-only-econnreset" => super::blind::only_econnreset::serve_forever,
+        "blind-swallows-everything" => super::blind::swallows_everything::serve_forever,
+        "blind-accept-question-mark" => super::blind::accept_question_mark::serve_forever,
+        "blind-while-let-accept" => super::blind::while_let_accept::serve_forever,
+        "blind-shutdown-after-echo" => super::blind::shutdown_after_echo::serve_forever,
+        "blind-alt-correct" => super::blind::alt_correct::serve_forever,
         "fake-pass" => super::wrong::fake_pass,
         "exit-on-reset" => super::wrong::exit_on_reset,
         "unwrap-panics" => super::wrong::unwrap_panics,
@@ -40,6 +47,14 @@ pub fn echo_lines(connfd: &Socket) -> io::Result<()> {
 pub fn run(variant: &str, args: &[String]) -> Option<ExitCode> {
     let serve_forever = pick(variant)?;
     let listenfd = crate::hosts::listen("e06_reset", args);
+    crate::hosts::break_listener_on_sigusr2(&listenfd);
+    // SAFETY: interrupt_only does nothing, which is async-signal-safe.
+    unsafe {
+        common::signal::signal_intr(
+            nix::sys::signal::Signal::SIGUSR1,
+            nix::sys::signal::SigHandler::Handler(crate::hosts::interrupt_only),
+        )
+    };
     match serve_forever(&listenfd, echo_lines) {
         Ok(()) => err_quit("serve_forever returned: the server stops"),
         Err(e) => err_sys("serve error", &e),

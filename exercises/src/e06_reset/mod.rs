@@ -20,6 +20,12 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
 /// The wrong answers the check is proven on (`wrong.rs`, run by the host
 /// as `--impl NAME`) and the words its report must contain for each.
 pub const WRONGS: &[crate::catalog::Wrong] = &[
+    crate::catalog::Wrong { name: "blind-question-mark-on-echo", says: "the program exited" },
+    crate::catalog::Wrong { name: "blind-only-econnreset", says: "Broken pipe" },
+    crate::catalog::Wrong { name: "blind-swallows-everything", says: "retries an error that never goes away" },
+    crate::catalog::Wrong { name: "blind-accept-question-mark", says: "has exited" },
+    crate::catalog::Wrong { name: "blind-while-let-accept", says: "has exited" },
+    crate::catalog::Wrong { name: "blind-shutdown-after-echo", says: "the program exited" },
     crate::catalog::Wrong { name: "fake-pass", says: "the program exited (exit code 0)" },
     crate::catalog::Wrong { name: "exit-on-reset", says: "serve error: Connection reset by peer" },
     crate::catalog::Wrong { name: "unwrap-panics", says: "Connection reset by peer" },
@@ -29,4 +35,4 @@ pub const WRONGS: &[crate::catalog::Wrong] = &[
 /// Correct answers written differently from `solution.rs` (another API or
 /// structure): the check must pass them too, so it is no narrower than its
 /// task. Run by the host as `--impl NAME`, from `wrong.rs`.
-pub const ALTS: &[&str] = &[];
+pub const ALTS: &[&str] = &["blind-alt-correct"];

@@ -20,6 +20,14 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
 /// The wrong answers the check is proven on (`wrong.rs`, run by the host
 /// as `--impl NAME`) and the words its report must contain for each.
 pub const WRONGS: &[crate::catalog::Wrong] = &[
+    crate::catalog::Wrong { name: "blind-write-all-then-read", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-close-not-shutdown", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-shutdown-both", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-shutdown-read-side", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-short-read-is-the-end", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-join-before-shutdown", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-single-send", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-lockstep-one-thread", says: "TODO-SAYS" },
     crate::catalog::Wrong { name: "fake-pass", says: "stopped reading and ended" },
     crate::catalog::Wrong { name: "close", says: "no end of file (FIN) followed" },
     crate::catalog::Wrong { name: "no-shutdown", says: "no end of file (FIN) followed" },
@@ -30,4 +38,4 @@ pub const WRONGS: &[crate::catalog::Wrong] = &[
 /// Correct answers written differently from `solution.rs` (another API or
 /// structure): the check must pass them too, so it is no narrower than its
 /// task. Run by the host as `--impl NAME`, from `wrong.rs`.
-pub const ALTS: &[&str] = &[];
+pub const ALTS: &[&str] = &["blind-alt-correct"];

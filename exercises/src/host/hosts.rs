@@ -114,3 +114,43 @@ pub extern "C" fn sig_chld_reaper(_signo: c_int) {
 }
 
 pub use exercises::daytime;
+
+/// The listener's descriptor number and an open /dev/null, for
+/// [`break_listener_on_sigusr2`]'s handler.
+static LISTENER: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(-1);
+static DEVNULL: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(-1);
+
+/// Async-signal-safe: loads and one dup2(2). The listener's number now
+/// names /dev/null: accept(2) on it fails with ENOTSOCK, a real error that
+/// nothing will cure.
+extern "C" fn on_usr2_break(_signo: c_int) {
+    use std::sync::atomic::Ordering;
+    let (null, l) = (DEVNULL.load(Ordering::SeqCst), LISTENER.load(Ordering::SeqCst));
+    if null >= 0 && l >= 0 {
+        // SAFETY: dup2(2) on two descriptors this process owns; async-signal-safe.
+        unsafe { nix::libc::dup2(null, l) };
+    }
+}
+
+/// On SIGUSR2 the server's listener breaks for good (see [`on_usr2_break`]):
+/// the checks use it to see that a real error ends the server instead of
+/// being retried for ever. Installed with SA_RESTART, so the accept the
+/// signal arrives in is restarted — on the broken descriptor.
+pub fn break_listener_on_sigusr2(listenfd: &Socket) {
+    use std::os::fd::{AsRawFd, IntoRawFd};
+    use std::sync::atomic::Ordering;
+    if let Ok(null) = std::fs::File::open("/dev/null") {
+        DEVNULL.store(null.into_raw_fd(), Ordering::SeqCst);
+    }
+    LISTENER.store(listenfd.as_raw_fd(), Ordering::SeqCst);
+    // SAFETY: on_usr2_break does only async-signal-safe work (see it).
+    unsafe {
+        common::signal::Signal(
+            nix::sys::signal::Signal::SIGUSR2,
+            nix::sys::signal::SigHandler::Handler(on_usr2_break),
+        )
+    };
+}
+
+/// Async-signal-safe: does nothing; its only job is to interrupt a call.
+pub extern "C" fn interrupt_only(_signo: c_int) {}
