@@ -46,6 +46,9 @@ fn echo_server(listener: TcpListener, expect: usize, client: i32) -> Seen {
     };
     let _ = s.set_nonblocking(false);
     let _ = s.set_read_timeout(Some(STEP));
+    // A client that does not read must not hang the check: a blocked echo
+    // gives up after STEP.
+    let _ = s.set_write_timeout(Some(STEP));
     let mut buf = vec![0u8; 65536];
     let mut held = Vec::new();
     loop {
@@ -115,9 +118,22 @@ fn drained(client: i32, peer: SocketAddr) -> Option<bool> {
 pub fn check(target: &Target) -> Verdict {
     let mut t = Trace::new();
     let mut rng = Rng::new(target.seed);
-    let n = rng.range(300_000, 600_000);
+    // More than both sockets' buffers hold together (loopback autotunes them
+    // to a few MiB): a client that writes everything before it reads waits
+    // for a server that waits for it.
+    let n = rng.range(8 << 20, (8 << 20) + 600_000);
     let input = rng.bytes(n);
     let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| t.fail(e.to_string(), "a listener"))?;
+    // Small fixed buffers on the server's side (no autotuning): with a
+    // client that does not read, at most a few MiB fit in all the buffers
+    // on the way — far less than the input — whatever the machine's
+    // tcp_rmem/tcp_wmem say.
+    let listener = {
+        let s = socket2::Socket::from(listener);
+        let _ = s.set_recv_buffer_size(64 * 1024);
+        let _ = s.set_send_buffer_size(64 * 1024);
+        TcpListener::from(s)
+    };
     listener
         .set_nonblocking(true)
         .map_err(|e| t.fail(e.to_string(), "a listener"))?;
@@ -132,6 +148,11 @@ pub fn check(target: &Target) -> Verdict {
     let feeder = client.feed_stdin(input.clone());
     t.did(format!("ran your client with {n} random bytes on stdin"));
     let status = client.wait_exit(STEP * 3);
+    if status.is_err() {
+        // Killed before the threads are joined: the feeder may be blocked
+        // writing to a client that no longer reads its input.
+        let _ = client.shut_down();
+    }
     let _ = feeder.join();
     let seen = server.join().unwrap_or_default();
     let status = status.map_err(|_| {

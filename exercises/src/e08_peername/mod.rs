@@ -20,6 +20,13 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
 /// The wrong answers the check is proven on (`wrong.rs`, run by the host
 /// as `--impl NAME`) and the words its report must contain for each.
 pub const WRONGS: &[crate::catalog::Wrong] = &[
+    crate::catalog::Wrong { name: "blind-local-name", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-port-ntohs", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-server-port", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-extra-crlf", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-reads-request-first", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-whole-sockaddr", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-ipv4-only", says: "TODO-SAYS" },
     crate::catalog::Wrong { name: "fake-pass", says: "the program exited (exit code 0)" },
     crate::catalog::Wrong { name: "getsockname", says: "the server logged: connection from 127.0.0.1" },
     crate::catalog::Wrong { name: "ntohs-twice", says: "the port's two bytes are swapped" },
@@ -29,4 +36,4 @@ pub const WRONGS: &[crate::catalog::Wrong] = &[
 /// Correct answers written differently from `solution.rs` (another API or
 /// structure): the check must pass them too, so it is no narrower than its
 /// task. Run by the host as `--impl NAME`, from `wrong.rs`.
-pub const ALTS: &[&str] = &[];
+pub const ALTS: &[&str] = &["blind-alt-correct"];

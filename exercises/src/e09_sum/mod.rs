@@ -20,6 +20,13 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
 /// The wrong answers the check is proven on (`wrong.rs`, run by the host
 /// as `--impl NAME`) and the words its report must contain for each.
 pub const WRONGS: &[crate::catalog::Wrong] = &[
+    crate::catalog::Wrong { name: "blind-native-order", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-reply-native", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-single-read", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-drops-leftover", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-saturating", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-short-is-eof", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-own-loop-no-eintr", says: "TODO-SAYS" },
     crate::catalog::Wrong { name: "fake-pass", says: "the program exited (exit code 0)" },
     crate::catalog::Wrong { name: "native-order", says: "the reply 00 00 00 00 00 00 00 01 — as big-endian, 1" },
     crate::catalog::Wrong { name: "one-read", says: "sent as 1 bytes, then" },
@@ -30,4 +37,4 @@ pub const WRONGS: &[crate::catalog::Wrong] = &[
 /// Correct answers written differently from `solution.rs` (another API or
 /// structure): the check must pass them too, so it is no narrower than its
 /// task. Run by the host as `--impl NAME`, from `wrong.rs`.
-pub const ALTS: &[&str] = &[];
+pub const ALTS: &[&str] = &["blind-alt-correct"];

@@ -20,6 +20,14 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
 /// The wrong answers the check is proven on (`wrong.rs`, run by the host
 /// as `--impl NAME`) and the words its report must contain for each.
 pub const WRONGS: &[crate::catalog::Wrong] = &[
+    crate::catalog::Wrong { name: "blind-single-fork", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-no-wait-middle", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-roles-swapped", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-wnohang-race", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-middle-returns", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-blog-port-flags", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-waitpid-no-eintr", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-raw-fd-leak", says: "TODO-SAYS" },
     crate::catalog::Wrong { name: "fake-pass", says: "the server exited" },
     crate::catalog::Wrong { name: "waitpid-peer-port", says: "handoff error: Invalid argument" },
     crate::catalog::Wrong { name: "no-wait", says: "3 zombie children" },
@@ -29,4 +37,4 @@ pub const WRONGS: &[crate::catalog::Wrong] = &[
 /// Correct answers written differently from `solution.rs` (another API or
 /// structure): the check must pass them too, so it is no narrower than its
 /// task. Run by the host as `--impl NAME`, from `wrong.rs`.
-pub const ALTS: &[&str] = &[];
+pub const ALTS: &[&str] = &["blind-alt-correct"];

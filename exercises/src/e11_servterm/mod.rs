@@ -20,6 +20,13 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
 /// The wrong answers the check is proven on (`wrong.rs`, run by the host
 /// as `--impl NAME`) and the words its report must contain for each.
 pub const WRONGS: &[crate::catalog::Wrong] = &[
+    crate::catalog::Wrong { name: "blind-eof-is-ok", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-wrong-message", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-rline-per-line", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-one-read-one-line", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-utf8-lines", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-send-all-then-read", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-ignores-zero", says: "TODO-SAYS" },
     crate::catalog::Wrong { name: "fake-pass", says: "the connection ended (EOF)" },
     crate::catalog::Wrong { name: "eof-is-done", says: "the client exited 0 as if all were well" },
     crate::catalog::Wrong { name: "ignore-eof", says: "Broken pipe" },
@@ -29,4 +36,4 @@ pub const WRONGS: &[crate::catalog::Wrong] = &[
 /// Correct answers written differently from `solution.rs` (another API or
 /// structure): the check must pass them too, so it is no narrower than its
 /// task. Run by the host as `--impl NAME`, from `wrong.rs`.
-pub const ALTS: &[&str] = &[];
+pub const ALTS: &[&str] = &["blind-alt-correct"];

@@ -24,6 +24,14 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
 /// The wrong answers the check is proven on (`wrong.rs`, run by the host
 /// as `--impl NAME`) and the words its report must contain for each.
 pub const WRONGS: &[crate::catalog::Wrong] = &[
+    crate::catalog::Wrong { name: "blind-no-option", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-option-after-bind", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-only-on-retry", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-reuse-port", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-ignores-addr", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-backlog-five", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-retries-bind", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-std-listener", says: "TODO-SAYS" },
     crate::catalog::Wrong { name: "guard-std-listener", says: "does the exercise's work for you" },
     crate::catalog::Wrong { name: "ignores-address", says: "the address your function was handed" },
     crate::catalog::Wrong { name: "wildcard", says: "the address your function was handed" },
@@ -37,4 +45,4 @@ pub const WRONGS: &[crate::catalog::Wrong] = &[
 /// Correct answers written differently from `solution.rs` (another API or
 /// structure): the check must pass them too, so it is no narrower than its
 /// task. Run by the host as `--impl NAME`, from `wrong.rs`.
-pub const ALTS: &[&str] = &[];
+pub const ALTS: &[&str] = &["blind-alt-correct"];

@@ -20,6 +20,13 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
 /// The wrong answers the check is proven on (`wrong.rs`, run by the host
 /// as `--impl NAME`) and the words its report must contain for each.
 pub const WRONGS: &[crate::catalog::Wrong] = &[
+    crate::catalog::Wrong { name: "blind-emfile-fatal", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-spin-retry", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-all-errors-temporary", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-no-eintr", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-uncapped-backoff", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-emfile-only", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-spare-fd-drops-client", says: "TODO-SAYS" },
     crate::catalog::Wrong { name: "fake-pass", says: "the server is gone" },
     crate::catalog::Wrong { name: "spin", says: "it spins" },
     crate::catalog::Wrong { name: "exit-on-emfile", says: "accept_loop error: Too many open files" },
@@ -29,4 +36,4 @@ pub const WRONGS: &[crate::catalog::Wrong] = &[
 /// Correct answers written differently from `solution.rs` (another API or
 /// structure): the check must pass them too, so it is no narrower than its
 /// task. Run by the host as `--impl NAME`, from `wrong.rs`.
-pub const ALTS: &[&str] = &[];
+pub const ALTS: &[&str] = &["blind-alt-correct"];

@@ -20,6 +20,15 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
 /// The wrong answers the check is proven on (`wrong.rs`, run by the host
 /// as `--impl NAME`) and the words its report must contain for each.
 pub const WRONGS: &[crate::catalog::Wrong] = &[
+    crate::catalog::Wrong { name: "blind-count-children", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-poll-eintr-fatal", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-close-after-wait", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-no-wait", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-waits-once", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-any-wait-error-done", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-accept-blocks", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-wnohang-spin", says: "TODO-SAYS" },
+    crate::catalog::Wrong { name: "blind-handler-logs", says: "TODO-SAYS" },
     crate::catalog::Wrong { name: "wait-once", says: "client(s) were still being served" },
     crate::catalog::Wrong { name: "fake-pass", says: "the program exited (exit code 0)" },
     crate::catalog::Wrong { name: "exit-in-handler", says: "the server exited at once" },
@@ -30,4 +39,4 @@ pub const WRONGS: &[crate::catalog::Wrong] = &[
 /// Correct answers written differently from `solution.rs` (another API or
 /// structure): the check must pass them too, so it is no narrower than its
 /// task. Run by the host as `--impl NAME`, from `wrong.rs`.
-pub const ALTS: &[&str] = &[];
+pub const ALTS: &[&str] = &["blind-alt-correct"];
