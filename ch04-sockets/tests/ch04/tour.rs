@@ -117,7 +117,7 @@ fn the_check_fails_on_a_stale_transcript() {
         p.write_stdin(b"\n").unwrap();
     }
     let _ = step(&p, 7); // paused after close(connfd)
-    let now = common::lab::observer::tcp_sockets_at(at(port)); // FIN_WAIT_2 / CLOSE_WAIT now
+    let now = common::lab::observer::server_sockets_at(at(port), pid); // FIN_WAIT_2 / CLOSE_WAIT now
     let err = check_table(&connect, &now, &[("tour", pid)]).expect_err("a stale table must not pass");
     assert!(err.contains("printed sockets"), "{err}");
 }

@@ -36,7 +36,7 @@ struct Args {
     pause: bool,
 
     /// The server's port (0, the default: an ephemeral one).
-    #[arg(short, long, default_value_t = 0)]
+    #[arg(short, long, default_value_t = 0, value_parser = common::args::parse_port, allow_negative_numbers = true)]
     port: u16,
 
     #[command(flatten)]
