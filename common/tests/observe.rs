@@ -506,6 +506,79 @@ fn live_frames_mark_what_changed_and_carry_no_escapes_off_a_terminal() {
     assert!(all.contains("recent changes:"), "{all}");
 }
 
+/// Runs `script` with `sh -c`, `$OBS` set to observe's path; returns the
+/// shell's exit code, its stdout and stderr.
+fn shell(script: &str) -> (Option<i32>, String, String) {
+    let mut cmd = std::process::Command::new("sh");
+    cmd.args(["-c", script]).env("OBS", OBSERVE);
+    let mut p = Proc::spawn_command(cmd).unwrap();
+    let st = p.wait_exit(DEADLINE).unwrap_or_else(|e| {
+        panic!(
+            "sh -c {script:?}: {e:#}; stdout so far:\n{}",
+            String::from_utf8_lossy(&p.stdout_bytes())
+        )
+    });
+    (
+        st.code(),
+        String::from_utf8_lossy(&p.stdout_bytes()).into_owned(),
+        p.stderr_text(),
+    )
+}
+
+#[test]
+fn a_closed_pipe_ends_follow_and_live_mode_at_once() {
+    // Issue 18 §4: `observe --follow | head -1` used to hang until the
+    // next change on the port — on a quiet server, forever. An idle
+    // tcpserv01: after the first lines nothing changes, so only the closed
+    // pipe can end observe. Shown failing with the poll of stdout removed
+    // (a plain sleep): the pipeline was still running at the deadline.
+    let (_serv, addr) = server("127.0.0.1");
+    let port = addr.port();
+    for mode in ["--follow", ""] {
+        let t0 = std::time::Instant::now();
+        let (code, out, err) = shell(&format!(
+            "\"$OBS\" {mode} --port {port} | head -1; echo done"
+        ));
+        let took = t0.elapsed();
+        assert_eq!(code, Some(0), "observe {mode}: stderr: {err}");
+        assert_eq!(
+            out.lines().count(),
+            2,
+            "observe {mode}: one line, then the echo:\n{out}"
+        );
+        assert!(!err.contains("panicked"), "{err}");
+        eprintln!("observe {mode} | head -1 ended after {took:?}");
+    }
+}
+
+#[test]
+fn a_failed_write_is_an_error_with_a_clear_message() {
+    // Issue 18 §4: `observe --once > /dev/full` used to exit 0, the
+    // snapshot lost. Shown failing with the write's error ignored (exit 0).
+    if !std::path::Path::new("/dev/full").exists() {
+        return skip(
+            "a_failed_write_is_an_error_with_a_clear_message",
+            "no /dev/full here",
+        );
+    }
+    let (_serv, addr) = server("127.0.0.1");
+    for mode in ["--once", "--follow"] {
+        let (code, out, err) = shell(&format!(
+            "exec \"$OBS\" {mode} --port {} > /dev/full",
+            addr.port()
+        ));
+        assert_eq!(
+            code,
+            Some(1),
+            "observe {mode} > /dev/full: stdout {out:?}, stderr: {err}"
+        );
+        assert!(
+            err.contains("write to stdout: No space left on device"),
+            "observe {mode} > /dev/full: stderr should say why:\n{err}"
+        );
+    }
+}
+
 #[test]
 fn bad_input_is_a_clear_error_and_never_a_panic() {
     // A pid that existed a moment ago and is reaped now.
