@@ -536,9 +536,7 @@ fn a_closed_pipe_ends_follow_and_live_mode_at_once() {
     let port = addr.port();
     for mode in ["--follow", ""] {
         let t0 = std::time::Instant::now();
-        let (code, out, err) = shell(&format!(
-            "\"$OBS\" {mode} --port {port} | head -1; echo done"
-        ));
+        let (code, out, err) = shell(&format!("\"$OBS\" {mode} --port {port} | head -1; echo done"));
         let took = t0.elapsed();
         assert_eq!(code, Some(0), "observe {mode}: stderr: {err}");
         assert_eq!(
