@@ -436,7 +436,7 @@ fn unreadable(pid: i32) -> Option<Unreadable> {
     let owner = nix::unistd::User::from_uid(uid.into())
         .ok()
         .flatten()
-        .map_or(format!("uid {uid}"), |u| format!("{} (uid {uid})", u.name));
+        .map_or(format!("uid {uid}"), |u| format!("user {}, uid {uid}", u.name));
     Some(Unreadable {
         pid,
         owner,
@@ -453,14 +453,14 @@ fn notes(f: &Frame) -> String {
         let me = nix::unistd::User::from_uid(me)
             .ok()
             .flatten()
-            .map_or(format!("uid {me}"), |u| format!("{} (uid {me})", u.name));
+            .map_or(format!("uid {me}"), |u| format!("{}, uid {me}", u.name));
         let pids: Vec<String> = f.hidden_fds.iter().map(|u| u.pid.to_string()).collect();
         let u = &f.hidden_fds[0];
         s.push_str(&format!(
-            "cannot see the descriptors of pid {} (user {}): /proc/{}/fd: {} — \n\
-             the kernel shows a process's fds only to its own user and root, so\n\
-             its sockets cannot be told apart; you are {me}. Run observe as that\n\
-             user (or root), or give --port to list the port's sockets without holders.\n",
+            "cannot see the descriptors of pid {} ({}): /proc/{}/fd: {}.\n\
+             The kernel shows a process's fds only to its own user and root, so no\n\
+             socket can be tied to it; you are {me}. Run observe as that user (or\n\
+             root), or give --port to list the port's sockets without their holders.\n",
             pids.join(", "),
             u.owner,
             u.pid,
