@@ -20,7 +20,13 @@
 //!             `12:00:01.234 child 4242 S → Z` — to paste into a report.
 //! Works for any program, the book's C servers too, IPv4 and IPv6, as an
 //! ordinary user: /proc/net/tcp is readable by anyone; HELD BY needs
-//! /proc/PID/fd, so a socket of another user's process shows "?".
+//! /proc/PID/fd, so a socket of another user's process shows "?", and a
+//! line under the table says why.
+//! Only the server's own rows: a TIME_WAIT whose wait began before the
+//! server started (a reused port; /proc/net/tcp's timer dates it) is left
+//! out and counted under the table (observer::predates).
+//! Ends at once when stdout's reader goes away (`--follow | head -1`), with
+//! status 0; any other failed write (`> /dev/full`) exits 1.
 //! With --port, the server is whoever holds a socket on that local port, and
 //! everything it forked; with --pid, that process and its descendants, and
 //! the ports it listens on. A child orphaned by its server's death stays.

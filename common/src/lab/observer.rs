@@ -250,9 +250,9 @@ pub fn since_boot() -> Option<Duration> {
 /// timer that fired late reads 0 left: its wait began even earlier than
 /// computed, so the answer is never too early. None for other rows.
 fn waiting_since(fields: &[&str], now: Option<Duration>, fin_timeout: Duration) -> Option<Duration> {
-    let len = match fields.get(3)? {
-        &"06" => TIME_WAIT_LEN,
-        &"05" => fin_timeout.min(TIME_WAIT_LEN),
+    let len = match *fields.get(3)? {
+        "06" => TIME_WAIT_LEN,
+        "05" => fin_timeout.min(TIME_WAIT_LEN),
         _ => return None,
     };
     let (tr, when) = fields.get(5)?.split_once(':')?;
