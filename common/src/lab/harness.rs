@@ -485,19 +485,10 @@ pub fn wait_tcp(
     port: u16,
     state: &str,
     timeout: Duration,
-    mut pred: impl FnMut(&TcpSock) -> bool,
+    pred: impl FnMut(&TcpSock) -> bool,
 ) -> anyhow::Result<TcpSock> {
-    eventually(timeout, &format!("a {state} socket on port {port}"), || {
-        observer::tcp_sockets(port)
-            .into_iter()
-            .find(|t| t.state == state && pred(t))
-    })
-    .map_err(|e| {
-        anyhow!(
-            "{e}; now:\n{}",
-            observer::format_sockets(&observer::tcp_sockets(port), &[])
-        )
-    })
+    let what = format!("a {state} socket on port {port}");
+    wait_sock(&what, port, state, timeout, || observer::tcp_sockets(port), pred)
 }
 
 /// [`wait_tcp`] among the sockets of server `pid` only
@@ -508,17 +499,32 @@ pub fn wait_server_tcp(
     port: u16,
     state: &str,
     timeout: Duration,
+    pred: impl FnMut(&TcpSock) -> bool,
+) -> anyhow::Result<TcpSock> {
+    let what = format!("a {state} socket of pid {pid} on port {port}");
+    wait_sock(
+        &what,
+        port,
+        state,
+        timeout,
+        || observer::server_sockets(port, pid),
+        pred,
+    )
+}
+
+/// The wait of [`wait_tcp`], over the sockets `read` returns; on timeout
+/// the error shows every socket of `port`.
+fn wait_sock(
+    what: &str,
+    port: u16,
+    state: &str,
+    timeout: Duration,
+    read: impl Fn() -> Vec<TcpSock>,
     mut pred: impl FnMut(&TcpSock) -> bool,
 ) -> anyhow::Result<TcpSock> {
-    eventually(
-        timeout,
-        &format!("a {state} socket of pid {pid} on port {port}"),
-        || {
-            observer::server_sockets(port, pid)
-                .into_iter()
-                .find(|t| t.state == state && pred(t))
-        },
-    )
+    eventually(timeout, what, || {
+        read().into_iter().find(|t| t.state == state && pred(t))
+    })
     .map_err(|e| {
         anyhow!(
             "{e}; now:\n{}",
