@@ -406,7 +406,7 @@ impl Watch {
             if ours {
                 held.insert(key(&t));
             }
-            if !ours && self.since.is_some_and(|s| observer::predates(&t, s)) {
+            if on_port && !ours && self.since.is_some_and(|s| observer::predates(&t, s)) {
                 older += 1; // a reused port's leftover: not this server's
                 continue;
             }
@@ -451,43 +451,43 @@ fn unreadable(pid: i32) -> Option<Unreadable> {
 }
 
 /// What a frame says under its socket table about rows it could not place:
-/// another user's processes, and a reused port's older rows.
-fn notes(f: &Frame) -> String {
-    let mut s = String::new();
-    if !f.hidden_fds.is_empty() {
+/// another user's processes, and a reused port's older rows; one paragraph
+/// each, its lines broken for a terminal (--follow joins them).
+fn notes(f: &Frame) -> Vec<String> {
+    let mut v = Vec::new();
+    if let Some(u) = f.hidden_fds.first() {
         let me = nix::unistd::Uid::effective();
         let me = nix::unistd::User::from_uid(me)
             .ok()
             .flatten()
             .map_or(format!("uid {me}"), |u| format!("{}, uid {me}", u.name));
         let pids: Vec<String> = f.hidden_fds.iter().map(|u| u.pid.to_string()).collect();
-        let u = &f.hidden_fds[0];
-        s.push_str(&format!(
+        v.push(format!(
             "cannot see the descriptors of pid {} ({}): /proc/{}/fd: {}.\n\
              The kernel shows a process's fds only to its own user and root, so no\n\
              socket can be tied to it; you are {me}. Run observe as that user (or\n\
-             root), or give --port to list the port's sockets without their holders.\n",
+             root), or give --port to list the port's sockets without their holders.",
             pids.join(", "),
             u.owner,
             u.pid,
             u.why
         ));
-    }
-    if f.hidden_fds.is_empty() && f.socks.iter().any(|r| r.held() == ["?"]) {
-        s.push_str(
+    } else if f.socks.iter().any(|r| r.held() == ["?"]) {
+        v.push(
             "? = held by a process whose descriptors you cannot read: another user's\n\
-             (the kernel shows /proc/PID/fd only to its own user and root).\n",
+             (the kernel shows /proc/PID/fd only to its own user and root)."
+                .into(),
         );
     }
     if f.older > 0 {
-        s.push_str(&format!(
+        v.push(format!(
             "{} older row{} on this port not shown: TIME_WAIT of connections that ended\n\
-             before this server started (a reused port; /proc/net/tcp's timer dates them).\n",
+             before this server started (a reused port; /proc/net/tcp's timer dates them).",
             f.older,
             if f.older == 1 { "" } else { "s" }
         ));
     }
-    s
+    v
 }
 
 /// Is one of `pid`'s ancestors (up its ppid chain) in `set`?
@@ -522,7 +522,7 @@ fn clock(t: SystemTime) -> String {
 
 /// The two tables of one frame, as `--once` prints them, and its notes.
 fn snapshot(f: &Frame) -> String {
-    let notes = notes(f);
+    let notes: String = notes(f).iter().map(|n| format!("{n}\n")).collect();
     let socks = if f.socks.is_empty() && !f.hidden_fds.is_empty() {
         String::new() // the note says why there is nothing to show
     } else {
@@ -630,7 +630,7 @@ fn first_lines(f: &Frame) -> Vec<String> {
     if v.is_empty() {
         v.push("nothing yet: no process, no socket".into());
     }
-    v.extend(notes(f).lines().map(str::to_owned));
+    v.extend(notes(f).iter().map(|n| n.replace('\n', " ")));
     v
 }
 
@@ -825,7 +825,7 @@ impl Live {
                 "  … and {hidden} more in TIME_WAIT (--once lists them all)\n"
             ));
         }
-        for l in notes(f).lines() {
+        for l in notes(f).iter().flat_map(|n| n.lines()) {
             s.push_str("  ");
             s.push_str(l);
             s.push('\n');
@@ -988,6 +988,36 @@ mod tests {
             ]
         );
         assert!(changes(&b, &b).is_empty());
+    }
+
+    #[test]
+    fn older_rows_are_counted_in_one_line_per_note() {
+        let mut f = frame(
+            vec![proc_row("server", 10, 'S')],
+            vec![SockRow {
+                sock: sock("127.0.0.1:9877", "0.0.0.0:0", "LISTEN", 5),
+                owners: vec![(10, 3, None)],
+            }],
+        );
+        f.older = 5;
+        let once = snapshot(&f);
+        assert!(
+            once.ends_with(
+                "pid 10/fd 3\n\n5 older rows on this port not shown: TIME_WAIT of connections that ended\n\
+                            before this server started (a reused port; /proc/net/tcp's timer dates them).\n"
+            ),
+            "{once}"
+        );
+        let follow = first_lines(&f);
+        assert_eq!(
+            follow.last().map(String::as_str),
+            Some(
+                "5 older rows on this port not shown: TIME_WAIT of connections that ended \
+                 before this server started (a reused port; /proc/net/tcp's timer dates them)."
+            )
+        );
+        f.older = 0;
+        assert!(!snapshot(&f).contains("older"), "no note without older rows");
     }
 
     #[test]
