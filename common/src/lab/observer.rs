@@ -639,6 +639,45 @@ mod tests {
     }
 
     #[test]
+    fn a_time_wait_is_dated_by_its_timer_and_nothing_else_is() {
+        // /proc/net/tcp fields: sl local remote st tx:rx tr:when ...
+        let row = |st: &'static str, timer: &'static str| {
+            vec![
+                "0:",
+                "0100007F:1F90",
+                "0100007F:D431",
+                st,
+                "00000000:00000000",
+                timer,
+            ]
+        };
+        let now = Some(Duration::from_secs(1000));
+        let fin = Duration::from_secs(60);
+        let tick = Duration::from_millis(10);
+        // 45 s left of 60: the wait began 15 s ago (plus one tick at most).
+        let tw = waiting_since(&row("06", "03:00001194"), now, fin).unwrap();
+        assert_eq!(tw, Duration::from_secs(985) + tick);
+        // An orphaned FIN_WAIT_2 counts out of tcp_fin_timeout (here 30 s).
+        let fw2 = waiting_since(&row("05", "03:00000BB8"), now, Duration::from_secs(30));
+        assert_eq!(fw2, Some(Duration::from_secs(1000) + tick));
+        assert_eq!(waiting_since(&row("01", "00:00000000"), now, fin), None);
+        assert_eq!(waiting_since(&row("06", "00:00000000"), now, fin), None);
+        let sock = |since| TcpSock {
+            local: "127.0.0.1:8080".parse().unwrap(),
+            remote: "127.0.0.1:54321".parse().unwrap(),
+            state: "TIME_WAIT",
+            recv_q: 0,
+            send_q: 0,
+            inode: 0,
+            waiting_since: since,
+        };
+        // Older than a server started at 990 s: not its own; younger: its own.
+        assert!(predates(&sock(Some(tw)), Duration::from_secs(990)));
+        assert!(!predates(&sock(Some(tw)), Duration::from_secs(985)));
+        assert!(!predates(&sock(None), Duration::from_secs(990)));
+    }
+
+    #[test]
     fn a_listener_and_its_connection_are_found_by_address() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = l.local_addr().unwrap();
