@@ -1,4 +1,4 @@
-//! A classroom server of many users (issue 18 §3): the guided demo and
+//! A classroom server of many users (issue 18 §3): the guided demos and
 //! observe give the same verdicts when a student — an unprivileged user —
 //! runs them, and observe says so when it cannot see another user's fds.
 //!
@@ -76,6 +76,31 @@ fn a_student_gets_the_demos_verdicts_and_observes_their_own_server() {
         "the demo as uid {STUDENT}: stderr:\n{err}\nstdout:\n{out}"
     );
     assert_eq!(verdicts(&out), want, "the same verdicts as uid {STUDENT}:\n{out}");
+
+    // The other guided demos as the student: the same states and zombie.
+    for (demo, wants) in [
+        (
+            "session",
+            &[
+                "ESTABLISHED",
+                "CLOSE_WAIT",
+                "FIN_WAIT_2",
+                "TIME_WAIT",
+                "<defunct>",
+            ][..],
+        ),
+        (
+            "tour",
+            &["LISTEN", "ESTABLISHED", "CLOSE_WAIT", "FIN_WAIT_2", "TIME_WAIT"][..],
+        ),
+    ] {
+        let path = bin_path(demo);
+        let (code, out, err) = as_student(&path.to_string_lossy(), &[]);
+        assert_eq!(code, Some(0), "{demo} as uid {STUDENT}: stderr:\n{err}");
+        for w in wants {
+            assert!(out.contains(w), "{demo} as uid {STUDENT} should show {w}:\n{out}");
+        }
+    }
 
     // The student's own server, observed by the student: its sockets are
     // tied to it (HELD BY pid/fd), as root sees them.
