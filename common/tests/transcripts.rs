@@ -330,7 +330,15 @@ fn normalize(line: &str) -> String {
         && is_digit_run(words[1])
         && words[2].starts_with(|c: char| c.is_ascii_uppercase())
     {
-        let rest = line.trim_start()[words[0].len()..].trim_start()[words[1].len()..].to_string();
+        let mut rest = line.trim_start()[words[0].len()..].trim_start()[words[1].len()..].to_string();
+        // STAT is the state letter, then BSD flags that tell how the command
+        // was started, not what it shows: N (niced: `nice cargo test`), <,
+        // s, l, +. Each flag becomes a space, so the columns stay aligned.
+        let stat = words[2];
+        if stat.len() > 1 && stat[1..].chars().all(|c| "N<sl+".contains(c)) {
+            let at = rest.find(stat).unwrap_or(0);
+            rest.replace_range(at + 1..at + stat.len(), &" ".repeat(stat.len() - 1));
+        }
         line = format!("[PID] [PID]{rest}");
     }
     let mut out = String::with_capacity(line.len());
