@@ -80,12 +80,16 @@ pub fn states(socks: &[TcpSock]) -> Vec<&'static str> {
 /// loopback a transition is normally complete when the call returns; the
 /// poll only covers a slow machine. If the deadline passes, the sockets as
 /// they are now are returned, and the caller prints what it really saw.
+/// Only this program's own sockets: the ch04 programs are their own
+/// servers, so rows of connections that ended before this process started
+/// (a reused port's TIME_WAITs) are left out ([`observer::server_sockets_at`]).
 pub fn wait_states(addr: SocketAddr, expect: &[&str], timeout: Duration) -> Vec<TcpSock> {
     let mut want: Vec<&str> = expect.to_vec();
     want.sort_unstable();
     let end = Instant::now() + timeout;
+    let me = std::process::id() as i32;
     loop {
-        let now = observer::tcp_sockets_at(addr);
+        let now = observer::server_sockets_at(addr, me);
         if states(&now) == want || Instant::now() >= end {
             return now;
         }

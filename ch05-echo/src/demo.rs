@@ -9,7 +9,10 @@ pub fn step(title: &str) {
 }
 
 /// Prints the processes (each of `pids` and its children, zombies marked)
-/// and every TCP socket of `port` with the pid holding it.
+/// and every TCP socket of `port` with the pid holding it — the server's
+/// own: `pids[0]` is the server, and rows of connections that ended before
+/// it started (a reused port's TIME_WAITs) are left out
+/// ([`observer::server_sockets`]).
 pub fn show(pids: &[i32], port: u16) {
     let mut rows = Vec::new();
     for &pid in pids {
@@ -23,7 +26,7 @@ pub fn show(pids: &[i32], port: u16) {
     print!("{}", observer::format_processes(&rows));
     print!(
         "{}",
-        observer::format_sockets(&observer::tcp_sockets(port), &holders)
+        observer::format_sockets(&observer::server_sockets(port, pids[0]), &holders)
     );
 }
 

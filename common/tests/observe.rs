@@ -16,7 +16,8 @@
 use std::net::SocketAddr;
 
 use common::lab::harness::{
-    DEADLINE, Proc, bin_path, cont, eventually, stop, wait_children, wait_state, wait_tcp, wait_zombies,
+    DEADLINE, Proc, bin_path, cont, eventually, foreign_time_waits, stop, wait_children, wait_server_tcp,
+    wait_state, wait_zombies,
 };
 use common::lab::observer;
 use common::lab::skip;
@@ -25,7 +26,16 @@ const OBSERVE: &str = env!("CARGO_BIN_EXE_observe");
 
 /// A tcpserv01 on an ephemeral port of `host`.
 fn server(host: &str) -> (Proc, SocketAddr) {
-    let s = Proc::spawn(bin_path("tcpserv01"), &["--host", host, "--port", "0"]).unwrap();
+    server_on(host, 0)
+}
+
+/// A tcpserv01 on `port` of `host` (0: an ephemeral one).
+fn server_on(host: &str, port: u16) -> (Proc, SocketAddr) {
+    let s = Proc::spawn(
+        bin_path("tcpserv01"),
+        &["--host", host, "--port", &port.to_string()],
+    )
+    .unwrap();
     let addr = s.listening().unwrap();
     (s, addr)
 }
@@ -117,11 +127,13 @@ struct Expect {
     addr: SocketAddr,
     client_addr: SocketAddr,
     time_wait: SocketAddr,
+    /// The server's --port argument.
+    port_arg: u16,
 }
 
 fn check_snapshot(out: &str, e: &Expect) -> Result<(), String> {
     let (procs, socks) = tables(out);
-    let cmd = format!("tcpserv01 --host {} --port 0", e.addr.ip());
+    let cmd = format!("tcpserv01 --host {} --port {}", e.addr.ip(), e.port_arg);
     let want_procs = [
         format!("{} {} S {cmd}", e.server, e.parent),
         format!("{} {} S └─ {cmd}", e.live, e.server),
@@ -144,14 +156,21 @@ fn check_snapshot(out: &str, e: &Expect) -> Result<(), String> {
 /// tcpserv01 on `host` with one finished client (a zombie child, the
 /// client's end in TIME_WAIT) and one connected client (a live child).
 fn busy_server(host: &str) -> (Proc, Proc, Expect) {
-    let (serv, addr) = server(host);
+    busy_server_on(host, 0)
+}
+
+/// [`busy_server`] on `port`.
+fn busy_server_on(host: &str, port: u16) -> (Proc, Proc, Expect) {
+    let (serv, addr) = server_on(host, port);
     let mut first = client(addr);
     first.close_stdin(); // EOF: the client closes first, so TIME_WAIT is its end
     first.expect_exit(0, DEADLINE).unwrap();
     let zombie = wait_zombies(serv.pid(), 1, DEADLINE).unwrap()[0].pid;
-    let time_wait = wait_tcp(addr.port(), "TIME_WAIT", DEADLINE, |t| t.remote == addr)
-        .unwrap()
-        .local;
+    let time_wait = wait_server_tcp(serv.pid(), addr.port(), "TIME_WAIT", DEADLINE, |t| {
+        t.remote == addr
+    })
+    .unwrap()
+    .local;
     let second = client(addr);
     let kids = wait_children(serv.pid(), 2, DEADLINE).unwrap();
     let live = kids.iter().find(|k| k.pid != zombie).unwrap().pid;
@@ -171,6 +190,7 @@ fn busy_server(host: &str) -> (Proc, Proc, Expect) {
         addr,
         client_addr,
         time_wait,
+        port_arg: port,
     };
     (serv, second, e)
 }
@@ -202,6 +222,30 @@ fn once_shows_the_live_child_the_zombie_and_the_time_wait() {
     };
     let why = check_snapshot(&out, &swapped).expect_err("a wrong expectation must fail");
     assert!(why.contains("process rows differ"), "{why}");
+}
+
+#[test]
+fn once_hides_the_older_time_waits_of_a_reused_port() {
+    // Issue 18: a new listener can get a port that earlier, unrelated
+    // connections still name (5 TIME_WAIT rows, remote port = this port).
+    // They are not the server's: the snapshot is exactly the server's own
+    // rows, and a note counts the rows left out. Shown failing with
+    // observer::predates always false: the 5 rows are listed as the
+    // server's, "(kernel only)".
+    let port = foreign_time_waits(5).unwrap();
+    let (serv, _second, e) = busy_server_on("127.0.0.1", port);
+    assert_eq!(e.addr.port(), port);
+    let note = "5 older rows on this port not shown";
+    for args in [
+        vec!["--once", "--port", &port.to_string()],
+        vec!["--once", "--pid", &serv.pid().to_string()],
+    ] {
+        let args: Vec<&str> = args.iter().map(|a| a.as_ref()).collect();
+        let (code, out, err) = observe(&args);
+        assert_eq!(code, Some(0), "stderr: {err}");
+        check_snapshot(&out, &e).unwrap_or_else(|m| panic!("observe {args:?}: {m}"));
+        assert!(out.contains(note), "observe {args:?} should say {note:?}:\n{out}");
+    }
 }
 
 #[test]
@@ -460,6 +504,77 @@ fn live_frames_mark_what_changed_and_carry_no_escapes_off_a_terminal() {
     let all = String::from_utf8_lossy(&obs.stdout_bytes()).into_owned();
     assert!(!all.contains('\x1b'), "no ANSI escapes off a terminal:\n{all}");
     assert!(all.contains("recent changes:"), "{all}");
+}
+
+/// Runs `script` with `sh -c`, `$OBS` set to observe's path; returns the
+/// shell's exit code, its stdout and stderr.
+fn shell(script: &str) -> (Option<i32>, String, String) {
+    let mut cmd = std::process::Command::new("sh");
+    cmd.args(["-c", script]).env("OBS", OBSERVE);
+    let mut p = Proc::spawn_command(cmd).unwrap();
+    let st = p.wait_exit(DEADLINE).unwrap_or_else(|e| {
+        panic!(
+            "sh -c {script:?}: {e:#}; stdout so far:\n{}",
+            String::from_utf8_lossy(&p.stdout_bytes())
+        )
+    });
+    (
+        st.code(),
+        String::from_utf8_lossy(&p.stdout_bytes()).into_owned(),
+        p.stderr_text(),
+    )
+}
+
+#[test]
+fn a_closed_pipe_ends_follow_and_live_mode_at_once() {
+    // Issue 18 §4: `observe --follow | head -1` used to hang until the
+    // next change on the port — on a quiet server, forever. An idle
+    // tcpserv01: after the first lines nothing changes, so only the closed
+    // pipe can end observe. Shown failing with the poll of stdout removed
+    // (a plain sleep): the pipeline was still running at the deadline.
+    let (_serv, addr) = server("127.0.0.1");
+    let port = addr.port();
+    for mode in ["--follow", ""] {
+        let t0 = std::time::Instant::now();
+        let (code, out, err) = shell(&format!("\"$OBS\" {mode} --port {port} | head -1; echo done"));
+        let took = t0.elapsed();
+        assert_eq!(code, Some(0), "observe {mode}: stderr: {err}");
+        assert_eq!(
+            out.lines().count(),
+            2,
+            "observe {mode}: one line, then the echo:\n{out}"
+        );
+        assert!(!err.contains("panicked"), "{err}");
+        eprintln!("observe {mode} | head -1 ended after {took:?}");
+    }
+}
+
+#[test]
+fn a_failed_write_is_an_error_with_a_clear_message() {
+    // Issue 18 §4: `observe --once > /dev/full` used to exit 0, the
+    // snapshot lost. Shown failing with the write's error ignored (exit 0).
+    if !std::path::Path::new("/dev/full").exists() {
+        return skip(
+            "a_failed_write_is_an_error_with_a_clear_message",
+            "no /dev/full here",
+        );
+    }
+    let (_serv, addr) = server("127.0.0.1");
+    for mode in ["--once", "--follow"] {
+        let (code, out, err) = shell(&format!(
+            "exec \"$OBS\" {mode} --port {} > /dev/full",
+            addr.port()
+        ));
+        assert_eq!(
+            code,
+            Some(1),
+            "observe {mode} > /dev/full: stdout {out:?}, stderr: {err}"
+        );
+        assert!(
+            err.contains("write to stdout: No space left on device"),
+            "observe {mode} > /dev/full: stderr should say why:\n{err}"
+        );
+    }
 }
 
 #[test]

@@ -163,7 +163,12 @@ fn timed_out(user_timeout: Duration) -> anyhow::Result<bool> {
 fn unreachable() -> anyhow::Result<bool> {
     println!("== ENETUNREACH / EHOSTUNREACH: no route (in a private network namespace)");
     if let Err(why) = enter_private_netns() {
-        println!("SKIP: netns: cannot make a user + network namespace here: {why}");
+        println!(
+            "SKIP: netns: cannot make a user + network namespace here: {why}{}",
+            common::lab::userns_hint()
+                .map(|h| format!(" — {h}"))
+                .unwrap_or_default()
+        );
         println!();
         return Ok(true);
     }
@@ -182,7 +187,13 @@ fn unreachable() -> anyhow::Result<bool> {
             let sockfd = socket(Domain::IPV4, Type::STREAM, None)?;
             ok &= try_connect("hostunreach", &sockfd, to, "EHOSTUNREACH");
         }
-        Ok(st) => println!("SKIP: hostunreach: `ip {}` failed ({st})\n", route.join(" ")),
+        Ok(st) => println!(
+            "SKIP: hostunreach: `ip {}` failed ({st}){}\n",
+            route.join(" "),
+            common::lab::userns_hint()
+                .map(|h| format!(" — {h}"))
+                .unwrap_or_default()
+        ),
         Err(e) => println!("SKIP: hostunreach: cannot run `ip`: {e}\n"),
     }
     Ok(ok)

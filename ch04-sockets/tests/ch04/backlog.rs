@@ -18,7 +18,7 @@ fn established_before_accept(backlog: u32) -> usize {
     .unwrap();
     let text = step(&p, 1);
     let port: u16 = after(&text, ") on ").trim_end_matches(';').parse().unwrap();
-    let socks = common::lab::observer::tcp_sockets_at(at(port));
+    let socks = common::lab::observer::server_sockets_at(at(port), p.pid());
     check_table(&text, &socks, &[("me", p.pid())]).unwrap_or_else(|e| panic!("{e}\n{text}"));
     let clients = |st: &str| {
         socks
@@ -49,7 +49,7 @@ fn established_before_accept(backlog: u32) -> usize {
     let text = step(&p, 2);
     assert!(text.contains("got in after"), "{text}");
     let more = eventually(WAIT, "one more client to connect", || {
-        let s = common::lab::observer::tcp_sockets_at(at(port));
+        let s = common::lab::observer::server_sockets_at(at(port), p.pid());
         let n = s
             .iter()
             .filter(|t| t.state == "ESTABLISHED" && t.local.port() != port)

@@ -49,15 +49,23 @@ fn fork_shares_descriptors_close_keeps_shutdown_ends() {
         printed_states(&s1),
         sorted(&["LISTEN", "ESTABLISHED", "ESTABLISHED"])
     );
-    check_table(&s1, &common::lab::observer::tcp_sockets_at(at(port)), &who(0))
-        .unwrap_or_else(|e| panic!("{e}\n{s1}"));
+    check_table(
+        &s1,
+        &common::lab::observer::server_sockets_at(at(port), parent),
+        &who(0),
+    )
+    .unwrap_or_else(|e| panic!("{e}\n{s1}"));
     assert!(s1.contains("(kernel only)"), "{s1}");
     p.write_stdin(b"\n").unwrap();
 
     // Fig 4.15: accept gave the parent connfd.
     let s2 = step(&p, 2);
-    check_table(&s2, &common::lab::observer::tcp_sockets_at(at(port)), &who(0))
-        .unwrap_or_else(|e| panic!("{e}\n{s2}"));
+    check_table(
+        &s2,
+        &common::lab::observer::server_sockets_at(at(port), parent),
+        &who(0),
+    )
+    .unwrap_or_else(|e| panic!("{e}\n{s2}"));
     assert!(s2.contains("parent:connfd=5"), "{s2}");
     p.write_stdin(b"\n").unwrap();
 
@@ -67,16 +75,24 @@ fn fork_shares_descriptors_close_keeps_shutdown_ends() {
     let (pf, cf) = (tcp_fds(parent, port), tcp_fds(child, port));
     assert_eq!(pf.len(), 2, "listenfd and connfd: {pf:?}");
     assert_eq!(pf, cf, "parent and child must hold the same (fd, socket) pairs");
-    check_table(&s3, &common::lab::observer::tcp_sockets_at(at(port)), &who(child))
-        .unwrap_or_else(|e| panic!("{e}\n{s3}"));
+    check_table(
+        &s3,
+        &common::lab::observer::server_sockets_at(at(port), parent),
+        &who(child),
+    )
+    .unwrap_or_else(|e| panic!("{e}\n{s3}"));
     assert!(s3.contains("parent:connfd=5, child:connfd=5"), "{s3}");
     p.write_stdin(b"\n").unwrap();
 
     // Fig 4.17: each closed what it does not need; the connection lives on
     // in the child, and the client talks to it.
     let s4 = step(&p, 4);
-    check_table(&s4, &common::lab::observer::tcp_sockets_at(at(port)), &who(child))
-        .unwrap_or_else(|e| panic!("{e}\n{s4}"));
+    check_table(
+        &s4,
+        &common::lab::observer::server_sockets_at(at(port), parent),
+        &who(child),
+    )
+    .unwrap_or_else(|e| panic!("{e}\n{s4}"));
     assert!(
         s4.contains(&format!("got back \"child {child} echoes: hello\"")),
         "{s4}"
@@ -101,7 +117,7 @@ fn fork_shares_descriptors_close_keeps_shutdown_ends() {
     );
     check_table(
         last,
-        &common::lab::observer::tcp_sockets_at(at(port)),
+        &common::lab::observer::server_sockets_at(at(port), parent),
         &who(child2),
     )
     .unwrap_or_else(|e| panic!("{e}\n{s5}"));

@@ -70,13 +70,19 @@ fn main() -> ExitCode {
     args.log.init(env!("CARGO_BIN_NAME"));
     // First, while this process has one thread: unshare(2) refuses otherwise.
     if let Err(e) = netns::enter_private_network() {
-        println!("SKIP: cannot build a private network here: {e:#}");
+        println!(
+            "SKIP: cannot build a private network here: {e:#}{}",
+            common::lab::userns_hint()
+                .map(|h| format!(" — {h}"))
+                .unwrap_or_default()
+        );
         return ExitCode::from(77);
     }
     kill_all_on_interrupt();
     match run(&args) {
         Err(e) if e.is::<Unavailable>() => {
-            println!("SKIP: {e:#}");
+            let hint = common::lab::userns_hint().map(|h| format!(" — {h}"));
+            println!("SKIP: {e:#}{}", hint.unwrap_or_default());
             ExitCode::from(77)
         }
         r => common::exit_code(r),

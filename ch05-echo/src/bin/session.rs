@@ -20,7 +20,7 @@
 use ch05_echo::demo::{new_log_lines, show, step};
 use clap::Parser;
 use common::lab::harness::{
-    DEADLINE, Proc, bin_path, cont, kill_all_on_interrupt, stop, wait_children, wait_tcp, wait_zombies,
+    DEADLINE, Proc, bin_path, cont, kill_all_on_interrupt, stop, wait_children, wait_server_tcp, wait_zombies,
 };
 use common::lab::pause::Pause;
 use std::process::ExitCode;
@@ -35,6 +35,10 @@ struct Args {
     #[arg(long)]
     pause: bool,
 
+    /// The server's port (0, the default: an ephemeral one).
+    #[arg(short, long, default_value_t = 0, value_parser = common::args::parse_port, allow_negative_numbers = true)]
+    port: u16,
+
     #[command(flatten)]
     log: common::LogArgs,
 }
@@ -42,14 +46,15 @@ struct Args {
 fn main() -> ExitCode {
     let args = Args::parse();
     args.log.init("session");
-    common::exit_code(run(Pause::new(args.pause)))
+    common::exit_code(run(Pause::new(args.pause), args.port))
 }
 
-fn run(mut pause: Pause) -> anyhow::Result<()> {
+fn run(mut pause: Pause, port: u16) -> anyhow::Result<()> {
     kill_all_on_interrupt();
     // ANCHOR: run
-    let serv = Proc::spawn(bin_path("tcpserv01"), &["--port", "0"])?;
+    let serv = Proc::spawn(bin_path("tcpserv01"), &["--port", &port.to_string()])?;
     let port = serv.listening()?.port();
+    let sp = serv.pid();
     let (mut seen, mut cseen) = (0, 0);
     step("1. tcpserv01 started: socket, bind, listen; it blocks in accept (Fig 4.14)");
     new_log_lines(&serv, &mut seen);
@@ -58,7 +63,11 @@ fn run(mut pause: Pause) -> anyhow::Result<()> {
     pause.wait();
     let mut cli = Proc::spawn(bin_path("tcpcli01"), &["127.0.0.1", "--port", &port.to_string()])?;
     let child = wait_children(serv.pid(), 1, DEADLINE)?[0].pid;
-    wait_tcp(port, "ESTABLISHED", DEADLINE, |t| t.remote.port() == port)?;
+    // The client's end, by its holder: its address names this connection.
+    let cli_end = wait_server_tcp(sp, port, "ESTABLISHED", DEADLINE, |t| {
+        t.remote.port() == port && common::lab::observer::holders(t.inode, &[cli.pid()]) == [cli.pid()]
+    })?
+    .local;
     serv.wait_stderr("connection from", DEADLINE)?;
     step("2. tcpcli01 connected; accept returned; the server forked (Fig 4.15–4.17)");
     new_log_lines(&serv, &mut seen);
@@ -78,8 +87,8 @@ fn run(mut pause: Pause) -> anyhow::Result<()> {
     stop(child)?; // hold the child so the half-closed states stay visible
     cli.close_stdin(); // the terminal's EOF (Ctrl-D)
     cli.expect_exit(0, DEADLINE)?;
-    wait_tcp(port, "CLOSE_WAIT", DEADLINE, |t| t.local.port() == port)?;
-    wait_tcp(port, "FIN_WAIT_2", DEADLINE, |t| t.remote.port() == port)?;
+    wait_server_tcp(sp, port, "CLOSE_WAIT", DEADLINE, |t| t.remote == cli_end)?;
+    wait_server_tcp(sp, port, "FIN_WAIT_2", DEADLINE, |t| t.local == cli_end)?;
     step("4. EOF: the client exited; its FIN got an ACK (§5.7 steps 1–3; the child is held stopped)");
     new_log_lines(&cli, &mut cseen);
     show(&[serv.pid()], port);
@@ -87,7 +96,7 @@ fn run(mut pause: Pause) -> anyhow::Result<()> {
     pause.wait();
     cont(child)?;
     wait_zombies(serv.pid(), 1, DEADLINE)?;
-    wait_tcp(port, "TIME_WAIT", DEADLINE, |t| t.remote.port() == port)?;
+    wait_server_tcp(sp, port, "TIME_WAIT", DEADLINE, |t| t.local == cli_end)?;
     step("5. the child read EOF and exited: its FIN, the client's ACK (§5.7 steps 4–7)");
     show(&[serv.pid()], port);
     println!(

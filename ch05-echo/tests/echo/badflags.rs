@@ -32,9 +32,9 @@ fn invalid_flags_are_usage_errors() {
     );
     rejects(
         env!("CARGO_BIN_EXE_session"),
-        &["--port", "0"],
+        &["--port", "-1"],
         2,
-        "unexpected argument",
+        "the port must be 0–65535, got -1",
     );
 }
 

@@ -77,7 +77,7 @@ fn close_instead_of_shutdown_sends_no_fin_so_the_reader_times_out() {
     // ... yet the server's end saw no FIN: still ESTABLISHED, not CLOSE_WAIT.
     // (The client's 1.5 s timeout leaves time to look before it exits.)
     let child = observer::children(s.pid())[0].pid;
-    let conn = observer::tcp_sockets(port)
+    let conn = observer::server_sockets(port, s.pid())
         .into_iter()
         .find(|t| t.local.port() == port && observer::holders(t.inode, &[child]) == [child])
         .expect("the server child's socket");

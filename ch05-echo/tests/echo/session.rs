@@ -37,8 +37,30 @@ fn states(out: &str, n: u32, port: &str) -> (String, String) {
 
 #[test]
 fn the_session_demo_shows_each_tcp_state_and_the_zombie_in_order_and_cleans_up() {
+    run_the_demo(&[]);
+}
+
+#[test]
+fn on_a_reused_port_the_demo_shows_only_its_own_connection() {
+    // Issue 18: a port that still carries 5 TIME_WAIT rows of earlier,
+    // unrelated connections (remote port = this port). The demo's server
+    // gets it; every step must still show only the demo's own connection.
+    // Shown failing with observer::predates always false: step 2 reads
+    // "(server end, client end) = (ESTABLISHED, TIME_WAIT)", the foreign
+    // rows taken for the client's end.
+    let port = common::lab::harness::foreign_time_waits(5).unwrap();
+    let out = run_the_demo(&["--port", &port.to_string()]);
+    assert_eq!(
+        out.matches("TIME_WAIT").count(),
+        2, // step 5's row and its closing sentence
+        "only the demo's own TIME_WAIT:\n{out}"
+    );
+}
+
+/// Runs the demo with `args` and checks every step; returns its stdout.
+fn run_the_demo(args: &[&str]) -> String {
     let t0 = Instant::now();
-    let mut d = Proc::spawn(env!("CARGO_BIN_EXE_session"), &[] as &[&str]).unwrap();
+    let mut d = Proc::spawn(env!("CARGO_BIN_EXE_session"), args).unwrap();
     d.expect_exit(0, DEADLINE).unwrap();
     let took = t0.elapsed();
     let out = String::from_utf8_lossy(&d.stdout_bytes()).into_owned();
@@ -84,6 +106,7 @@ fn the_session_demo_shows_each_tcp_state_and_the_zombie_in_order_and_cleans_up()
         "left behind:\n{}",
         observer::format_sockets(&left, &[])
     );
+    out
 }
 
 #[test]

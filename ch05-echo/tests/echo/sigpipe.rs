@@ -3,7 +3,7 @@
 use std::os::unix::process::ExitStatusExt;
 use std::process::ExitStatus;
 
-use common::lab::harness::{DEADLINE, Proc, describe, wait_children, wait_tcp};
+use common::lab::harness::{DEADLINE, Proc, describe, wait_children, wait_server_tcp};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
@@ -24,7 +24,7 @@ fn second_line_after_the_child_is_killed(flags: &[&str]) -> (ExitStatus, String)
     let child = wait_children(s.pid(), 1, DEADLINE).unwrap()[0].pid;
     kill(Pid::from_raw(child), Signal::SIGKILL).unwrap();
     // The child's FIN has reached the client: its end is in CLOSE_WAIT.
-    wait_tcp(port, "CLOSE_WAIT", DEADLINE, |t| t.remote.port() == port).unwrap();
+    wait_server_tcp(s.pid(), port, "CLOSE_WAIT", DEADLINE, |t| t.remote.port() == port).unwrap();
     c.write_stdin(b"two\n").unwrap();
     let st = c.wait_exit(DEADLINE).unwrap();
     assert_eq!(c.stdout_bytes(), b"one\n", "nothing echoed after the child died");

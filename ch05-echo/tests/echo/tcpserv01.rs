@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 
-use common::lab::harness::{DEADLINE, wait_children, wait_tcp, wait_zombies};
+use common::lab::harness::{DEADLINE, wait_children, wait_server_tcp, wait_zombies};
 use common::lab::observer;
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
@@ -52,7 +52,7 @@ fn a_final_line_without_newline_is_echoed_too() {
 
 /// The client ports of the connections each child of `server` serves.
 fn ports_served_by(server_pid: i32, port: u16) -> Vec<(i32, u16)> {
-    let socks = observer::tcp_sockets(port);
+    let socks = observer::server_sockets(port, server_pid);
     let mut out = Vec::new();
     for child in observer::children(server_pid) {
         for (_, inode) in observer::socket_fds(child.pid) {
@@ -84,7 +84,7 @@ fn two_clients_at_once_are_served_by_two_different_children() {
     // Each child holds exactly one connection, and they are the two clients'.
     let served = ports_served_by(s.pid(), port);
     let pids: BTreeSet<i32> = served.iter().map(|&(p, _)| p).collect();
-    let client_ports: BTreeSet<u16> = observer::tcp_sockets(port)
+    let client_ports: BTreeSet<u16> = observer::server_sockets(port, s.pid())
         .iter()
         .filter(|t| t.local.port() != port && t.state == "ESTABLISHED")
         .map(|t| t.local.port())
@@ -129,8 +129,8 @@ fn killing_the_child_makes_the_client_report_server_terminated_prematurely() {
     let child = wait_children(s.pid(), 1, DEADLINE).unwrap()[0].pid;
     kill(Pid::from_raw(child), Signal::SIGKILL).unwrap();
     // The child's FIN: its end goes to FIN_WAIT_2, the client's to CLOSE_WAIT.
-    wait_tcp(port, "FIN_WAIT_2", DEADLINE, |t| t.local.port() == port).unwrap();
-    wait_tcp(port, "CLOSE_WAIT", DEADLINE, |t| t.remote.port() == port).unwrap();
+    wait_server_tcp(s.pid(), port, "FIN_WAIT_2", DEADLINE, |t| t.local.port() == port).unwrap();
+    wait_server_tcp(s.pid(), port, "CLOSE_WAIT", DEADLINE, |t| t.remote.port() == port).unwrap();
     c.write_stdin(b"two\n").unwrap(); // the client does not know yet
     c.expect_exit(1, DEADLINE).unwrap();
     let err = c.stderr_text();

@@ -11,6 +11,7 @@
 //!
 //! One module per lesson (files beside this one), helpers in `support`.
 
+mod asuser;
 mod basics;
 mod demo;
 mod eintr;

@@ -20,7 +20,13 @@
 //!             `12:00:01.234 child 4242 S → Z` — to paste into a report.
 //! Works for any program, the book's C servers too, IPv4 and IPv6, as an
 //! ordinary user: /proc/net/tcp is readable by anyone; HELD BY needs
-//! /proc/PID/fd, so a socket of another user's process shows "?".
+//! /proc/PID/fd, so a socket of another user's process shows "?", and a
+//! line under the table says why.
+//! Only the server's own rows: a TIME_WAIT whose wait began before the
+//! server started (a reused port; /proc/net/tcp's timer dates it) is left
+//! out and counted under the table (observer::predates).
+//! Ends at once when stdout's reader goes away (`--follow | head -1`), with
+//! status 0; any other failed write (`> /dev/full`) exits 1.
 //! With --port, the server is whoever holds a socket on that local port, and
 //! everything it forked; with --pid, that process and its descendants, and
 //! the ports it listens on. A child orphaned by its server's death stays.
@@ -101,33 +107,80 @@ fn run(args: Args) -> anyhow::Result<()> {
     let mut next = Instant::now();
     loop {
         let cur = watch.look();
-        let ok = if args.once {
-            out.put(&format!("{}{}", watch.title(&cur), snapshot(&cur)));
-            return Ok(());
+        let wrote = if args.once {
+            let r = out.put(&format!("{}{}", watch.title(&cur), snapshot(&cur)));
+            return written(r);
         } else if args.follow {
             let lines = match &prev {
                 None => first_lines(&cur),
                 Some(p) => changes(p, &cur).into_iter().map(|c| c.text).collect(),
             };
             let at = clock(cur.at);
-            lines.iter().all(|l| out.put(&format!("{at} {l}\n")))
+            lines.iter().try_for_each(|l| out.put(&format!("{at} {l}\n")))
         } else {
             let news = prev.as_ref().map(|p| changes(p, &cur)).unwrap_or_default();
             let redraw = prev.is_none() || !news.is_empty() || out.tty;
             live.note(&cur, prev.as_ref(), news);
-            !redraw || out.frame(&live.render(&watch.title(&cur), &cur, args.interval, out.color))
+            if redraw {
+                out.frame(&live.render(&watch.title(&cur), &cur, args.interval, out.color))
+            } else {
+                Ok(())
+            }
         };
-        if !ok {
-            return Ok(()); // stdout closed (`observe --follow | head`): done
+        if wrote.is_err() {
+            return written(wrote);
         }
         prev = Some(cur);
-        // The pace of the view, not a wait for readiness.
+        // The pace of the view, not a wait for readiness; the wait ends
+        // early when the reader of stdout goes away.
         next += tick;
         let now = Instant::now();
         match next.checked_duration_since(now) {
-            Some(d) => std::thread::sleep(d),
+            Some(d) => {
+                if stdout_closed(d)? {
+                    return Ok(()); // `observe --follow | head -1`: done at once
+                }
+            }
             None => next = now,
         }
+    }
+}
+
+/// What a write to stdout means for the exit: a reader that went away
+/// (EPIPE: `observe --follow | head -1`) ends observe quietly with status
+/// 0, as its output is no longer wanted; any other failure (ENOSPC on a
+/// full disk, EIO) is an error, exit 1, so a script never takes a lost
+/// snapshot for a written one.
+fn written(r: std::io::Result<()>) -> anyhow::Result<()> {
+    match r {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(anyhow::Error::new(e).context("write to stdout")),
+        Ok(()) => Ok(()),
+    }
+}
+
+/// Waits `d`, or less if stdout is closed meanwhile; true if it is. Rust
+/// ignores SIGPIPE, so a write to a pipe nobody reads fails with EPIPE —
+/// but --follow writes only when something changes, which may be never.
+/// poll(2) with no events asked for still reports POLLERR (a pipe with no
+/// reader left) and POLLHUP (a hung-up terminal); a regular file reports
+/// neither, so the wait is then a plain sleep.
+fn stdout_closed(d: Duration) -> anyhow::Result<bool> {
+    use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+    use std::os::fd::AsFd;
+    let stdout = std::io::stdout();
+    let mut fds = [PollFd::new(stdout.as_fd(), PollFlags::empty())];
+    let ms = PollTimeout::try_from(d.as_millis().min(60_000) as i32).unwrap_or(PollTimeout::MAX);
+    match poll(&mut fds, ms) {
+        Ok(0) | Err(nix::errno::Errno::EINTR) => Ok(false),
+        Ok(_) => {
+            let r = fds[0].revents().unwrap_or(PollFlags::empty());
+            if r.contains(PollFlags::POLLNVAL) {
+                bail!("stdout is not open");
+            }
+            Ok(r.intersects(PollFlags::POLLERR | PollFlags::POLLHUP))
+        }
+        Err(e) => Err(anyhow::Error::new(e).context("poll stdout")),
     }
 }
 
@@ -186,6 +239,21 @@ struct Frame {
     at: SystemTime,
     procs: Vec<ProcRow>,
     socks: Vec<SockRow>,
+    /// Rows on the port left out: connections that ended before this
+    /// server started (observer::predates).
+    older: usize,
+    /// Processes of the tree whose /proc/PID/fd this user may not read.
+    hidden_fds: Vec<Unreadable>,
+}
+
+/// A process whose descriptors are hidden from us, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Unreadable {
+    pid: i32,
+    /// The process's owner, by name where /etc/passwd has one.
+    owner: String,
+    /// The error reading /proc/PID/fd (EACCES: not our user, not root).
+    why: String,
 }
 
 /// What is being watched, and what earlier looks taught about it.
@@ -198,6 +266,9 @@ struct Watch {
     roles: HashMap<i32, &'static str>,
     /// Connections the tree held once, kept while they exist.
     held: HashSet<Key>,
+    /// When the server started (time since boot): rows of connections
+    /// that ended before are not its own. Kept after the server is gone.
+    since: Option<Duration>,
 }
 
 impl Watch {
@@ -208,6 +279,7 @@ impl Watch {
             members: pid.into_iter().collect(),
             roles: HashMap::new(),
             held: HashSet::new(),
+            since: None,
         }
     }
 
@@ -286,6 +358,12 @@ impl Watch {
             .collect();
         let tree = observer::tree(&all, &roots);
         let in_tree: HashSet<i32> = tree.iter().map(|r| r.info.pid).collect();
+        // The server's start: the earliest of the roots (the fewest rows
+        // are then judged older than it).
+        if let Some(t) = roots.iter().filter_map(|&r| observer::started(r)).min() {
+            self.since = Some(t);
+        }
+        let hidden_fds: Vec<Unreadable> = tree.iter().filter_map(|r| unreadable(r.info.pid)).collect();
         self.members = in_tree.iter().copied().collect();
         self.roles.retain(|pid, _| in_tree.contains(pid));
 
@@ -321,11 +399,16 @@ impl Watch {
         let comm = |pid: i32| all.iter().find(|p| p.pid == pid).map(|p| p.comm.clone());
         let mut held = HashSet::new();
         let mut rows = Vec::new();
+        let mut older = 0;
         for t in socks {
             let on_port = self.ports.contains(&t.local.port()) || self.ports.contains(&t.remote.port());
             let ours = tree_holds(&t) || self.held.contains(&key(&t));
             if ours {
                 held.insert(key(&t));
+            }
+            if on_port && !ours && self.since.is_some_and(|s| observer::predates(&t, s)) {
+                older += 1; // a reused port's leftover: not this server's
+                continue;
             }
             if on_port || ours {
                 let owners = held_by(&t)
@@ -340,8 +423,71 @@ impl Watch {
             at,
             procs,
             socks: rows,
+            older,
+            hidden_fds,
         }
     }
+}
+
+/// Why this user cannot see `pid`'s descriptors, if it cannot: the kernel
+/// lets only the process's own user (and root) read /proc/PID/fd (ptrace
+/// access mode PTRACE_MODE_READ, proc(5)); None when it can, or when the
+/// process is gone.
+fn unreadable(pid: i32) -> Option<Unreadable> {
+    let e = std::fs::read_dir(format!("/proc/{pid}/fd")).err()?;
+    if e.kind() == std::io::ErrorKind::NotFound {
+        return None;
+    }
+    let uid = observer::uid(pid)?;
+    let owner = nix::unistd::User::from_uid(uid.into())
+        .ok()
+        .flatten()
+        .map_or(format!("uid {uid}"), |u| format!("user {}, uid {uid}", u.name));
+    Some(Unreadable {
+        pid,
+        owner,
+        why: common::error::strerror(&e),
+    })
+}
+
+/// What a frame says under its socket table about rows it could not place:
+/// another user's processes, and a reused port's older rows; one paragraph
+/// each, its lines broken for a terminal (--follow joins them).
+fn notes(f: &Frame) -> Vec<String> {
+    let mut v = Vec::new();
+    if let Some(u) = f.hidden_fds.first() {
+        let me = nix::unistd::Uid::effective();
+        let me = nix::unistd::User::from_uid(me)
+            .ok()
+            .flatten()
+            .map_or(format!("uid {me}"), |u| format!("{}, uid {me}", u.name));
+        let pids: Vec<String> = f.hidden_fds.iter().map(|u| u.pid.to_string()).collect();
+        v.push(format!(
+            "cannot see the descriptors of pid {} ({}): /proc/{}/fd: {}.\n\
+             The kernel shows a process's fds only to its own user and root, so no\n\
+             socket can be tied to it; you are {me}. Run observe as that user (or\n\
+             root), or give --port to list the port's sockets without their holders.",
+            pids.join(", "),
+            u.owner,
+            u.pid,
+            u.why
+        ));
+    } else if f.socks.iter().any(|r| r.held() == ["?"]) {
+        v.push(
+            "? = held by a process whose descriptors you cannot read: another user's\n\
+             (the kernel shows /proc/PID/fd only to its own user and root)."
+                .into(),
+        );
+    }
+    if f.older > 0 {
+        v.push(format!(
+            "{} older row{} on this port not shown: TIME_WAIT of connections that ended\n\
+             before this server started (a reused port; /proc/net/tcp's timer dates them).",
+            f.older,
+            if f.older == 1 { "" } else { "s" }
+        ));
+    }
+    v
 }
 
 /// Is one of `pid`'s ancestors (up its ppid chain) in `set`?
@@ -374,9 +520,20 @@ fn clock(t: SystemTime) -> String {
     )
 }
 
-/// The two tables of one frame, as `--once` prints them.
+/// The two tables of one frame, as `--once` prints them, and its notes.
 fn snapshot(f: &Frame) -> String {
-    format!("{}\n{}", proc_table(&f.procs, None), sock_table(&f.socks, None))
+    let notes: String = notes(f).iter().map(|n| format!("{n}\n")).collect();
+    let socks = if f.socks.is_empty() && !f.hidden_fds.is_empty() {
+        String::new() // the note says why there is nothing to show
+    } else {
+        sock_table(&f.socks, None)
+    };
+    let sep = if notes.is_empty() || socks.is_empty() {
+        ""
+    } else {
+        "\n"
+    };
+    format!("{}\n{socks}{sep}{notes}", proc_table(&f.procs, None))
 }
 
 /// The process table; with `marks`, each line starts with a marker column.
@@ -473,6 +630,7 @@ fn first_lines(f: &Frame) -> Vec<String> {
     if v.is_empty() {
         v.push("nothing yet: no process, no socket".into());
     }
+    v.extend(notes(f).iter().map(|n| n.replace('\n', " ")));
     v
 }
 
@@ -659,13 +817,18 @@ impl Live {
         }
         s.push('\n');
         s.push_str(&sock_table(&socks, Some(&smark)));
-        if socks.is_empty() {
+        if socks.is_empty() && f.hidden_fds.is_empty() {
             s.push_str("  (no TCP socket to show)\n");
         }
         if hidden > 0 {
             s.push_str(&format!(
                 "  … and {hidden} more in TIME_WAIT (--once lists them all)\n"
             ));
+        }
+        for l in notes(f).iter().flat_map(|n| n.lines()) {
+            s.push_str("  ");
+            s.push_str(l);
+            s.push('\n');
         }
         s.push_str("\nrecent changes:\n");
         for l in &self.recent {
@@ -717,16 +880,16 @@ impl Out {
         }
     }
 
-    /// Writes `s`; false once stdout is closed.
-    fn put(&mut self, s: &str) -> bool {
+    /// Writes `s` (and flushes: a failure shows at once).
+    fn put(&mut self, s: &str) -> std::io::Result<()> {
         let mut o = std::io::stdout().lock();
-        o.write_all(s.as_bytes()).and_then(|()| o.flush()).is_ok()
+        o.write_all(s.as_bytes()).and_then(|()| o.flush())
     }
 
     /// One live frame: on a terminal, drawn over the last one (cursor home,
     /// each line cleared to its end, the rest of the screen cleared);
     /// elsewhere, appended after a blank line.
-    fn frame(&mut self, f: &str) -> bool {
+    fn frame(&mut self, f: &str) -> std::io::Result<()> {
         let first = std::mem::replace(&mut self.first, false);
         if !self.tty {
             return self.put(&format!("{}{f}", if first { "" } else { "\n" }));
@@ -754,6 +917,7 @@ mod tests {
             recv_q: 0,
             send_q: 0,
             inode,
+            waiting_since: None,
         }
     }
 
@@ -778,6 +942,8 @@ mod tests {
             at: SystemTime::UNIX_EPOCH,
             procs,
             socks,
+            older: 0,
+            hidden_fds: Vec::new(),
         }
     }
 
@@ -822,6 +988,36 @@ mod tests {
             ]
         );
         assert!(changes(&b, &b).is_empty());
+    }
+
+    #[test]
+    fn older_rows_are_counted_in_one_line_per_note() {
+        let mut f = frame(
+            vec![proc_row("server", 10, 'S')],
+            vec![SockRow {
+                sock: sock("127.0.0.1:9877", "0.0.0.0:0", "LISTEN", 5),
+                owners: vec![(10, 3, None)],
+            }],
+        );
+        f.older = 5;
+        let once = snapshot(&f);
+        assert!(
+            once.ends_with(
+                "pid 10/fd 3\n\n5 older rows on this port not shown: TIME_WAIT of connections that ended\n\
+                            before this server started (a reused port; /proc/net/tcp's timer dates them).\n"
+            ),
+            "{once}"
+        );
+        let follow = first_lines(&f);
+        assert_eq!(
+            follow.last().map(String::as_str),
+            Some(
+                "5 older rows on this port not shown: TIME_WAIT of connections that ended \
+                 before this server started (a reused port; /proc/net/tcp's timer dates them)."
+            )
+        );
+        f.older = 0;
+        assert!(!snapshot(&f).contains("older"), "no note without older rows");
     }
 
     #[test]

@@ -498,12 +498,45 @@ pub fn wait_tcp(
     port: u16,
     state: &str,
     timeout: Duration,
+    pred: impl FnMut(&TcpSock) -> bool,
+) -> anyhow::Result<TcpSock> {
+    let what = format!("a {state} socket on port {port}");
+    wait_sock(&what, port, state, timeout, || observer::tcp_sockets(port), pred)
+}
+
+/// [`wait_tcp`] among the sockets of server `pid` only
+/// ([`observer::server_sockets`]): a TIME_WAIT of a connection that ended
+/// before the server started, on a reused port, is never taken for its own.
+pub fn wait_server_tcp(
+    pid: i32,
+    port: u16,
+    state: &str,
+    timeout: Duration,
+    pred: impl FnMut(&TcpSock) -> bool,
+) -> anyhow::Result<TcpSock> {
+    let what = format!("a {state} socket of pid {pid} on port {port}");
+    wait_sock(
+        &what,
+        port,
+        state,
+        timeout,
+        || observer::server_sockets(port, pid),
+        pred,
+    )
+}
+
+/// The wait of [`wait_tcp`], over the sockets `read` returns; on timeout
+/// the error shows every socket of `port`.
+fn wait_sock(
+    what: &str,
+    port: u16,
+    state: &str,
+    timeout: Duration,
+    read: impl Fn() -> Vec<TcpSock>,
     mut pred: impl FnMut(&TcpSock) -> bool,
 ) -> anyhow::Result<TcpSock> {
-    eventually(timeout, &format!("a {state} socket on port {port}"), || {
-        observer::tcp_sockets(port)
-            .into_iter()
-            .find(|t| t.state == state && pred(t))
+    eventually(timeout, what, || {
+        read().into_iter().find(|t| t.state == state && pred(t))
     })
     .map_err(|e| {
         anyhow!(
@@ -511,6 +544,58 @@ pub fn wait_tcp(
             observer::format_sockets(&observer::tcp_sockets(port), &[])
         )
     })
+}
+
+/// Makes a port that carries `n` TIME_WAIT rows of earlier, finished
+/// connections, and returns it — what a reused ephemeral port looks like on
+/// a busy machine. Each row is the far end of a connection *from* that
+/// port to a throwaway listener, closed by the listener's side first, so
+/// the TIME_WAIT names the port as its remote port and nothing holds the
+/// port itself: a server can bind it at once. Returns when the rows are
+/// older than [`observer::PREDATES_SLACK`] by the kernel's own timers, so
+/// that a server started next is measurably younger than them.
+pub fn foreign_time_waits(n: usize) -> anyhow::Result<u16> {
+    use socket2::{Domain, SockAddr, Socket, Type};
+    let any = SocketAddr::from(([127, 0, 0, 1], 0));
+    let probe = Socket::new(Domain::IPV4, Type::STREAM, None)?;
+    probe.bind(&SockAddr::from(any))?;
+    let port = probe.local_addr()?.as_socket().context("not IP")?.port();
+    drop(probe);
+    let here = SocketAddr::from(([127, 0, 0, 1], port));
+    let mut remotes = Vec::new();
+    for _ in 0..n {
+        let l = Socket::new(Domain::IPV4, Type::STREAM, None)?;
+        l.bind(&SockAddr::from(any))?;
+        l.listen(1)?;
+        let to = l.local_addr()?;
+        let c = Socket::new(Domain::IPV4, Type::STREAM, None)?;
+        c.set_reuse_address(true)?;
+        c.bind(&SockAddr::from(here))
+            .with_context(|| format!("bind {here}"))?;
+        c.connect(&to)?;
+        let (s, _) = l.accept()?;
+        drop(s); // the listener's side closes first: its end will be TIME_WAIT
+        let mut b = [std::mem::MaybeUninit::new(0u8); 1];
+        while c.recv(&mut b)? != 0 {}
+        drop(c); // the FIN back: LAST_ACK here, TIME_WAIT there
+        remotes.push(to.as_socket().context("not IP")?);
+    }
+    eventually(
+        DEADLINE,
+        &format!("{n} TIME_WAIT rows naming port {port}"),
+        || {
+            let now = observer::since_boot()?;
+            let rows = observer::tcp_sockets(port);
+            let old = |t: &TcpSock| {
+                t.state == "TIME_WAIT"
+                    && remotes.contains(&t.local)
+                    && t.waiting_since
+                        .is_some_and(|w| w + 2 * observer::PREDATES_SLACK < now)
+            };
+            let only_them = rows.iter().all(|t| remotes.contains(&t.local));
+            (only_them && rows.iter().filter(|t| old(t)).count() == n).then_some(port)
+        },
+    )
 }
 
 /// SIGSTOP `pid` and wait until /proc shows it stopped (`T`): from then on

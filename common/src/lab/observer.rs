@@ -11,6 +11,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use procfs::net::{TcpNetEntry, TcpState};
 use procfs::process::{FDTarget, Process};
@@ -195,6 +196,12 @@ pub struct TcpSock {
     pub send_q: u32,
     /// The socket's inode: matches `socket:[INODE]` in `/proc/PID/fd`.
     pub inode: u64,
+    /// For a socket in TIME_WAIT (or an orphaned FIN_WAIT_2, which the
+    /// kernel keeps the same way): the latest moment, as time since boot,
+    /// at which its wait can have begun — when it was read, less what its
+    /// timer has used of its length (`/proc/net/tcp`'s timer column, `03:`
+    /// and the time left). None for every other socket. See [`predates`].
+    pub waiting_since: Option<Duration>,
 }
 
 /// The book's name of a TCP state (Fig 2.4).
@@ -215,7 +222,7 @@ pub fn state_name(s: &TcpState) -> &'static str {
     }
 }
 
-fn convert(e: TcpNetEntry) -> TcpSock {
+fn convert(e: TcpNetEntry, waiting_since: Option<Duration>) -> TcpSock {
     TcpSock {
         local: e.local_address,
         remote: e.remote_address,
@@ -223,7 +230,47 @@ fn convert(e: TcpNetEntry) -> TcpSock {
         recv_q: e.rx_queue,
         send_q: e.tx_queue,
         inode: e.inode,
+        waiting_since,
     }
+}
+
+/// Linux's TIME_WAIT length, TCP_TIMEWAIT_LEN: 60 s, not a sysctl.
+const TIME_WAIT_LEN: Duration = Duration::from_secs(60);
+
+/// Time since boot (CLOCK_BOOTTIME: the clock of a process's start time).
+pub fn since_boot() -> Option<Duration> {
+    let t = nix::time::clock_gettime(nix::time::ClockId::CLOCK_BOOTTIME).ok()?;
+    Some(Duration::new(t.tv_sec() as u64, t.tv_nsec() as u32))
+}
+
+/// The latest start of a timewait socket's wait, from one row of
+/// /proc/net/tcp read at `now` (time since boot): its timer column is
+/// `03:` + the time left, in clock ticks, out of 60 s for TIME_WAIT and
+/// out of `tcp_fin_timeout` (at most 60 s) for an orphaned FIN_WAIT_2. A
+/// timer that fired late reads 0 left: its wait began even earlier than
+/// computed, so the answer is never too early. None for other rows.
+fn waiting_since(fields: &[&str], now: Option<Duration>, fin_timeout: Duration) -> Option<Duration> {
+    let len = match *fields.get(3)? {
+        "06" => TIME_WAIT_LEN,
+        "05" => fin_timeout.min(TIME_WAIT_LEN),
+        _ => return None,
+    };
+    let (tr, when) = fields.get(5)?.split_once(':')?;
+    if tr != "03" {
+        return None;
+    }
+    let left = u64::from_str_radix(when, 16).ok()?;
+    let left = Duration::from_secs_f64(left as f64 / procfs::ticks_per_second() as f64);
+    // Ticks are whole: the time left is up to one tick more than read.
+    let tick = Duration::from_secs_f64(1.0 / procfs::ticks_per_second() as f64);
+    (now? + left + tick).checked_sub(len)
+}
+
+fn fin_timeout() -> Duration {
+    std::fs::read_to_string("/proc/sys/net/ipv4/tcp_fin_timeout")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .map_or(TIME_WAIT_LEN, Duration::from_secs)
 }
 
 /// Every TCP socket (IPv4 and IPv6) of this network namespace whose local or
@@ -264,21 +311,32 @@ pub fn tcp_matching(netns_of: Option<i32>, ports: &[u16], inodes: &HashSet<u64>)
                 || f[9].parse().is_ok_and(|i: u64| inodes.contains(&i)))
     };
     let mut v: Vec<TcpSock> = Vec::new();
+    let fin = fin_timeout();
     for file in ["tcp", "tcp6"] {
         let Ok(text) = std::fs::read_to_string(format!("{dir}/{file}")) else {
             continue;
         };
+        let now = since_boot();
         let mut lines = text.lines();
         let mut picked = String::from(lines.next().unwrap_or(""));
         picked.push('\n');
+        let mut since = Vec::new();
         for l in lines.filter(|l| wanted(l)) {
             picked.push_str(l);
             picked.push('\n');
+            let f: Vec<&str> = l.split_whitespace().take(6).collect();
+            since.push(waiting_since(&f, now, fin));
         }
         if let Ok(e) =
             procfs::net::TcpNetEntries::from_buf_read(picked.as_bytes(), procfs::current_system_info())
         {
-            v.extend(e.0.into_iter().map(convert));
+            // One entry per picked line, in order; if not, no dates at all.
+            let dated = e.0.len() == since.len();
+            v.extend(
+                e.0.into_iter()
+                    .enumerate()
+                    .map(|(i, t)| convert(t, if dated { since[i] } else { None })),
+            );
         }
     }
     dedup(&mut v);
@@ -436,6 +494,57 @@ pub fn tcp_sockets_at(addr: SocketAddr) -> Vec<TcpSock> {
     v
 }
 
+/// When process `pid` started, as time since boot (`starttime` of
+/// `/proc/PID/stat`, in clock ticks); None if it is gone.
+pub fn started(pid: i32) -> Option<Duration> {
+    let st = Process::new(pid).ok()?.stat().ok()?;
+    Some(Duration::from_secs_f64(
+        st.starttime as f64 / procfs::ticks_per_second() as f64,
+    ))
+}
+
+/// The user id that owns process `pid` (the owner of `/proc/PID`).
+pub fn uid(pid: i32) -> Option<u32> {
+    Process::new(pid).ok()?.uid().ok()
+}
+
+/// How much earlier than a server's start a socket's wait must have begun
+/// for [`predates`] to call it older: both clocks are read in 10 ms ticks.
+pub const PREDATES_SLACK: Duration = Duration::from_millis(50);
+
+/// Is `t` a leftover of a connection older than a server that started at
+/// `start` (time since boot, [`started`])? The lab's one rule for a reused
+/// port: a new listener on port 0 can get a port that earlier, unrelated
+/// connections still name (their TIME_WAIT rows, remote port = this port;
+/// no process holds them). Only a socket in TIME_WAIT or an orphaned
+/// FIN_WAIT_2 can be dated ([`TcpSock::waiting_since`]): if its wait began
+/// before the server started (by more than [`PREDATES_SLACK`]), the
+/// connection ended before the server existed, so it is not the server's.
+/// Every other socket is never judged older: it is shown and counted.
+pub fn predates(t: &TcpSock, start: Duration) -> bool {
+    t.waiting_since.is_some_and(|w| w + PREDATES_SLACK < start)
+}
+
+/// `socks` less the rows that predate server `pid` ([`predates`]); all of
+/// them if `pid` is gone (its start time is unknown then).
+pub fn own_sockets(pid: i32, mut socks: Vec<TcpSock>) -> Vec<TcpSock> {
+    if let Some(start) = started(pid) {
+        socks.retain(|t| !predates(t, start));
+    }
+    socks
+}
+
+/// [`tcp_sockets_at`] for the server `pid` at `addr`: only its own sockets
+/// (no row of a connection that ended before it started, [`predates`]).
+pub fn server_sockets_at(addr: SocketAddr, pid: i32) -> Vec<TcpSock> {
+    own_sockets(pid, tcp_sockets_at(addr))
+}
+
+/// [`tcp_sockets`] of `port` for the server `pid`: only its own sockets.
+pub fn server_sockets(port: u16, pid: i32) -> Vec<TcpSock> {
+    own_sockets(pid, tcp_sockets(port))
+}
+
 /// The number of the system call the main thread of `pid` is blocked in,
 /// from `/proc/PID/syscall` (compare with `nix::libc::SYS_accept4`, ...);
 /// None while it runs on a CPU, or when it is gone.
@@ -527,6 +636,45 @@ mod tests {
         assert!(!blocked_in(i32::MAX, &[nix::libc::SYS_accept4]));
         assert!(!idle_in_accept(i32::MAX));
         assert!(!idle_in_accept(me), "a test thread is not in accept");
+    }
+
+    #[test]
+    fn a_time_wait_is_dated_by_its_timer_and_nothing_else_is() {
+        // /proc/net/tcp fields: sl local remote st tx:rx tr:when ...
+        let row = |st: &'static str, timer: &'static str| {
+            vec![
+                "0:",
+                "0100007F:1F90",
+                "0100007F:D431",
+                st,
+                "00000000:00000000",
+                timer,
+            ]
+        };
+        let now = Some(Duration::from_secs(1000));
+        let fin = Duration::from_secs(60);
+        let tick = Duration::from_millis(10);
+        // 45 s left of 60: the wait began 15 s ago (plus one tick at most).
+        let tw = waiting_since(&row("06", "03:00001194"), now, fin).unwrap();
+        assert_eq!(tw, Duration::from_secs(985) + tick);
+        // An orphaned FIN_WAIT_2 counts out of tcp_fin_timeout (here 30 s).
+        let fw2 = waiting_since(&row("05", "03:00000BB8"), now, Duration::from_secs(30));
+        assert_eq!(fw2, Some(Duration::from_secs(1000) + tick));
+        assert_eq!(waiting_since(&row("01", "00:00000000"), now, fin), None);
+        assert_eq!(waiting_since(&row("06", "00:00000000"), now, fin), None);
+        let sock = |since| TcpSock {
+            local: "127.0.0.1:8080".parse().unwrap(),
+            remote: "127.0.0.1:54321".parse().unwrap(),
+            state: "TIME_WAIT",
+            recv_q: 0,
+            send_q: 0,
+            inode: 0,
+            waiting_since: since,
+        };
+        // Older than a server started at 990 s: not its own; younger: its own.
+        assert!(predates(&sock(Some(tw)), Duration::from_secs(990)));
+        assert!(!predates(&sock(Some(tw)), Duration::from_secs(985)));
+        assert!(!predates(&sock(None), Duration::from_secs(990)));
     }
 
     #[test]
