@@ -56,8 +56,15 @@ pub fn check(target: &Target) -> Verdict {
     let mut signals = 0usize;
     let end = Instant::now() + STEP * 6;
     let _ = mine.set_read_timeout(Some(STEP));
+    // The first INTERRUPTIONS times the writer sleeps in write(2), two
+    // signals each; then plain reads (a bounded number of waits: the check
+    // stays fast on a loaded machine).
+    const INTERRUPTIONS: usize = 40;
+    let mut rounds_left = INTERRUPTIONS;
     loop {
-        for _ in 0..2 {
+        let tries = if rounds_left > 0 { 2 } else { 0 };
+        rounds_left = rounds_left.saturating_sub(1);
+        for _ in 0..tries {
             let blocked = eventually(Duration::from_millis(200), "the writer to block", || {
                 observer::blocked_in(pid, &WRITES).then_some(())
             });

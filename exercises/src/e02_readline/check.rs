@@ -223,9 +223,12 @@ fn interrupt_read(pid: i32) -> usize {
     let mut sent = 0;
     for _ in 0..2 {
         let asleep = eventually(STEP, "the reader to sleep in read(2)", || {
-            observer::blocked_in(pid, &READS).then_some(())
+            if crate::observe::exited(pid) {
+                return Some(false); // nothing left to interrupt
+            }
+            observer::blocked_in(pid, &READS).then_some(true)
         });
-        if asleep.is_err() || nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), nix::sys::signal::Signal::SIGUSR1).is_err() {
+        if !matches!(asleep, Ok(true)) || nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), nix::sys::signal::Signal::SIGUSR1).is_err() {
             break;
         }
         sent += 1;

@@ -41,7 +41,11 @@ pub fn check(target: &Target) -> Verdict {
         t.did(format!(
             "client {i} connected from {me} and read until end of file"
         ));
-        if r.is_err() || !got.ends_with(b"\r\n") || got.len() < 3 {
+        // Exactly one line: ctime's five fields and one "\r\n" (the time
+        // handed to the function already ends in it).
+        let text = String::from_utf8_lossy(&got);
+        let one_line = text.matches("\r\n").count() == 1 && text.split_whitespace().count() == 5;
+        if r.is_err() || !got.ends_with(b"\r\n") || !one_line {
             return Err(fail_or_gone(
                 &mut server,
                 &t,
@@ -50,7 +54,7 @@ pub fn check(target: &Target) -> Verdict {
                     String::from_utf8_lossy(&got),
                     r.err().map_or("EOF".into(), |e| e.to_string())
                 ),
-                "the daytime line, ending in \\r\\n, then end of file",
+                "the daytime line exactly as handed to your function (it already ends in \\r\\n), then end of file",
             ));
         }
         let want = format!("connection from {}, port {}", me.ip(), me.port());

@@ -52,6 +52,10 @@ pub fn check(target: &Target) -> Verdict {
                     .then_some(())
             })
             .map_err(|e| fail_or_gone(&mut server, &t, e.to_string(), "the server reads"))?;
+            if k == FIRST_SPLIT {
+                interrupt_twice(&mut server, &t)?;
+                t.did("while the server waited for the rest, interrupted its read twice (SIGUSR1, no SA_RESTART: EINTR)");
+            }
             send(&mut c, &req[split..]).map_err(|e| fail_or_gone(&mut server, &t, e.to_string(), "sent"))?;
             t.did(format!(
                 "request {}: a = {a}, b = {b}, sent as {split} bytes, then (once the server had read them) {} more",
@@ -88,5 +92,80 @@ pub fn check(target: &Target) -> Verdict {
     }
     t.did("12 requests answered right; half-closed");
     finish(c).map_err(|saw| t.fail(saw, "the server closes after the client's end of file"))?;
+    said(&mut server, &t, me, " done", "Ok(()) at end of file between requests")?;
+
+    // End of file in the middle of a request: 7 bytes, then FIN. That is
+    // not a clean end: the function returns an error (and the server goes
+    // on with the next client).
+    let mut d = connect(addr).map_err(|e| fail_or_gone(&mut server, &t, format!("connect: {e}"), "a connection"))?;
+    let d_me = d.local_addr().map_err(|e| t.fail(e.to_string(), "an address"))?;
+    d.write_all(&[0, 0, 0, 0, 0, 0, 0]).map_err(|e| t.fail(e.to_string(), "sent"))?;
+    finish(d).map_err(|saw| fail_or_gone(&mut server, &t, saw, "the server closes"))?;
+    t.did("a second client sent 7 bytes of a request, then end of file (FIN)");
+    said(
+        &mut server,
+        &t,
+        d_me,
+        " WARNING ",
+        "an error: end of file in the middle of a request is a truncated request, not the end of a session",
+    )?;
+    let mut e = connect(addr).map_err(|e| fail_or_gone(&mut server, &t, format!("connect: {e}"), "a connection"))?;
+    e.write_all(&[0u8, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 2]).map_err(|e| t.fail(e.to_string(), "sent"))?;
+    let reply = read_exact(&mut e, 8).map_err(|saw| fail_or_gone(&mut server, &t, saw, "the next client served"))?;
+    if reply != 3i64.to_be_bytes() {
+        return Err(t.fail(format!("the reply {}", hex(&reply)), "3, big-endian"));
+    }
+    t.did("a third client got 1 + 2 = 3");
     Ok(())
+}
+
+/// The request during which the check interrupts the server's read.
+const FIRST_SPLIT: usize = 4;
+
+/// Interrupts `server`'s read twice with SIGUSR1 (its handler has no
+/// SA_RESTART), each time once it sleeps in read(2) again.
+fn interrupt_twice(server: &mut crate::checks::Proc, t: &Trace) -> Result<(), crate::report::Failure> {
+    let pid = server.pid();
+    const READS: [i64; 4] = [
+        nix::libc::SYS_read,
+        nix::libc::SYS_recvfrom,
+        nix::libc::SYS_readv,
+        nix::libc::SYS_recvmsg,
+    ];
+    for _ in 0..2 {
+        eventually(STEP, "the server to sleep in read(2)", || {
+            observer::blocked_in(pid, &READS).then_some(())
+        })
+        .map_err(|e| fail_or_gone(server, t, e.to_string(), "the server waits for the rest of the request"))?;
+        server
+            .signal(nix::sys::signal::Signal::SIGUSR1)
+            .map_err(|e| t.fail(e.to_string(), "the signal"))?;
+        eventually(STEP, "SIGUSR1 delivered", || {
+            observer::signal_view(pid, nix::sys::signal::Signal::SIGUSR1)
+                .is_none_or(|v| !v.pending)
+                .then_some(())
+        })
+        .map_err(|e| t.fail(e.to_string(), "the signal delivered"))?;
+    }
+    Ok(())
+}
+
+/// Waits for the server's log line about client `who` and expects `word`
+/// in it (" done": the function returned Ok; " WARNING ": an error).
+fn said(
+    server: &mut crate::checks::Proc,
+    t: &Trace,
+    who: std::net::SocketAddr,
+    word: &str,
+    expected: &str,
+) -> Result<(), crate::report::Failure> {
+    let tag = format!("client {who}:");
+    let line = server
+        .wait_stderr(&tag, STEP)
+        .map_err(|_| fail_or_gone(server, t, format!("the function did not return for {who}"), expected))?;
+    if line.contains(word) {
+        Ok(())
+    } else {
+        Err(t.fail(format!("for {who} the server logged: {line}"), expected))
+    }
 }

@@ -36,10 +36,18 @@ crate::hosts::variants!(Imp,
 pub fn run(variant: &str, args: &[String]) -> Option<ExitCode> {
     let sum_server = pick(variant)?;
     let listenfd = crate::hosts::listen("e09_sum", args);
+    // SAFETY: interrupt_only does nothing, which is async-signal-safe.
+    unsafe {
+        common::signal::signal_intr(
+            nix::sys::signal::Signal::SIGUSR1,
+            nix::sys::signal::SigHandler::Handler(crate::hosts::interrupt_only),
+        )
+    };
     loop {
         let (connfd, cliaddr) = Accept(&listenfd);
-        if let Err(e) = sum_server(&connfd) {
-            warning!("client {}: {}", sock_ntop(&cliaddr), common::error::strerror(&e));
+        match sum_server(&connfd) {
+            Ok(()) => common::notice!("client {}: done", sock_ntop(&cliaddr)),
+            Err(e) => warning!("client {}: {}", sock_ntop(&cliaddr), common::error::strerror(&e)),
         }
     }
 }

@@ -1,7 +1,9 @@
 //! Exercise 11's check: the check is the server. The client sends line 1
-//! and gets its echo; then the server side closes the connection (a killed
-//! server child: its kernel sends the FIN), and once /proc shows the
-//! client's socket in CLOSE_WAIT the user types line 2. The client must end
+//! and gets its echo; line 2 is not UTF-8 and its echo comes in two pieces
+//! (the second once the client sleeps waiting for it); then the server side
+//! closes the connection (a killed server child: its kernel sends the FIN),
+//! and once /proc shows the client's socket in CLOSE_WAIT the user types
+//! line 3. The client must end
 //! with an error naming the premature termination — not exit 0, not panic,
 //! not go on writing into the server's RST (EPIPE, UNP 5.13).
 
@@ -40,6 +42,34 @@ pub fn check(target: &Target) -> Verdict {
         .map_err(|_| ended(&mut client, &t, "line 1's echo never reached stdout".into(), "the echo written to `out`"))?;
     t.did("the server echoed it; the client printed the echo");
 
+    // Line 2: bytes that are not UTF-8 (a line is bytes, not text), echoed
+    // in two pieces — the second only once the client sleeps waiting for
+    // it: one read(2) is not one line.
+    let line2: &[u8] = b"bytes \xff\xfe\x00 not UTF-8, echoed in two pieces\n";
+    write_stdin(&mut client, &t, line2)?;
+    let got = read_exact(&mut conn, line2.len()).map_err(|saw| ended(&mut client, &t, saw, "line 2 arrives at the server"))?;
+    if got != line2 {
+        return Err(t.fail(format!("the server got {:?}", show(&got)), "line 2, as typed (every byte)"));
+    }
+    conn.write_all(&got[..10]).map_err(|e| t.fail(e.to_string(), "the echo sent"))?;
+    let pid = client.pid();
+    eventually(STEP, "the client to wait for the rest of the echo", || {
+        (crate::observe::exited(pid) || crate::observe::all_threads_asleep(pid) == Some(true)).then_some(())
+    })
+    .map_err(|e| t.fail(e.to_string(), "the client waits"))?;
+    conn.write_all(&got[10..]).map_err(|e| t.fail(e.to_string(), "the echo sent"))?;
+    let both: Vec<u8> = [&line1[..], line2].concat();
+    client.wait_stdout(&both, STEP).map_err(|_| {
+        let out = show(&client.stdout_bytes());
+        ended(
+            &mut client,
+            &t,
+            format!("stdout has {out:?}"),
+            "line 2's whole echo — every byte, in one line — written to `out` after line 1's",
+        )
+    })?;
+    t.did("typed line 2 (not UTF-8); the server echoed it in two pieces; the client printed the whole line");
+
     drop(conn);
     eventually(STEP, "the client's socket in CLOSE_WAIT", || {
         state_of(port, cli).filter(|s| *s == "CLOSE_WAIT").map(|_| ())
@@ -49,8 +79,8 @@ pub fn check(target: &Target) -> Verdict {
 
     let expected = "the client ends with an error that says \"server terminated prematurely\" \
                     (its read returned 0 while it waited for an echo)";
-    write_stdin(&mut client, &t, b"and line 2\n")?;
-    t.did("typed line 2");
+    write_stdin(&mut client, &t, b"and line 3\n")?;
+    t.did("typed line 3");
     // Either the client ends, or it has met the server's RST (its socket is
     // gone from /proc) and sleeps in read(2) on stdin: it went on.
     let went_on = eventually(STEP, "the client to end or to wait for more input", || {
@@ -66,17 +96,17 @@ pub fn check(target: &Target) -> Verdict {
     })
     .map_err(|_| t.fail(format!("the client neither ended nor waited for input within {} s", STEP.as_secs()), expected))?;
     if went_on {
-        t.did("the client did not end: its socket was reset (the server's RST answered line 2) and it waits for input; typed line 3");
-        write_stdin(&mut client, &t, b"line 3\n").ok();
+        t.did("the client did not end: its socket was reset (the server's RST answered line 3) and it waits for input; typed line 4");
+        write_stdin(&mut client, &t, b"line 4\n").ok();
     }
     let st = client
         .wait_exit(STEP)
-        .map_err(|_| t.fail(format!("the client still runs {} s after line 3", STEP.as_secs()), expected))?;
+        .map_err(|_| t.fail(format!("the client still runs {} s after line 4", STEP.as_secs()), expected))?;
     let err = client.stderr_text();
     let last = tail(&err, 2);
     if st.success() {
         return Err(t.fail(
-            format!("the client exited 0 as if all were well: line 2 got no echo and nobody was told\nstderr: {last}"),
+            format!("the client exited 0 as if all were well: line 3 got no echo and nobody was told\nstderr: {last}"),
             expected,
         ));
     }

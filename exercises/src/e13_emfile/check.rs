@@ -7,6 +7,9 @@
 //! loaded machine as on an idle one (load only moves time from "on a CPU"
 //! to "waiting for one": a CPU-time threshold would pass a spinner there).
 //! Then SIGUSR1 frees a descriptor and the waiting client must be served.
+//! Back in accept(), a signal (no SA_RESTART) interrupts it twice: EINTR is
+//! retried and a new client served. Last the listener breaks for good
+//! (ENOTSOCK): the server must end, not back off and retry for ever.
 
 use std::time::{Duration, Instant};
 
@@ -24,6 +27,22 @@ pub const WINDOW: Duration = Duration::from_secs(1);
 /// for the whole window.
 pub const MAX_RUNNABLE: Duration = Duration::from_millis(500);
 
+/// The most a patient server may wake in [`WINDOW`]: a back-off of 10 ms
+/// or more, doubling or not, wakes at most 100 times.
+pub const MAX_WAKEUPS: u64 = 100;
+
+/// How many times `pid` gave up the CPU of its own accord (it slept or
+/// blocked): `voluntary_ctxt_switches` in /proc/PID/status.
+fn wakeups(pid: i32) -> Option<u64> {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("voluntary_ctxt_switches:"))?
+        .trim()
+        .parse()
+        .ok()
+}
+
 pub fn check(target: &Target) -> Verdict {
     let mut t = Trace::new();
     let mut rng = Rng::new(target.seed);
@@ -32,9 +51,16 @@ pub fn check(target: &Target) -> Verdict {
     let expected = "the server stays up and backs off: accept fails with EMFILE until a descriptor is freed";
     let mut a = connect(addr).map_err(|e| fail_or_gone(&mut server, &t, format!("connect: {e}"), expected))?;
     let before = runnable(pid);
+    let woke_before = wakeups(pid);
+    let lines_before = server.stderr_text().lines().count();
     let start = Instant::now();
     std::thread::sleep(WINDOW);
     let (after, took) = (runnable(pid), start.elapsed());
+    let woke = wakeups(pid).zip(woke_before).map(|(a, b)| a.saturating_sub(b)).unwrap_or(0);
+    // What it logged meanwhile counts as tries too (a full stderr pipe can
+    // hold a logging spinner asleep while the machine is busy).
+    let logged = server.stderr_text().lines().count().saturating_sub(lines_before) as u64;
+    let woke = woke.max(logged);
     t.did(format!(
         "every descriptor of the server is in use (accept fails with EMFILE); a client connected (queued by the kernel); watched the server in /proc/{pid}/schedstat for {:.1} s",
         took.as_secs_f64()
@@ -65,7 +91,21 @@ pub fn check(target: &Target) -> Verdict {
             ),
         ));
     }
-    t.did(format!("it was runnable for {} ms", busy.as_millis()));
+    // A loop that retries at once and logs each failure can spend the
+    // window asleep — blocked writing to a full stderr pipe while the
+    // machine is busy — yet it wakes for every try: count the wake-ups too.
+    if woke > MAX_WAKEUPS {
+        return Err(t.fail(
+            format!(
+                "the server woke {woke} times in {:.1} s while the client waited: it retries at once, \
+                 every time (it was runnable {} ms: the rest it sat blocked, e.g. writing its log)",
+                took.as_secs_f64(),
+                busy.as_millis()
+            ),
+            format!("at most {MAX_WAKEUPS} wake-ups: it sleeps a little between tries (a back-off)"),
+        ));
+    }
+    t.did(format!("it was runnable for {} ms and woke {woke} times", busy.as_millis()));
 
     server.signal(Signal::SIGUSR1).map_err(|e| t.fail(e.to_string(), "the signal sent"))?;
     t.did("freed one descriptor (SIGUSR1); the waiting client sent a line");
@@ -79,7 +119,28 @@ pub fn check(target: &Target) -> Verdict {
         )
     })?;
     finish(a).map_err(|saw| fail_or_gone(&mut server, &t, saw, "the end of the echo"))?;
-    Ok(())
+    t.did("the waiting client was served");
+
+    // Back in accept(), with a descriptor to spare: a signal (no SA_RESTART)
+    // interrupts it twice — EINTR is retried, not returned.
+    for _ in 0..2 {
+        crate::observe::idle_in_accept(pid, crate::checks::STEP)
+            .map_err(|e| fail_or_gone(&mut server, &t, e.to_string(), expected))?;
+        server.signal(Signal::SIGWINCH).map_err(|e| t.fail(e.to_string(), "the signal"))?;
+        common::lab::harness::eventually(crate::checks::STEP, "SIGWINCH delivered", || {
+            common::lab::observer::signal_view(pid, Signal::SIGWINCH)
+                .is_none_or(|v| !v.pending)
+                .then_some(())
+        })
+        .map_err(|e| t.fail(e.to_string(), "the signal delivered"))?;
+    }
+    t.did("interrupted the server's accept() twice with a signal (no SA_RESTART: EINTR)");
+    let mut b = connect(addr).map_err(|e| fail_or_gone(&mut server, &t, format!("connect: {e}"), expected))?;
+    roundtrip(&mut b, &rng.line(3, 40))
+        .map_err(|saw| fail_or_gone(&mut server, &t, saw, "a new client is served: EINTR is retried"))?;
+    finish(b).map_err(|saw| fail_or_gone(&mut server, &t, saw, "the end of the echo"))?;
+    t.did("a new client was served");
+    crate::checks::broken_listener_ends_the_server(&mut server, &mut t)
 }
 
 /// How long `pid` has been on a CPU, and waiting in a run queue for one

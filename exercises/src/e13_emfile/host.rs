@@ -58,6 +58,11 @@ fn serve(connfd: Socket) {
 pub fn run(variant: &str, args: &[String]) -> Option<ExitCode> {
     let accept_loop = pick(variant)?;
     let listenfd = crate::hosts::listen("e13_emfile", args);
+    crate::hosts::break_listener_on_sigusr2(&listenfd);
+    // SAFETY: interrupt_only does nothing, which is async-signal-safe.
+    unsafe {
+        common::signal::signal_intr(Signal::SIGWINCH, SigHandler::Handler(crate::hosts::interrupt_only))
+    };
     let filler = File::open("/dev/null").unwrap_or_else(|e| err_sys("open /dev/null", &e));
     FILLER.store(filler.into_raw_fd(), Ordering::SeqCst);
     let next = File::open("/dev/null").unwrap_or_else(|e| err_sys("open /dev/null", &e));

@@ -65,7 +65,7 @@ pub fn run(variant: &str, args: &[String]) -> Option<ExitCode> {
     // SAFETY: both handlers do async-signal-safe work only (waitpid; a
     // write(2) to the pipe) in the reference; wrong answers show other bugs.
     unsafe {
-        common::signal::Signal(Signal::SIGCHLD, SigHandler::Handler(crate::hosts::sig_chld_reaper));
+        common::signal::signal_intr(Signal::SIGCHLD, SigHandler::Handler(crate::hosts::sig_chld_reaper));
         common::signal::Signal(Signal::SIGTERM, SigHandler::Handler(on_sigterm));
     }
     match serve(listenfd, &rd, fork_echo) {
