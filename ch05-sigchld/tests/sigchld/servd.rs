@@ -653,11 +653,25 @@ fn the_bench_runs_at_tiny_counts() {
         "page faults",
         "CPU per unit of work",
         "95 % confidence interval",
+        "tcpserv_c ",
         "tcpserv_c_recv",
         "tcpservd",
+        "verdict",
+        "log lines",
     ] {
         assert!(out.contains(want), "no {want:?} in:\n{out}");
     }
+    // Like with like: no server logs per connection (C logs nothing; the
+    // Rust servers run with -q).
+    let logs = out
+        .lines()
+        .skip_while(|l| !l.contains("log lines"))
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        logs.split_whitespace().all(|n| n == "0"),
+        "log lines: {logs}\n{out}"
+    );
 }
 
 #[test]
