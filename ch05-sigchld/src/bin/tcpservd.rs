@@ -457,11 +457,18 @@ impl Server<'_> {
         }
         let grace = Duration::from_secs(self.args.grace);
         let sig = Signal::try_from(STOP_SIG.load(Ordering::Relaxed)).map_or("signal", Signal::as_str);
-        notice!(
-            "{sig}: draining: listener closed, {} in session, grace {} s",
-            self.children.len(),
-            grace.as_secs()
-        );
+        if STOPS.load(Ordering::Relaxed) >= 2 {
+            notice!(
+                "{sig}: stopping at once: listener closed, {} in session",
+                self.children.len()
+            );
+        } else {
+            notice!(
+                "{sig}: draining: listener closed, {} in session, grace {} s",
+                self.children.len(),
+                grace.as_secs()
+            );
+        }
         let end = Instant::now() + grace;
         self.after_signals();
         while !self.children.is_empty() && STOPS.load(Ordering::Relaxed) < 2 {
