@@ -179,11 +179,13 @@ fn processes_of(uid: u32) -> usize {
 /// A uid of this test run's own, for a server run by root under
 /// RLIMIT_NPROC: that limit counts every process of the real uid, so a
 /// shared one (`nobody`) lets suites running at once exhaust each other's.
-/// Derived from the test process's pid (below 2^22) in a range far above
-/// any account's, and inside this user namespace's uid map. setpriv takes
-/// a uid with no passwd entry.
-fn own_uid() -> u32 {
-    let uid = 1_500_000_000 + std::process::id();
+/// Derived from the test process's pid (below 2^22) and `slot` (one per
+/// server started: the killed children of an earlier server of the same
+/// uid stay zombies until PID 1 reaps them, late here, and count until
+/// then), in a range far above any account's, and inside this user
+/// namespace's uid map. setpriv takes a uid with no passwd entry.
+fn own_uid(slot: u32) -> u32 {
+    let uid = 1_500_000_000 + std::process::id() * 4 + slot;
     let map = std::fs::read_to_string("/proc/self/uid_map").unwrap_or_default();
     let mapped = map.lines().any(|l| {
         let f: Vec<u64> = l.split_whitespace().filter_map(|x| x.parse().ok()).collect();
@@ -199,11 +201,11 @@ fn own_uid() -> u32 {
 /// (setpriv; see `own_uid`); the limit is set by prlimit before exec
 /// (changing another user's limit needs CAP_SYS_RESOURCE, which a
 /// container may lack).
-fn survives_fork_failure(bin: &str) -> anyhow::Result<()> {
+fn survives_fork_failure(bin: &str, slot: u32) -> anyhow::Result<()> {
     let path = bin;
     let root = nix::unistd::geteuid().is_root();
     let uid = if root {
-        own_uid()
+        own_uid(slot)
     } else {
         nix::unistd::getuid().as_raw()
     };
@@ -241,8 +243,10 @@ fn a_failed_fork_closes_that_client_and_the_server_goes_on() {
             "no setpriv to run the server as another uid, and root ignores RLIMIT_NPROC",
         );
     }
-    survives_fork_failure(bin!("tcpservd")).unwrap();
-    let e = survives_fork_failure(bin!("tcpserv04")).unwrap_err().to_string();
+    survives_fork_failure(bin!("tcpservd"), 0).unwrap();
+    let e = survives_fork_failure(bin!("tcpserv04"), 1)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("the server died"), "{e}");
 }
 
@@ -300,10 +304,10 @@ fn idle_timeout_closes_a_silent_client() {
 }
 
 /// A client that sends and never reads: the server's send blocks. It must
-/// be closed 1 to 2 × the idle timeout after the last byte moved, as
-/// --help says. The last byte the server moved came before the client's
-/// last write went through (the client's writes only get room when the
-/// server reads), so that write's time is the reference.
+/// be closed at most 2 × the idle timeout after the last byte moved, as
+/// --help says. The server's last read came before the client's last write
+/// went through (the client's writes get room when the server reads), so
+/// that write's time is the reference. Returns how long after it.
 fn reader_dropped(bin: &str, idle: u64) -> anyhow::Result<Duration> {
     let (_server, addr) = start(bin, &["--idle-timeout", &idle.to_string()]);
     let s = connect(addr)?;
@@ -332,15 +336,15 @@ fn reader_dropped(bin: &str, idle: u64) -> anyhow::Result<Duration> {
 fn a_client_that_never_reads_is_closed_within_twice_the_idle_timeout() {
     let idle = 3;
     let took = reader_dropped(bin!("tcpservd"), idle).unwrap();
-    // The window: 1 to 2 rings after the last byte moved; the margins are
-    // for a loaded machine (the old code closed after 2 to 3 rings: 5.8 s
-    // after the last byte at an idle timeout of 2 s, where this one took 3.8).
-    let (lo, hi) = (
-        Duration::from_secs(idle) - Duration::from_millis(300),
-        Duration::from_secs(2 * idle) + Duration::from_millis(1200),
-    );
+    // At most 2 rings after the last byte moved, with a margin for a loaded
+    // machine (the old code closed after 2 to 3 rings: 8.9 s after the last
+    // byte here, where this one takes 3.8-5.9 s). No lower bound: the
+    // client's write can go through with no byte moved by the server (the
+    // kernel may compact a full receive queue and open the window; seen
+    // once at load 36), so "too early" cannot be judged from the client.
+    let hi = Duration::from_secs(2 * idle) + Duration::from_millis(1500);
     assert!(
-        lo <= took && took <= hi,
+        took <= hi,
         "closed {took:?} after the last byte moved; --help says {idle} to {} s",
         2 * idle
     );
