@@ -13,13 +13,20 @@
 //!             C compiler), then starts every server itself on port 0.
 //! Observe:    per mode (churn, round trips, bulk half-close echo, 50
 //!             concurrent clients) each server's median rate and its ratio
-//!             to C (≥ 1.00× means as fast as C); then page faults and CPU
+//!             to C, and a verdict per cell: "as fast" when the 95 %
+//!             interval of the median ratio holds 1.00, "faster" when it
+//!             lies above, "slower" when below. The first column after C is
+//!             tcpserv_c, the same C server again: the control, how far
+//!             apart two identical servers measure. Then page faults and CPU
 //!             per connection, read from the server's /proc/PID/stat (its
 //!             own counters plus its reaped children's: minflt + cminflt,
 //!             utime + stime + cutime + cstime). By default the table also
 //!             has tcpserv_c_recv: the same C server echoing with recv/send,
-//!             as the lab's str_echo does, so that what that one change is
-//!             worth shows in C too.
+//!             as tcpservd does, so that what that one change is worth shows
+//!             in C too. Like with like: every server ends its children
+//!             with _exit and logs nothing per connection (the Rust servers
+//!             run with -q; the log lines of every server are counted and
+//!             printed).
 //! Per mode every server is started fresh and they all stay up; then each
 //! round gives every server the same work, cut into short slices that
 //! take turns between the servers in the orders of a balanced Latin square
@@ -56,7 +63,7 @@ struct Args {
     /// reference echoing with recv/send).
     #[arg(
         long,
-        default_value = "tcpserv_c_recv,tcpserv04,tcpservd",
+        default_value = "tcpserv_c,tcpserv_c_recv,tcpserv04,tcpservd",
         value_delimiter = ','
     )]
     servers: Vec<String>,
@@ -199,8 +206,12 @@ fn run(args: &Args) -> anyhow::Result<()> {
     let Some(c) = build_c("tcpserv_c")? else {
         return Ok(());
     };
-    let mut servers = vec![("C".to_owned(), c)];
+    let mut servers = vec![("C".to_owned(), c.clone())];
     for s in &args.servers {
+        if s == "tcpserv_c" {
+            servers.push((s.clone(), c.clone())); // the control: the same binary
+            continue;
+        }
         if C_VARIANTS.iter().any(|v| v.0 == s) {
             servers.push((s.clone(), build_c(s)?.context("no C compiler")?));
             continue;
@@ -216,6 +227,8 @@ fn run(args: &Args) -> anyhow::Result<()> {
     }
     // samples[mode][server][round]
     let mut samples = vec![vec![Vec::new(); servers.len()]; Mode::ALL.len()];
+    // log lines after "listening on", per server, over every mode
+    let mut logged = vec![0usize; servers.len()];
     let started = Instant::now();
     for (mi, &mode) in Mode::ALL.iter().enumerate() {
         if !args.modes.contains(&mode) {
@@ -262,8 +275,15 @@ fn run(args: &Args) -> anyhow::Result<()> {
                 line.join(", ")
             ));
         }
+        for (n, (server, _)) in logged.iter_mut().zip(&running) {
+            *n += server
+                .stderr_text()
+                .lines()
+                .filter(|l| !l.contains("listening on"))
+                .count();
+        }
     }
-    report(&servers, &samples)
+    report(&servers, &samples, &logged)
 }
 
 /// The order of the servers in slice number `slice`: a balanced Latin
@@ -307,7 +327,23 @@ fn median_ci(mut v: Vec<f64>) -> (f64, f64) {
     (v[k.min(n - 1)], v[(n - 1).saturating_sub(k)])
 }
 
-fn report(servers: &[(String, PathBuf)], samples: &[Vec<Vec<Sample>>]) -> anyhow::Result<()> {
+/// The criterion per cell: the 95 % interval of the median ratio holds 1.00
+/// ("as fast") or lies above it ("faster"); below it, "SLOWER".
+fn verdict(lo: f64, hi: f64) -> &'static str {
+    if lo > 1.0 {
+        "faster"
+    } else if hi >= 1.0 {
+        "as fast"
+    } else {
+        "SLOWER"
+    }
+}
+
+fn report(
+    servers: &[(String, PathBuf)],
+    samples: &[Vec<Vec<Sample>>],
+    logged: &[usize],
+) -> anyhow::Result<()> {
     out(format_args!(
         "\nmedian rate, and ratio to C: the median of the per-round ratios [95 % confidence interval]"
     ))?;
@@ -328,6 +364,27 @@ fn report(servers: &[(String, PathBuf)], samples: &[Vec<Vec<Sample>>]) -> anyhow
         });
         out(format_args!("{}", row(mode.name(), cells)))?;
     }
+
+    out(format_args!(
+        "\nverdict: the 95 % interval of the median ratio holds 1.00 (as fast) or lies above it (faster)"
+    ))?;
+    out(format_args!("{head}"))?;
+    for (mi, mode) in Mode::ALL.iter().enumerate().filter(|(mi, _)| ran(*mi)) {
+        let c = &samples[mi][0];
+        let cells = samples[mi].iter().enumerate().map(|(si, mine)| {
+            if si == 0 {
+                return "-".to_owned();
+            }
+            let ratios: Vec<f64> = mine.iter().zip(c).map(|(m, c)| m.rate / c.rate).collect();
+            let (lo, hi) = median_ci(ratios);
+            verdict(lo, hi).to_owned()
+        });
+        out(format_args!("{}", row(mode.name(), cells)))?;
+    }
+    out(format_args!(
+        "\nlog lines after \"listening on\" (like with like: none per connection):"
+    ))?;
+    out(format_args!("{}", row("", logged.iter().map(usize::to_string))))?;
 
     out(format_args!(
         "\nCPU per unit of work, and ratio to C (server and its children, from /proc/PID/stat):"
@@ -394,15 +451,22 @@ fn build_c(name: &str) -> anyhow::Result<Option<PathBuf>> {
     let exe = common::lab::harness::bin_path(name);
     let flags = C_VARIANTS.iter().find(|v| v.0 == name).map_or(&[][..], |v| v.1);
     let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_owned());
+    // Built aside, then renamed into place: another bench running at once
+    // (two tests do) may be executing the old file, and cc cannot write
+    // over a running executable (ETXTBSY); a rename can replace it.
+    let tmp = exe.with_extension(format!("tmp{}", std::process::id()));
     let status = Command::new(&cc)
         .args(["-O2"])
         .args(flags)
         .arg("-o")
-        .arg(&exe)
+        .arg(&tmp)
         .arg(&src)
         .status();
     match status {
-        Ok(st) if st.success() => Ok(Some(exe)),
+        Ok(st) if st.success() => {
+            std::fs::rename(&tmp, &exe).with_context(|| format!("rename to {}", exe.display()))?;
+            Ok(Some(exe))
+        }
         Ok(st) => bail!("{cc} {} failed: {st}", src.display()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             out(format_args!(
@@ -595,6 +659,14 @@ mod tests {
                 assert!(others.iter().all(|&k| k == others[0]), "n = {n}: {after:?}");
             }
         }
+    }
+
+    #[test]
+    fn the_verdict_asks_the_interval_to_hold_one_or_lie_above() {
+        assert_eq!(verdict(0.97, 1.03), "as fast");
+        assert_eq!(verdict(0.95, 1.00), "as fast");
+        assert_eq!(verdict(1.01, 1.10), "faster");
+        assert_eq!(verdict(0.90, 0.99), "SLOWER");
     }
 
     #[test]

@@ -216,6 +216,9 @@ pub struct Proc {
     stdout: Arc<Sink>,
     stderr: Arc<Sink>,
     status: Option<ExitStatus>,
+    /// The group was found empty after the leader was reaped: its number
+    /// is free for the kernel to hand out again.
+    group_gone: bool,
 }
 
 impl Proc {
@@ -272,6 +275,7 @@ impl Proc {
             stdout,
             stderr,
             status: None,
+            group_gone: false,
         })
     }
 
@@ -382,10 +386,15 @@ impl Proc {
         })
         .map_err(|e| anyhow!("{e}; stderr so far:\n{}", self.stderr_text()))?;
         self.status = Some(st);
-        unregister_if_gone(self.pid());
+        let gone = unregister_if_gone(self.pid());
+        self.group_gone = gone;
         // The pipes reach EOF once every holder has exited; a forked child
         // may still hold them, so give them a bounded moment, not forever.
-        let grace = Duration::from_millis(500);
+        // With the whole group gone EOF is certain: the reader threads get
+        // the whole deadline to collect the last bytes, since on a busy
+        // machine they may wait longer than a moment for a CPU (a check of
+        // a program's error text then saw no text).
+        let grace = if gone { timeout } else { Duration::from_millis(500) };
         self.stdout.wait(grace, |_, eof| eof.then_some(()));
         self.stderr.wait(grace, |_, eof| eof.then_some(()));
         Ok(st)
@@ -419,12 +428,15 @@ impl Proc {
     }
 }
 
-fn unregister_if_gone(pgid: i32) {
+/// Whether the group is empty (then it is unregistered).
+fn unregister_if_gone(pgid: i32) -> bool {
     // The leader is reaped, but its forked children may live on in the
     // group; keep it registered (and kill it on drop) unless it is empty.
-    if killpg(Pid::from_raw(pgid), None).is_err() {
+    let gone = killpg(Pid::from_raw(pgid), None).is_err();
+    if gone {
         unregister(pgid);
     }
+    gone
 }
 
 /// "exit code 1" or "killed by signal 13 (SIGPIPE)".
@@ -442,8 +454,13 @@ pub fn describe(st: ExitStatus) -> String {
 impl Drop for Proc {
     fn drop(&mut self) {
         let pgid = self.pid();
-        // The whole group: the program and every child it forked.
-        let _ = killpg(Pid::from_raw(pgid), Signal::SIGKILL);
+        // The whole group: the program and every child it forked. Not once
+        // the group is empty: its number may already lead another group
+        // (pids wrap fast while suites fork thousands of children at once),
+        // and that group is not ours to kill.
+        if !self.group_gone {
+            let _ = killpg(Pid::from_raw(pgid), Signal::SIGKILL);
+        }
         if self.status.is_none() {
             let _ = self.child.wait();
         }
