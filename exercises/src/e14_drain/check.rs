@@ -142,6 +142,34 @@ pub fn check(target: &Target) -> Verdict {
             ));
         }
         t.did(format!("A{} closed; the server still waits for {left} more", i + 1));
+        if i == 0 {
+            // The wait is interrupted too (a handler without SA_RESTART):
+            // EINTR is not "no child left".
+            for _ in 0..2 {
+                server
+                    .signal(Signal::SIGUSR1)
+                    .map_err(|e| t.fail(e.to_string(), "the signal"))?;
+                let still = eventually(STEP, "the server to wait again or exit", || {
+                    if crate::observe::exited(pid) {
+                        Some(false)
+                    } else {
+                        (observer::signal_view(pid, Signal::SIGUSR1).is_some_and(|v| !v.pending)
+                            && crate::observe::all_threads_asleep(pid) == Some(true))
+                        .then_some(true)
+                    }
+                });
+                if !matches!(still, Ok(true)) {
+                    let st = server.wait_exit(STEP).map(describe).unwrap_or_default();
+                    return Err(t.fail(
+                        format!(
+                            "a signal interrupted the server's wait and it exited ({st}) while {left} client(s) were still being served"
+                        ),
+                        "EINTR from wait() means \"a signal came\", not \"no child left\" (that is ECHILD): wait again",
+                    ));
+                }
+            }
+            t.did("interrupted the server's wait twice with a signal (no SA_RESTART: EINTR); it waits on");
+        }
     }
     let st = server.wait_exit(STEP).map_err(|_| {
         t.fail(

@@ -67,6 +67,7 @@ pub fn run(variant: &str, args: &[String]) -> Option<ExitCode> {
     unsafe {
         common::signal::signal_intr(Signal::SIGCHLD, SigHandler::Handler(crate::hosts::sig_chld_reaper));
         common::signal::Signal(Signal::SIGTERM, SigHandler::Handler(on_sigterm));
+        common::signal::signal_intr(Signal::SIGUSR1, SigHandler::Handler(crate::hosts::interrupt_only));
     }
     match serve(listenfd, &rd, fork_echo) {
         Ok(()) => {
