@@ -98,6 +98,16 @@ impl Segment {
         if v.is_empty() { "none".into() } else { v.join("-") }
     }
 
+    /// Does this segment go to the end on `port` (client → server)?
+    pub fn to(&self, port: u16) -> bool {
+        self.dst.port() == port
+    }
+
+    /// Does this segment come from the end on `port` (server → client)?
+    pub fn from(&self, port: u16) -> bool {
+        self.src.port() == port
+    }
+
     /// Is this segment on `port` (either end)?
     pub fn on_port(&self, port: u16) -> bool {
         self.src.port() == port || self.dst.port() == port
@@ -355,4 +365,21 @@ pub fn write_pcap(mut w: impl Write, frames: &[Frame]) -> io::Result<()> {
         w.write_all(&r)?;
     }
     w.flush()
+}
+
+/// For a test: a capture, or `None` after a visible `SKIP:` line saying
+/// what is missing (CAP_NET_RAW). Tests run as root in CI.
+pub fn capture_for(test: &str) -> Option<Capture> {
+    match Capture::start() {
+        Ok(c) => Some(c),
+        Err(e) => {
+            crate::lab::skip(test, &why_not(&e));
+            None
+        }
+    }
+}
+
+/// The index of the first segment at or after `from` that matches `pred`.
+pub fn find(segs: &[Segment], from: usize, pred: impl Fn(&Segment) -> bool) -> Option<usize> {
+    segs.iter().skip(from).position(pred).map(|i| i + from)
 }
