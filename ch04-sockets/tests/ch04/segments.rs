@@ -59,16 +59,29 @@ fn parent_close_sends_no_fin_shutdown_does() {
     );
     p.write_stdin(b"\n").unwrap();
     step(&p, 5);
+    // The second connection (its SYN is the last one): the parent's
+    // shutdown() sends the server's FIN first, while the child still holds
+    // the socket; the client acknowledges it. (The first connection ends in
+    // this step too, client first: it is not the one asserted.)
     let segs = cap
-        .wait_for(port, WAIT, "the server's FIN after shutdown()", |s| {
-            s.iter().any(|x| x.from(port) && x.has(FIN))
+        .wait_for(port, WAIT, "a FIN acknowledged on the second connection", |s| {
+            let Some(syn) = s.iter().rev().find(|x| x.to(port) && x.flags == SYN) else {
+                return false;
+            };
+            let fin = s.iter().find(|x| x.has(FIN) && (x.src == syn.src || x.dst == syn.src));
+            fin.is_some_and(|f| s.iter().any(|x| x.dst == f.src && x.ack == f.seq.wrapping_add(1)))
         })
         .unwrap();
     let text = ladder(&segs, port);
-    let fin = find(&segs, 0, |s| s.from(port) && s.has(FIN)).unwrap();
+    let syn = find(&segs, 0, |s| s.to(port) && s.flags == SYN).unwrap();
+    let second = segs.iter().rposition(|s| s.to(port) && s.flags == SYN).unwrap();
+    assert!(second > syn, "two connections:\n{text}");
+    let client = segs[second].src;
+    let fin = find(&segs, second, |s| s.has(FIN) && (s.src == client || s.dst == client)).unwrap();
+    assert!(segs[fin].from(port), "shutdown() in the parent sends the first FIN:\n{text}");
     assert!(
-        find(&segs, fin, |s| s.to(port) && s.has(ACK) && s.ack == segs[fin].seq.wrapping_add(1)).is_some(),
-        "the client's TCP acknowledges the FIN:\n{text}"
+        find(&segs, fin, |s| s.src == client && s.has(ACK) && s.ack == segs[fin].seq.wrapping_add(1)).is_some(),
+        "the client's TCP acknowledges it:\n{text}"
     );
     p.write_stdin(b"\n").unwrap();
     p.expect_exit(0, WAIT).unwrap();
