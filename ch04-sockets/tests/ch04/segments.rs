@@ -29,9 +29,15 @@ fn refused_port_answers_the_syn_with_rst() {
     let text = ladder(&segs, port);
     assert_eq!(segs.len(), 2, "one SYN, one RST, nothing else:\n{text}");
     let (syn, rst) = (&segs[0], &segs[1]);
-    assert!(syn.to(port) && syn.flags == SYN, "first the client's SYN:\n{text}");
-    assert!(rst.from(port) && rst.has(RST) && rst.has(ACK), "then the RST:\n{text}");
-    assert_eq!(rst.ack, syn.seq.wrapping_add(1), "the RST acknowledges the SYN:\n{text}");
+    assert!(
+        syn.to(port) && syn.flags == SYN,
+        "first the client's SYN:\n{text}"
+    );
+    assert!(
+        rst.from(port) && rst.has(RST) && rst.has(ACK),
+        "then the RST:\n{text}"
+    );
+    assert_eq!(rst.ack, syn.next_seq(), "the RST acknowledges the SYN:\n{text}");
 }
 
 #[test]
@@ -68,8 +74,10 @@ fn parent_close_sends_no_fin_shutdown_does() {
             let Some(syn) = s.iter().rev().find(|x| x.to(port) && x.flags == SYN) else {
                 return false;
             };
-            let fin = s.iter().find(|x| x.has(FIN) && (x.src == syn.src || x.dst == syn.src));
-            fin.is_some_and(|f| s.iter().any(|x| x.dst == f.src && x.ack == f.seq.wrapping_add(1)))
+            let fin = s
+                .iter()
+                .find(|x| x.has(FIN) && (x.src == syn.src || x.dst == syn.src));
+            fin.is_some_and(|f| s.iter().any(|x| x.dst == f.src && x.ack == f.next_seq()))
         })
         .unwrap();
     let text = ladder(&segs, port);
@@ -77,10 +85,19 @@ fn parent_close_sends_no_fin_shutdown_does() {
     let second = segs.iter().rposition(|s| s.to(port) && s.flags == SYN).unwrap();
     assert!(second > syn, "two connections:\n{text}");
     let client = segs[second].src;
-    let fin = find(&segs, second, |s| s.has(FIN) && (s.src == client || s.dst == client)).unwrap();
-    assert!(segs[fin].from(port), "shutdown() in the parent sends the first FIN:\n{text}");
+    let fin = find(&segs, second, |s| {
+        s.has(FIN) && (s.src == client || s.dst == client)
+    })
+    .unwrap();
     assert!(
-        find(&segs, fin, |s| s.src == client && s.has(ACK) && s.ack == segs[fin].seq.wrapping_add(1)).is_some(),
+        segs[fin].from(port),
+        "shutdown() in the parent sends the first FIN:\n{text}"
+    );
+    assert!(
+        find(&segs, fin, |s| s.src == client
+            && s.has(ACK)
+            && s.ack == segs[fin].next_seq())
+        .is_some(),
         "the client's TCP acknowledges it:\n{text}"
     );
     p.write_stdin(b"\n").unwrap();

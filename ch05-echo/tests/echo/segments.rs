@@ -1,0 +1,161 @@
+//! The segments ch.5 names, captured on loopback while tcpserv01 and its
+//! clients run (common::lab::packets; skipped visibly without CAP_NET_RAW):
+//! a session's handshake, data and FIN/ACK both ways (UNP 5.6–5.7); the
+//! killed child's FIN, the client's data, then the RST (UNP 5.12–5.13);
+//! the half-closing client's FIN while the server's data continue
+//! (TCPIP ch.10, UNP 6.6).
+
+use common::lab::harness::{DEADLINE, Proc, wait_children};
+use common::lab::packets::{self, ACK, FIN, PSH, RST, SYN, Segment, find, ladder};
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::Pid;
+
+use crate::support::{client, server};
+
+/// Has `port`'s connection ended both ways: two FINs and the ACK of the last?
+fn closed_both_ways(s: &[Segment]) -> bool {
+    let fins: Vec<&Segment> = s.iter().filter(|x| x.has(FIN)).collect();
+    fins.len() == 2
+        && s.iter()
+            .any(|x| x.dst == fins[1].src && x.ack == fins[1].next_seq())
+}
+
+#[test]
+fn a_session_is_handshake_data_and_fin_ack_both_ways() {
+    let Some(cap) = packets::capture_for("a_session_is_handshake_data_and_fin_ack_both_ways") else {
+        return;
+    };
+    let (_s, port) = server();
+    cap.watch(port);
+    let mut c = client(port);
+    c.write_stdin(b"hello\n").unwrap();
+    c.wait_stdout(b"hello\n", DEADLINE).unwrap();
+    c.close_stdin(); // EOF: the client returns from main, its close() sends the FIN
+    c.expect_exit(0, DEADLINE).unwrap();
+    let segs = cap
+        .wait_for(
+            port,
+            DEADLINE,
+            "FIN both ways, both acknowledged",
+            closed_both_ways,
+        )
+        .unwrap();
+    let text = ladder(&segs, port);
+    eprintln!("{text}");
+    // Fig 2.5: three-way handshake.
+    assert!(segs[0].to(port) && segs[0].flags == SYN, "{text}");
+    assert!(
+        segs[1].from(port) && segs[1].has(SYN) && segs[1].has(ACK),
+        "{text}"
+    );
+    assert!(segs[2].to(port) && segs[2].flags == ACK, "{text}");
+    // The line and its echo.
+    let line = find(&segs, 3, |s| s.to(port) && s.len == 6 && s.has(PSH)).expect(&text);
+    let echo = find(&segs, line, |s| s.from(port) && s.len == 6).expect(&text);
+    // 5.7: the client's FIN first, acknowledged; then the server child's.
+    let cfin = find(&segs, echo, |s| s.has(FIN)).expect(&text);
+    assert!(segs[cfin].to(port), "the client closes first:\n{text}");
+    let sfin = find(&segs, cfin + 1, |s| s.has(FIN)).expect(&text);
+    assert!(segs[sfin].from(port), "then the server's child:\n{text}");
+    assert!(
+        find(&segs, cfin, |s| s.from(port) && s.ack == segs[cfin].next_seq()).is_some_and(|i| i <= sfin),
+        "the server TCP acknowledges the client's FIN (at the latest with its own):\n{text}"
+    );
+    assert!(
+        !segs.iter().any(|s| s.has(RST)),
+        "no RST in a clean session:\n{text}"
+    );
+}
+
+#[test]
+fn a_killed_child_sends_fin_then_the_clients_data_draws_rst() {
+    let Some(cap) = packets::capture_for("a_killed_child_sends_fin_then_the_clients_data_draws_rst") else {
+        return;
+    };
+    let (s, port) = server();
+    cap.watch(port);
+    let mut c = client(port);
+    c.write_stdin(b"one\n").unwrap();
+    c.wait_stdout(b"one\n", DEADLINE).unwrap();
+    let child = wait_children(s.pid(), 1, DEADLINE).unwrap()[0].pid;
+    kill(Pid::from_raw(child), Signal::SIGKILL).unwrap();
+    // 5.12: the kernel closes the dead child's socket: a FIN to the client.
+    cap.wait_for(port, DEADLINE, "the killed child's FIN", |s| {
+        s.iter().any(|x| x.from(port) && x.has(FIN))
+    })
+    .unwrap();
+    c.write_stdin(b"two\n").unwrap();
+    let segs = cap
+        .wait_for(port, DEADLINE, "the RST", |s| {
+            s.iter().any(|x| x.from(port) && x.has(RST))
+        })
+        .unwrap();
+    c.wait_exit(DEADLINE).unwrap();
+    let text = ladder(&segs, port);
+    eprintln!("{text}");
+    let fin = find(&segs, 0, |s| s.from(port) && s.has(FIN)).unwrap();
+    let data = find(&segs, fin, |s| s.to(port) && s.len == 4).expect(&text);
+    let rst = find(&segs, 0, |s| s.from(port) && s.has(RST)).unwrap();
+    assert!(
+        fin < data && data < rst,
+        "FIN, then the client's \"two\", then RST:\n{text}"
+    );
+    assert_eq!(segs[rst].seq, segs[data].ack, "the RST answers the data:\n{text}");
+    assert!(
+        !segs[..data].iter().any(|s| s.to(port) && s.has(FIN)),
+        "the client had not closed: it was blocked reading stdin:\n{text}"
+    );
+    assert!(
+        c.stderr_text().contains("server terminated prematurely"),
+        "{}",
+        c.stderr_text()
+    );
+}
+
+#[test]
+fn the_half_closing_clients_fin_goes_out_while_the_echoes_keep_coming() {
+    let Some(cap) =
+        packets::capture_for("the_half_closing_clients_fin_goes_out_while_the_echoes_keep_coming")
+    else {
+        return;
+    };
+    let (_s, port) = server();
+    cap.watch(port);
+    let p = port.to_string();
+    let mut c = Proc::spawn(
+        env!("CARGO_BIN_EXE_echo_mpclient"),
+        &["127.0.0.1", "--port", &p, "--batch"],
+    )
+    .unwrap();
+    let input = vec![b'x'; 256 << 10];
+    let feeder = c.feed_stdin(input.clone());
+    c.expect_exit(0, DEADLINE).unwrap();
+    feeder.join().unwrap().unwrap();
+    assert_eq!(c.stdout_bytes().len(), input.len());
+    let segs = cap
+        .wait_for(
+            port,
+            DEADLINE,
+            "FIN both ways, both acknowledged",
+            closed_both_ways,
+        )
+        .unwrap();
+    let text = ladder(&segs, port);
+    let cfin = find(&segs, 0, |s| s.has(FIN)).unwrap();
+    assert!(
+        segs[cfin].to(port),
+        "the client's FIN comes first (shutdown SHUT_WR):\n{text}"
+    );
+    let after: usize = segs[cfin..].iter().filter(|s| s.from(port)).map(|s| s.len).sum();
+    assert!(
+        after > 0,
+        "the server's data must continue after the client's FIN:\n{text}"
+    );
+    let sfin = find(&segs, cfin + 1, |s| s.has(FIN)).unwrap();
+    assert!(
+        !segs[sfin..].iter().any(|s| s.from(port) && s.len > 0),
+        "the server's FIN follows its last data:\n{text}"
+    );
+    assert!(!segs.iter().any(|s| s.has(RST)), "{text}");
+    eprintln!("{} bytes echoed after the client's FIN", after);
+}
