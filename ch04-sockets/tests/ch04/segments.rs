@@ -103,3 +103,50 @@ fn parent_close_sends_no_fin_shutdown_does() {
     p.write_stdin(b"\n").unwrap();
     p.expect_exit(0, WAIT).unwrap();
 }
+
+#[test]
+fn a_full_accept_queue_drops_the_syn_which_is_retransmitted_and_never_reset() {
+    let test = "a_full_accept_queue_drops_the_syn_which_is_retransmitted_and_never_reset";
+    let Some(cap) = packets::capture_for(test) else {
+        return;
+    };
+    // backlog 0: Linux queues 1 connection; 2 more clients find it full.
+    let p = Proc::spawn(
+        env!("CARGO_BIN_EXE_backlog"),
+        &["--backlog", "0", "--extra", "2", "--pause"],
+    )
+    .unwrap();
+    let text = step(&p, 1);
+    let port: u16 = after(&text, ") on ").trim_end_matches(';').parse().unwrap();
+    let syns_from = |s: &[packets::Segment], c: std::net::SocketAddr| {
+        s.iter()
+            .filter(|x| x.src == c && x.to(port) && x.flags == SYN)
+            .count()
+    };
+    // The client's first retransmit comes after ~1 s (the initial RTO).
+    let segs = cap
+        .wait_for(port, WAIT, "a SYN sent again", |s| {
+            s.iter().any(|x| x.to(port) && syns_from(s, x.src) >= 2)
+        })
+        .unwrap();
+    let text = ladder(&segs, port);
+    let waiting = segs
+        .iter()
+        .find(|x| x.to(port) && syns_from(&segs, x.src) >= 2)
+        .unwrap()
+        .src;
+    assert!(
+        !segs.iter().any(|s| s.dst == waiting && s.from(port)),
+        "the listener answers the queued-out client's SYN with nothing:\n{text}"
+    );
+    assert!(
+        !segs.iter().any(|s| s.has(RST)),
+        "no RST while the queue is full (4.5):\n{text}"
+    );
+    let first = find(&segs, 0, |s| s.src == waiting).unwrap();
+    let again = find(&segs, first + 1, |s| s.src == waiting).unwrap();
+    assert_eq!(
+        segs[first].seq, segs[again].seq,
+        "the same SYN, sent again:\n{text}"
+    );
+}
