@@ -51,7 +51,11 @@ fn a_connection_is_captured_once_per_segment_and_tcpdump_reads_the_pcap() {
         })
         .unwrap();
     let text = ladder(&segs, port);
-    eprintln!("{text}");
+    eprintln!(
+        "{text}{} segments kept, {} outgoing copies dropped",
+        segs.len(),
+        cap.outgoing_dropped()
+    );
     // Each segment once: the handshake, the data and its ACK, then FIN
     // both ways (the server's ACK of the client's FIN may ride on its own
     // FIN, or come first: both are TCP).
