@@ -153,9 +153,64 @@ fn the_half_closing_clients_fin_goes_out_while_the_echoes_keep_coming() {
     );
     let sfin = find(&segs, cfin + 1, |s| s.has(FIN)).unwrap();
     assert!(
-        !segs[sfin..].iter().any(|s| s.from(port) && s.len > 0),
-        "the server's FIN follows its last data:\n{text}"
+        !segs[sfin + 1..].iter().any(|s| s.from(port) && s.len > 0),
+        "the server's FIN comes with or after its last data:\n{text}"
     );
     assert!(!segs.iter().any(|s| s.has(RST)), "{text}");
     eprintln!("{} bytes echoed after the client's FIN", after);
+}
+
+/// The text of step `n` of the session demo's output (up to the next step).
+fn demo_step(out: &str, n: u32) -> &str {
+    let start = out
+        .find(&format!("\n== {n}. "))
+        .unwrap_or_else(|| panic!("no step {n}:\n{out}"));
+    let rest = &out[start + 1..];
+    rest.find("\n== ").map_or(rest, |e| &rest[..e])
+}
+
+#[test]
+fn the_session_demo_prints_each_steps_segments_and_a_pcap_tcpdump_reads() {
+    let test = "the_session_demo_prints_each_steps_segments_and_a_pcap_tcpdump_reads";
+    if let Err(e) = packets::Capture::start() {
+        return common::lab::skip(test, &packets::why_not(&e));
+    }
+    let pcap = std::env::temp_dir().join(format!("unp-session-{}.pcap", std::process::id()));
+    let path = pcap.to_str().unwrap();
+    let mut d = Proc::spawn(env!("CARGO_BIN_EXE_session"), &["--packets", "--pcap", path]).unwrap();
+    d.expect_exit(0, DEADLINE).unwrap();
+    let out = String::from_utf8_lossy(&d.stdout_bytes()).into_owned();
+    let has = |n: u32, arrow: &str| {
+        demo_step(&out, n)
+            .lines()
+            .any(|l| l.starts_with("  segments │") && l.contains(arrow))
+    };
+    assert!(
+        has(2, "-SYN---") && has(2, "-SYN-ACK-") && has(2, "-ACK---"),
+        "the handshake in step 2:\n{out}"
+    );
+    assert!(
+        has(3, "-PSH-ACK------>") && has(3, "<------PSH-ACK-"),
+        "the line and its echo in step 3:\n{out}"
+    );
+    assert!(
+        has(4, "-FIN-ACK------>") && !has(4, "<------FIN"),
+        "only the client's FIN in step 4:\n{out}"
+    );
+    assert!(has(5, "<------FIN-ACK-"), "the child's FIN in step 5:\n{out}");
+    let dump = std::process::Command::new("tcpdump")
+        .args(["-nn", "-r", path])
+        .output();
+    let _ = std::fs::remove_file(&pcap);
+    match dump {
+        Ok(o) if o.status.success() => {
+            let text = String::from_utf8_lossy(&o.stdout);
+            assert_eq!(text.matches("Flags [F.]").count(), 2, "{text}");
+        }
+        Ok(o) => common::lab::skip(
+            test,
+            &format!("tcpdump: {}", String::from_utf8_lossy(&o.stderr).trim()),
+        ),
+        Err(e) => common::lab::skip(test, &format!("tcpdump not runnable ({e}): pcap not checked")),
+    }
 }
