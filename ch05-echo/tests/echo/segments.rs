@@ -20,18 +20,8 @@ fn closed_both_ways(s: &[Segment]) -> bool {
             .any(|x| x.dst == fins[1].src && x.ack == fins[1].next_seq())
 }
 
-#[test]
-fn a_session_is_handshake_data_and_fin_ack_both_ways() {
-    let Some(cap) = packets::capture_for("a_session_is_handshake_data_and_fin_ack_both_ways") else {
-        return;
-    };
-    let (_s, port) = server();
-    cap.watch(port);
-    let mut c = client(port);
-    c.write_stdin(b"hello\n").unwrap();
-    c.wait_stdout(b"hello\n", DEADLINE).unwrap();
-    c.close_stdin(); // EOF: the client returns from main, its close() sends the FIN
-    c.expect_exit(0, DEADLINE).unwrap();
+/// The segments of `port` once it has closed both ways, and their ladder.
+fn closed(cap: &packets::Capture, port: u16) -> (Vec<Segment>, String) {
     let segs = cap
         .wait_for(
             port,
@@ -41,6 +31,30 @@ fn a_session_is_handshake_data_and_fin_ack_both_ways() {
         )
         .unwrap();
     let text = ladder(&segs, port);
+    (segs, text)
+}
+
+/// A capture of a tcpserv01's port, and a tcpcli01 whose `line` has come
+/// back; None (after a visible SKIP) without CAP_NET_RAW.
+fn echoed(test: &str, line: &[u8]) -> Option<(packets::Capture, Proc, u16, Proc)> {
+    let cap = packets::capture_for(test)?;
+    let (s, port) = server();
+    cap.watch(port);
+    let mut c = client(port);
+    c.write_stdin(line).unwrap();
+    c.wait_stdout(line, DEADLINE).unwrap();
+    Some((cap, s, port, c))
+}
+
+#[test]
+fn a_session_is_handshake_data_and_fin_ack_both_ways() {
+    let test = "a_session_is_handshake_data_and_fin_ack_both_ways";
+    let Some((cap, _s, port, mut c)) = echoed(test, b"hello\n") else {
+        return;
+    };
+    c.close_stdin(); // EOF: the client returns from main, its close() sends the FIN
+    c.expect_exit(0, DEADLINE).unwrap();
+    let (segs, text) = closed(&cap, port);
     eprintln!("{text}");
     // Fig 2.5: three-way handshake.
     assert!(segs[0].to(port) && segs[0].flags == SYN, "{text}");
@@ -69,14 +83,10 @@ fn a_session_is_handshake_data_and_fin_ack_both_ways() {
 
 #[test]
 fn a_killed_child_sends_fin_then_the_clients_data_draws_rst() {
-    let Some(cap) = packets::capture_for("a_killed_child_sends_fin_then_the_clients_data_draws_rst") else {
+    let test = "a_killed_child_sends_fin_then_the_clients_data_draws_rst";
+    let Some((cap, s, port, mut c)) = echoed(test, b"one\n") else {
         return;
     };
-    let (s, port) = server();
-    cap.watch(port);
-    let mut c = client(port);
-    c.write_stdin(b"one\n").unwrap();
-    c.wait_stdout(b"one\n", DEADLINE).unwrap();
     let child = wait_children(s.pid(), 1, DEADLINE).unwrap()[0].pid;
     kill(Pid::from_raw(child), Signal::SIGKILL).unwrap();
     // 5.12: the kernel closes the dead child's socket: a FIN to the client.
@@ -132,15 +142,7 @@ fn the_half_closing_clients_fin_goes_out_while_the_echoes_keep_coming() {
     c.expect_exit(0, DEADLINE).unwrap();
     feeder.join().unwrap().unwrap();
     assert_eq!(c.stdout_bytes().len(), input.len());
-    let segs = cap
-        .wait_for(
-            port,
-            DEADLINE,
-            "FIN both ways, both acknowledged",
-            closed_both_ways,
-        )
-        .unwrap();
-    let text = ladder(&segs, port);
+    let (segs, text) = closed(&cap, port);
     let cfin = find(&segs, 0, |s| s.has(FIN)).unwrap();
     assert!(
         segs[cfin].to(port),
