@@ -3,7 +3,9 @@
 //! a session's handshake, data and FIN/ACK both ways (UNP 5.6–5.7); the
 //! killed child's FIN, the client's data, then the RST (UNP 5.12–5.13);
 //! the half-closing client's FIN while the server's data continue
-//! (TCPIP ch.10, UNP 6.6).
+//! (TCPIP ch.10, UNP 6.6); a client's RST before accept, and nothing from
+//! the server's end after it (UNP 5.11); the session demo's --packets and
+//! --pcap.
 
 use common::lab::harness::{DEADLINE, Proc, wait_children};
 use common::lab::packets::{self, ACK, FIN, PSH, RST, SYN, Segment, find, ladder};
@@ -215,4 +217,65 @@ fn the_session_demo_prints_each_steps_segments_and_a_pcap_tcpdump_reads() {
         ),
         Err(e) => common::lab::skip(test, &format!("tcpdump not runnable ({e}): pcap not checked")),
     }
+}
+
+/// 5.11: tcpserv01 held stopped (it cannot call accept); a client connects
+/// and closes with SO_LINGER 0 (`reset`) or normally; the server resumes
+/// and its child gets the dead connection. Returns the segments of that
+/// client's connection and their ladder.
+fn aborted_before_accept(test: &str, reset: bool) -> Option<(Vec<Segment>, String)> {
+    use socket2::{Domain, SockAddr, Socket, Type};
+    let cap = packets::capture_for(test)?;
+    let (s, port) = server();
+    cap.watch(port);
+    common::lab::harness::stop(s.pid()).unwrap();
+    let sock = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    sock.connect(&SockAddr::from(std::net::SocketAddr::from((
+        [127, 0, 0, 1],
+        port,
+    ))))
+    .unwrap();
+    let me = sock.local_addr().unwrap().as_socket().unwrap();
+    if reset {
+        sock.set_linger(Some(std::time::Duration::ZERO)).unwrap();
+    }
+    drop(sock);
+    common::lab::harness::cont(s.pid()).unwrap();
+    common::lab::harness::wait_zombies(s.pid(), 1, DEADLINE).unwrap();
+    // The child has read the end (or the error) and exited; its close is
+    // the last thing the server's end can send.
+    let mine = |x: &Segment| x.src == me || x.dst == me;
+    let segs = cap
+        .wait_for(port, DEADLINE, "the client's close", |s| {
+            s.iter().any(|x| x.src == me && (x.has(RST) || x.has(FIN)))
+        })
+        .unwrap();
+    let segs: Vec<Segment> = segs.into_iter().filter(mine).collect();
+    let text = ladder(&segs, port);
+    Some((segs, text))
+}
+
+#[test]
+fn a_client_reset_before_accept_sends_rst_and_the_server_end_sends_nothing() {
+    let test = "a_client_reset_before_accept_sends_rst_and_the_server_end_sends_nothing";
+    let Some((segs, text)) = aborted_before_accept(test, true) else {
+        return;
+    };
+    let kinds: Vec<String> = segs.iter().map(|s| s.label()).collect();
+    assert_eq!(
+        kinds[..3],
+        ["SYN", "SYN-ACK", "ACK"],
+        "the kernel completes the handshake:\n{text}"
+    );
+    let rst = find(&segs, 3, |s| s.has(RST)).expect(&text);
+    assert_eq!(segs[rst].src, segs[0].src, "the RST is the client's:\n{text}");
+    assert!(
+        !segs.iter().any(|s| s.has(FIN)),
+        "an abort, not a close: no FIN:\n{text}"
+    );
+    assert_eq!(
+        rst + 1,
+        segs.len(),
+        "after the RST the server's end sends nothing:\n{text}"
+    );
 }
