@@ -4,7 +4,8 @@
 //! killed child's FIN, the client's data, then the RST (UNP 5.12–5.13);
 //! the half-closing client's FIN while the server's data continue
 //! (TCPIP ch.10, UNP 6.6); a client's RST before accept, and nothing from
-//! the server's end after it (UNP 5.11); the session demo's --packets and
+//! the server's end after it (UNP 5.11); tcpcli11's one byte, the RST, and no
+//! byte of its second write (UNP 5.13); the session demo's --packets and
 //! --pcap.
 
 use common::lab::harness::{DEADLINE, Proc, wait_children};
@@ -278,4 +279,43 @@ fn a_client_reset_before_accept_sends_rst_and_the_server_end_sends_nothing() {
         segs.len(),
         "after the RST the server's end sends nothing:\n{text}"
     );
+}
+
+#[test]
+fn tcpcli11s_first_byte_draws_rst_and_its_second_write_never_reaches_the_wire() {
+    use std::os::unix::process::ExitStatusExt;
+    let test = "tcpcli11s_first_byte_draws_rst_and_its_second_write_never_reaches_the_wire";
+    let Some(cap) = packets::capture_for(test) else {
+        return;
+    };
+    let (s, port) = server();
+    cap.watch(port);
+    let p = port.to_string();
+    let cli11 = env!("CARGO_BIN_EXE_tcpcli11");
+    let mut c = Proc::spawn(cli11, &["127.0.0.1", "--port", &p, "--pause-ms", "100"]).unwrap();
+    c.write_stdin(b"one\n").unwrap();
+    c.wait_stdout(b"one\n", DEADLINE).unwrap();
+    let child = wait_children(s.pid(), 1, DEADLINE).unwrap()[0].pid;
+    kill(Pid::from_raw(child), Signal::SIGKILL).unwrap();
+    cap.wait_for(port, DEADLINE, "the killed child's FIN", |s| {
+        s.iter().any(|x| x.from(port) && x.has(FIN))
+    })
+    .unwrap();
+    c.write_stdin(b"two\n").unwrap();
+    let st = c.wait_exit(DEADLINE).unwrap();
+    let segs = cap
+        .wait_for(port, DEADLINE, "the RST", |s| {
+            s.iter().any(|x| x.from(port) && x.has(RST))
+        })
+        .unwrap();
+    let text = ladder(&segs, port);
+    let fin = find(&segs, 0, |s| s.from(port) && s.has(FIN)).unwrap();
+    let first = find(&segs, fin, |s| s.to(port) && s.len > 0).expect(&text);
+    assert_eq!(segs[first].len, 1, "the first write: one byte:\n{text}");
+    let rst = find(&segs, first, |s| s.from(port) && s.has(RST)).expect(&text);
+    assert!(
+        !segs[rst..].iter().any(|s| s.to(port) && s.len > 0),
+        "the second write raised SIGPIPE: none of its bytes were sent:\n{text}"
+    );
+    assert_eq!(st.signal(), Some(13), "killed by SIGPIPE: {}", c.stderr_text());
 }
