@@ -40,3 +40,86 @@ pub fn new_log_lines(p: &Proc, seen: &mut usize) {
     }
     *seen = lines.len();
 }
+
+/// `--packets` / `--pcap FILE` of a guided demo: the port's TCP segments,
+/// captured on loopback (common::lab::packets, needs CAP_NET_RAW) and
+/// printed as a ladder after each step, or saved for tcpdump / Wireshark.
+pub struct Segments {
+    cap: Option<common::lab::packets::Capture>,
+    port: u16,
+    shown: usize,
+    print: bool,
+}
+
+impl Segments {
+    /// Starts a capture if `print` or `pcap` asks for one; says visibly why
+    /// not (and goes on without it) when this process may not capture.
+    pub fn start(print: bool, pcap: bool) -> Segments {
+        let cap = if print || pcap {
+            match common::lab::packets::Capture::start() {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    println!("(no segments: {})", common::lab::packets::why_not(&e));
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        Segments {
+            cap,
+            port: 0,
+            shown: 0,
+            print,
+        }
+    }
+
+    /// Keeps only `port`'s segments from now on.
+    pub fn watch(&mut self, port: u16) {
+        self.port = port;
+        if let Some(c) = &self.cap {
+            c.watch(port);
+        }
+    }
+
+    /// Waits (with a deadline) until the segments so far satisfy `done`
+    /// (the capture thread may lag behind /proc), then prints the new ones
+    /// as ladder lines.
+    pub fn show(&mut self, done: impl FnMut(&[common::lab::packets::Segment]) -> bool) {
+        let (Some(c), true) = (&self.cap, self.print) else {
+            return;
+        };
+        let all = c
+            .wait_for(
+                self.port,
+                common::lab::harness::DEADLINE,
+                "the step's segments",
+                done,
+            )
+            .unwrap_or_else(|_| c.segments(self.port));
+        let text = common::lab::packets::ladder(&all, self.port);
+        let mut lines = text.lines();
+        let head = lines.next().unwrap_or("");
+        if self.shown == 0 {
+            println!("  segments │ {head}");
+        }
+        for l in lines.skip(self.shown) {
+            println!("  segments │ {l}");
+        }
+        self.shown = all.len();
+    }
+
+    /// Writes the capture to `path` as a pcap file (tcpdump -r, Wireshark).
+    pub fn save(&self, path: &std::path::Path) -> anyhow::Result<()> {
+        use anyhow::Context;
+        let Some(c) = &self.cap else { return Ok(()) };
+        let f = std::fs::File::create(path).with_context(|| format!("create {}", path.display()))?;
+        common::lab::packets::write_pcap(std::io::BufWriter::new(f), &c.frames())?;
+        println!(
+            "{} segments written to {p} (read it: tcpdump -nn -r {p})",
+            c.segments(self.port).len(),
+            p = path.display()
+        );
+        Ok(())
+    }
+}

@@ -3,6 +3,8 @@
 //!
 //! Run:        cargo run -p ch05-echo            (this is the default program)
 //!             cargo run -p ch05-echo -- --pause (Enter between steps)
+//!             sudo target/debug/session --packets --pcap session.pcap
+//!             (the TCP segments of each step; root or `unshare -rn`)
 //! Observe:    1. the listener alone (LISTEN);
 //!             2. after connect: both ends ESTABLISHED, the parent and a
 //!                forked child, the connection held by the child only;
@@ -17,11 +19,12 @@
 //! Changed from the book: the book shows these steps with `netstat -a` and
 //! `ps` typed by hand (§5.6, 5.7); here /proc is read between the steps.
 
-use ch05_echo::demo::{new_log_lines, show, step};
+use ch05_echo::demo::{Segments, new_log_lines, show, step};
 use clap::Parser;
 use common::lab::harness::{
     DEADLINE, Proc, bin_path, cont, kill_all_on_interrupt, stop, wait_children, wait_server_tcp, wait_zombies,
 };
+use common::lab::packets::{ACK, FIN, Segment};
 use common::lab::pause::Pause;
 use std::process::ExitCode;
 
@@ -39,6 +42,14 @@ struct Args {
     #[arg(short, long, default_value_t = 0, value_parser = common::args::parse_port, allow_negative_numbers = true)]
     port: u16,
 
+    /// Print the port's TCP segments after each step (needs CAP_NET_RAW).
+    #[arg(long)]
+    packets: bool,
+
+    /// Write the segments to FILE as pcap (tcpdump -r FILE, Wireshark).
+    #[arg(long, value_name = "FILE")]
+    pcap: Option<std::path::PathBuf>,
+
     #[command(flatten)]
     log: common::LogArgs,
 }
@@ -46,15 +57,27 @@ struct Args {
 fn main() -> ExitCode {
     let args = Args::parse();
     args.log.init("session");
-    common::exit_code(run(Pause::new(args.pause), args.port))
+    let mut segs = Segments::start(args.packets, args.pcap.is_some());
+    let done = run(Pause::new(args.pause), args.port, &mut segs);
+    let saved = args.pcap.as_deref().map_or(Ok(()), |p| segs.save(p));
+    common::exit_code(done.and(saved))
 }
 
-fn run(mut pause: Pause, port: u16) -> anyhow::Result<()> {
+/// Has `port`'s end sent a FIN (`from_server`) or received one, and has
+/// the other end acknowledged it?
+fn fin_acked(s: &[Segment], port: u16, from_server: bool) -> bool {
+    s.iter()
+        .filter(|f| f.has(FIN) && f.from(port) == from_server)
+        .any(|f| s.iter().any(|a| a.dst == f.src && a.ack == f.next_seq()))
+}
+
+fn run(mut pause: Pause, port: u16, segs: &mut Segments) -> anyhow::Result<()> {
     kill_all_on_interrupt();
     // ANCHOR: run
     let serv = Proc::spawn(bin_path("tcpserv01"), &["--port", &port.to_string()])?;
     let port = serv.listening()?.port();
     let sp = serv.pid();
+    segs.watch(port);
     let (mut seen, mut cseen) = (0, 0);
     step("1. tcpserv01 started: socket, bind, listen; it blocks in accept (Fig 4.14)");
     new_log_lines(&serv, &mut seen);
@@ -73,6 +96,7 @@ fn run(mut pause: Pause, port: u16) -> anyhow::Result<()> {
     new_log_lines(&serv, &mut seen);
     println!("  the parent closed its copy of the connection: only the child holds it");
     show(&[serv.pid(), cli.pid()], port);
+    segs.show(|s| s.iter().any(|x| x.to(port) && x.flags == ACK));
 
     pause.wait();
     cli.write_stdin(b"hello, world\n")?;
@@ -82,6 +106,7 @@ fn run(mut pause: Pause, port: u16) -> anyhow::Result<()> {
         "  client stdout │ {}",
         String::from_utf8_lossy(&cli.stdout_bytes()).trim_end()
     );
+    segs.show(|s| s.iter().any(|x| x.from(port) && x.len > 0));
 
     pause.wait();
     stop(child)?; // hold the child so the half-closed states stay visible
@@ -92,6 +117,7 @@ fn run(mut pause: Pause, port: u16) -> anyhow::Result<()> {
     step("4. EOF: the client exited; its FIN got an ACK (§5.7 steps 1–3; the child is held stopped)");
     new_log_lines(&cli, &mut cseen);
     show(&[serv.pid()], port);
+    segs.show(|s| fin_acked(s, port, false));
 
     pause.wait();
     cont(child)?;
@@ -99,6 +125,7 @@ fn run(mut pause: Pause, port: u16) -> anyhow::Result<()> {
     wait_server_tcp(sp, port, "TIME_WAIT", DEADLINE, |t| t.local == cli_end)?;
     step("5. the child read EOF and exited: its FIN, the client's ACK (§5.7 steps 4–7)");
     show(&[serv.pid()], port);
+    segs.show(|s| fin_acked(s, port, true));
     println!(
         "\nTIME_WAIT is on the client's side, the end that closed first; it lasts 60 s on Linux.\n\
          The child is a zombie: tcpserv01 never calls wait (see ch05-sigchld)."

@@ -8,6 +8,7 @@ mod abort;
 mod badflags;
 mod halfclose;
 mod hostcrash;
+mod segments;
 mod session;
 mod sigpipe;
 mod sums;

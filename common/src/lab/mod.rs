@@ -7,6 +7,7 @@
 //! | module | what |
 //! |---|---|
 //! | [`observer`] | processes and TCP sockets, read from /proc |
+//! | [`packets`] | a port's TCP segments on loopback: capture, ladder, pcap |
 //! | [`harness`] | spawn lab programs in guarded process groups; deadlines |
 //! | [`pause`] | `--pause`: wait for Enter between a guided program's steps |
 //! | [`skip`] | the one way a test says it could not run here, and why |
@@ -15,6 +16,7 @@
 
 pub mod harness;
 pub mod observer;
+pub mod packets;
 pub mod pause;
 
 #[cfg(test)]

@@ -1,0 +1,152 @@
+//! The segments ch.4 names, captured on loopback while the lesson's own
+//! programs run (common::lab::packets; skipped visibly without
+//! CAP_NET_RAW): a SYN to a port with no listener is answered by RST
+//! (UNP 4.3); the parent's close() after fork sends no FIN, the shutdown()
+//! does (UNP 4.8–4.9).
+
+use common::lab::harness::Proc;
+use common::lab::packets::{self, ACK, FIN, RST, SYN, find, ladder};
+
+use crate::support::{WAIT, after, step};
+
+#[test]
+fn refused_port_answers_the_syn_with_rst() {
+    let Some(cap) = packets::capture_for("refused_port_answers_the_syn_with_rst") else {
+        return;
+    };
+    let mut p = Proc::spawn(env!("CARGO_BIN_EXE_connect_errors"), &["--case", "refused"]).unwrap();
+    p.expect_exit(0, WAIT).unwrap();
+    let out = String::from_utf8_lossy(&p.stdout_bytes()).into_owned();
+    let port: u16 = after(&out, "bind(.., 127.0.0.1:")
+        .trim_end_matches(')')
+        .parse()
+        .unwrap_or_else(|e| panic!("{e}: no port in\n{out}"));
+    let segs = cap
+        .wait_for(port, WAIT, "an RST from the refused port", |s| {
+            s.iter().any(|x| x.has(RST))
+        })
+        .unwrap();
+    let text = ladder(&segs, port);
+    assert_eq!(segs.len(), 2, "one SYN, one RST, nothing else:\n{text}");
+    let (syn, rst) = (&segs[0], &segs[1]);
+    assert!(
+        syn.to(port) && syn.flags == SYN,
+        "first the client's SYN:\n{text}"
+    );
+    assert!(
+        rst.from(port) && rst.has(RST) && rst.has(ACK),
+        "then the RST:\n{text}"
+    );
+    assert_eq!(rst.ack, syn.next_seq(), "the RST acknowledges the SYN:\n{text}");
+}
+
+#[test]
+fn parent_close_sends_no_fin_shutdown_does() {
+    let Some(cap) = packets::capture_for("parent_close_sends_no_fin_shutdown_does") else {
+        return;
+    };
+    let mut p = Proc::spawn(env!("CARGO_BIN_EXE_fork_refcount"), &["--pause"]).unwrap();
+    let s1 = step(&p, 1);
+    let port: u16 = after(&s1, "listening on 127.0.0.1:").parse().unwrap();
+    for n in 2..=4 {
+        p.write_stdin(b"\n").unwrap();
+        step(&p, n);
+    }
+    // Step 4: the parent has closed connfd, the child echoed "hello".
+    let segs = cap
+        .wait_for(port, WAIT, "the child's echo", |s| {
+            s.iter().any(|x| x.from(port) && x.len > 0)
+        })
+        .unwrap();
+    let text = ladder(&segs, port);
+    assert!(
+        !segs.iter().any(|s| s.has(FIN) || s.has(RST)),
+        "close() in the parent must send no FIN (the child still holds the socket):\n{text}"
+    );
+    p.write_stdin(b"\n").unwrap();
+    step(&p, 5);
+    // The second connection (its SYN is the last one): the parent's
+    // shutdown() sends the server's FIN first, while the child still holds
+    // the socket; the client acknowledges it. (The first connection ends in
+    // this step too, client first: it is not the one asserted.)
+    let segs = cap
+        .wait_for(port, WAIT, "a FIN acknowledged on the second connection", |s| {
+            let Some(syn) = s.iter().rev().find(|x| x.to(port) && x.flags == SYN) else {
+                return false;
+            };
+            let fin = s
+                .iter()
+                .find(|x| x.has(FIN) && (x.src == syn.src || x.dst == syn.src));
+            fin.is_some_and(|f| s.iter().any(|x| x.dst == f.src && x.ack == f.next_seq()))
+        })
+        .unwrap();
+    let text = ladder(&segs, port);
+    let syn = find(&segs, 0, |s| s.to(port) && s.flags == SYN).unwrap();
+    let second = segs.iter().rposition(|s| s.to(port) && s.flags == SYN).unwrap();
+    assert!(second > syn, "two connections:\n{text}");
+    let client = segs[second].src;
+    let fin = find(&segs, second, |s| {
+        s.has(FIN) && (s.src == client || s.dst == client)
+    })
+    .unwrap();
+    assert!(
+        segs[fin].from(port),
+        "shutdown() in the parent sends the first FIN:\n{text}"
+    );
+    assert!(
+        find(&segs, fin, |s| s.src == client
+            && s.has(ACK)
+            && s.ack == segs[fin].next_seq())
+        .is_some(),
+        "the client's TCP acknowledges it:\n{text}"
+    );
+    p.write_stdin(b"\n").unwrap();
+    p.expect_exit(0, WAIT).unwrap();
+}
+
+#[test]
+fn a_full_accept_queue_drops_the_syn_which_is_retransmitted_and_never_reset() {
+    let test = "a_full_accept_queue_drops_the_syn_which_is_retransmitted_and_never_reset";
+    let Some(cap) = packets::capture_for(test) else {
+        return;
+    };
+    // backlog 0: Linux queues 1 connection; 2 more clients find it full.
+    let p = Proc::spawn(
+        env!("CARGO_BIN_EXE_backlog"),
+        &["--backlog", "0", "--extra", "2", "--pause"],
+    )
+    .unwrap();
+    let text = step(&p, 1);
+    let port: u16 = after(&text, ") on ").trim_end_matches(';').parse().unwrap();
+    let syns_from = |s: &[packets::Segment], c: std::net::SocketAddr| {
+        s.iter()
+            .filter(|x| x.src == c && x.to(port) && x.flags == SYN)
+            .count()
+    };
+    // The client's first retransmit comes after ~1 s (the initial RTO).
+    let segs = cap
+        .wait_for(port, WAIT, "a SYN sent again", |s| {
+            s.iter().any(|x| x.to(port) && syns_from(s, x.src) >= 2)
+        })
+        .unwrap();
+    let text = ladder(&segs, port);
+    let waiting = segs
+        .iter()
+        .find(|x| x.to(port) && syns_from(&segs, x.src) >= 2)
+        .unwrap()
+        .src;
+    assert!(
+        !segs.iter().any(|s| s.dst == waiting && s.from(port)),
+        "the listener answers the queued-out client's SYN with nothing:\n{text}"
+    );
+    assert!(
+        !segs.iter().any(|s| s.has(RST)),
+        "no RST while the queue is full (4.5):\n{text}"
+    );
+    let first = find(&segs, 0, |s| s.src == waiting).unwrap();
+    let again = find(&segs, first + 1, |s| s.src == waiting).unwrap();
+    assert_eq!(
+        segs[first].seq, segs[again].seq,
+        "the same SYN, sent again:\n{text}"
+    );
+}

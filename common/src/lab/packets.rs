@@ -1,0 +1,417 @@
+//! The TCP segments of a port on loopback: capture, parse, draw as a ladder,
+//! write as pcap — so a test can assert the SYN, FIN and RST the book names
+//! (UNP 4.3, 4.5, 5.6–5.7, 5.12–5.13) and a student can see them.
+//!
+//! - [`Capture::start`] opens an AF_PACKET socket (`ETH_P_ALL`, needs
+//!   CAP_NET_RAW: root on the host, or any user inside a private user +
+//!   network namespace) and reads every frame of the `lo` interface in a
+//!   thread, keeping the TCP ones.
+//! - **Each loopback segment is seen twice** by a packet socket: once going
+//!   out (`PACKET_OUTGOING` in the address's pkttype) and once coming in
+//!   (`PACKET_HOST`). Only the incoming copy is kept.
+//! - The port filter is in user space (no BPF): set it with
+//!   [`Capture::watch`] once the server's ephemeral port is known; until
+//!   then headers of every loopback TCP frame are kept (a lesson whose
+//!   program picks its own port filters afterwards, [`Capture::segments`]).
+//! - Parsing (Ethernet, IPv4 or IPv6, TCP) is hand-written: three fixed
+//!   headers, fewer lines than a crate's glue and nothing added to the
+//!   cold build.
+//! - [`ladder`] draws one line per segment: time, client column, arrow,
+//!   server column, flags, relative seq and ack, payload length.
+//! - [`write_pcap`] writes the classic libpcap format (LINKTYPE_ETHERNET)
+//!   that `tcpdump -r` and Wireshark read.
+
+use std::io::{self, Write};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::os::fd::AsRawFd;
+use std::sync::atomic::{AtomicBool, AtomicU16, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use nix::sys::socket::{LinkAddr, recvfrom};
+use socket2::{Domain, Protocol, Socket, Type};
+
+/// `ETH_P_ALL` (linux/if_ether.h), every protocol, in network byte order
+/// as `socket(AF_PACKET, ...)` wants it.
+const ETH_P_ALL_BE: i32 = 0x0003u16.to_be() as i32;
+/// sockaddr_ll.sll_pkttype of a frame this host sends (linux/if_packet.h).
+const PACKET_OUTGOING: u8 = 4;
+/// Frames kept before a port is watched are cut to their headers.
+const HEADERS: usize = 14 + 60 + 60;
+/// The kernel cuts every frame to this many bytes (a one-instruction
+/// classic BPF filter, `ret #SNAP`): loopback frames reach 64 KiB, and a
+/// bulk transfer's whole frames overflow the socket's receive buffer
+/// (measured: a 256 KiB echo lost half its segments). The lessons' lines
+/// fit whole.
+const SNAP: u32 = 512;
+/// The packet socket's receive buffer, when the process may force it
+/// (SO_RCVBUFFORCE, CAP_NET_ADMIN); otherwise the system's default.
+const RCVBUF: usize = 8 << 20;
+/// At most this many frames are kept (a runaway neighbour on lo must not
+/// eat the memory of a test).
+const MAX_FRAMES: usize = 200_000;
+
+/// TCP flag bits (RFC 9293).
+pub const FIN: u8 = 0x01;
+pub const SYN: u8 = 0x02;
+pub const RST: u8 = 0x04;
+pub const PSH: u8 = 0x08;
+pub const ACK: u8 = 0x10;
+
+/// One captured frame, as read from the packet socket.
+#[derive(Clone, Debug)]
+pub struct Frame {
+    pub time: SystemTime,
+    /// The frame's length on the wire (`data` may be cut to its headers).
+    pub wire_len: usize,
+    pub data: Vec<u8>,
+}
+
+/// One TCP segment, parsed from a [`Frame`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Segment {
+    pub time: SystemTime,
+    pub src: SocketAddr,
+    pub dst: SocketAddr,
+    pub seq: u32,
+    pub ack: u32,
+    pub flags: u8,
+    /// Payload bytes.
+    pub len: usize,
+}
+
+impl Segment {
+    pub fn has(&self, flag: u8) -> bool {
+        self.flags & flag != 0
+    }
+
+    /// SYN, SYN-ACK, ACK, PSH-ACK, FIN-ACK, RST, RST-ACK, ...: the flags the
+    /// book's figures name, in that order.
+    pub fn label(&self) -> String {
+        if self.has(SYN) && self.has(ACK) {
+            return "SYN-ACK".into();
+        }
+        let names = [
+            (SYN, "SYN"),
+            (FIN, "FIN"),
+            (RST, "RST"),
+            (PSH, "PSH"),
+            (ACK, "ACK"),
+        ];
+        let v: Vec<&str> = names
+            .iter()
+            .filter(|(f, _)| self.has(*f))
+            .map(|(_, n)| *n)
+            .collect();
+        if v.is_empty() { "none".into() } else { v.join("-") }
+    }
+
+    /// The sequence number that acknowledges this segment: seq + payload,
+    /// + 1 for a SYN, + 1 for a FIN.
+    pub fn next_seq(&self) -> u32 {
+        let n = self.len as u32 + u32::from(self.has(SYN)) + u32::from(self.has(FIN));
+        self.seq.wrapping_add(n)
+    }
+
+    /// Does this segment go to the end on `port` (client → server)?
+    pub fn to(&self, port: u16) -> bool {
+        self.dst.port() == port
+    }
+
+    /// Does this segment come from the end on `port` (server → client)?
+    pub fn from(&self, port: u16) -> bool {
+        self.src.port() == port
+    }
+
+    /// Is this segment on `port` (either end)?
+    pub fn on_port(&self, port: u16) -> bool {
+        self.src.port() == port || self.dst.port() == port
+    }
+}
+
+/// The length of a frame on the wire, from its IP header (the frame read
+/// may be cut to [`SNAP`] bytes).
+fn wire_len(d: &[u8]) -> Option<usize> {
+    let be16 = |i: usize| {
+        d.get(i..i + 2)
+            .map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])))
+    };
+    match be16(12)? {
+        0x0800 => Some(14 + be16(16)?),
+        0x86dd => Some(14 + 40 + be16(18)?),
+        _ => None,
+    }
+}
+
+/// Parses an Ethernet frame carrying IPv4 or IPv6 and TCP; None for
+/// anything else (or a frame cut before the TCP header's end).
+pub fn parse(frame: &Frame) -> Option<Segment> {
+    let d = &frame.data;
+    let ethertype = u16::from_be_bytes(d.get(12..14)?.try_into().ok()?);
+    let ip = d.get(14..)?;
+    let wire_ip_len = frame.wire_len.checked_sub(14)?;
+    let (src, dst, tcp, tcp_wire_len) = match ethertype {
+        0x0800 => {
+            let ihl = usize::from(ip.first()? & 0x0f) * 4;
+            if ip.get(9)? != &6 || ihl < 20 {
+                return None;
+            }
+            let total = usize::from(u16::from_be_bytes(ip.get(2..4)?.try_into().ok()?));
+            let s: [u8; 4] = ip.get(12..16)?.try_into().ok()?;
+            let t: [u8; 4] = ip.get(16..20)?.try_into().ok()?;
+            let len = total.min(wire_ip_len).checked_sub(ihl)?;
+            (
+                IpAddr::from(Ipv4Addr::from(s)),
+                IpAddr::from(Ipv4Addr::from(t)),
+                ip.get(ihl..)?,
+                len,
+            )
+        }
+        0x86dd => {
+            if ip.get(6)? != &6 {
+                return None; // extension headers: not on a lab's loopback
+            }
+            let payload = usize::from(u16::from_be_bytes(ip.get(4..6)?.try_into().ok()?));
+            let s: [u8; 16] = ip.get(8..24)?.try_into().ok()?;
+            let t: [u8; 16] = ip.get(24..40)?.try_into().ok()?;
+            let len = payload.min(wire_ip_len.checked_sub(40)?);
+            (
+                IpAddr::from(Ipv6Addr::from(s)),
+                IpAddr::from(Ipv6Addr::from(t)),
+                ip.get(40..)?,
+                len,
+            )
+        }
+        _ => return None,
+    };
+    let be16 = |i: usize| tcp.get(i..i + 2).map(|b| u16::from_be_bytes([b[0], b[1]]));
+    let be32 = |i: usize| {
+        tcp.get(i..i + 4)
+            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let off = usize::from(tcp.get(12)? >> 4) * 4;
+    Some(Segment {
+        time: frame.time,
+        src: SocketAddr::new(src, be16(0)?),
+        dst: SocketAddr::new(dst, be16(2)?),
+        seq: be32(4)?,
+        ack: be32(8)?,
+        flags: *tcp.get(13)?,
+        len: tcp_wire_len.checked_sub(off)?,
+    })
+}
+
+/// Why a capture cannot start here, in words a student can act on.
+pub fn why_not(e: &io::Error) -> String {
+    if e.raw_os_error() == Some(nix::libc::EPERM) {
+        "capturing packets needs CAP_NET_RAW: run as root, or inside a private \
+         user + network namespace (unshare -rn)"
+            .into()
+    } else {
+        format!("cannot open a packet socket: {e}")
+    }
+}
+
+/// A running capture of loopback TCP; stops when dropped.
+pub struct Capture {
+    stop: Arc<AtomicBool>,
+    port: Arc<AtomicU16>,
+    frames: Arc<Mutex<Vec<Frame>>>,
+    outgoing: Arc<AtomicU64>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Capture {
+    /// Opens the packet socket and starts reading `lo`. Fails (EPERM)
+    /// without CAP_NET_RAW: see [`why_not`].
+    pub fn start() -> io::Result<Capture> {
+        let sock = Socket::new(Domain::PACKET, Type::RAW, Some(Protocol::from(ETH_P_ALL_BE)))?;
+        sock.set_read_timeout(Some(Duration::from_millis(50)))?;
+        sock.attach_filter(&[socket2::SockFilter::new(0x06, 0, 0, SNAP)])?; // BPF_RET|BPF_K
+        let _ = nix::sys::socket::setsockopt(&sock, nix::sys::socket::sockopt::RcvBufForce, &RCVBUF);
+        let lo = nix::net::if_::if_nametoindex("lo").map_err(io::Error::from)? as usize;
+        let mut cap = Capture {
+            stop: Arc::new(AtomicBool::new(false)),
+            port: Arc::new(AtomicU16::new(0)),
+            frames: Arc::new(Mutex::new(Vec::new())),
+            outgoing: Arc::new(AtomicU64::new(0)),
+            thread: None,
+        };
+        let (stop, port, frames, outgoing) = (
+            Arc::clone(&cap.stop),
+            Arc::clone(&cap.port),
+            Arc::clone(&cap.frames),
+            Arc::clone(&cap.outgoing),
+        );
+        let thread = thread::spawn(move || {
+            let mut buf = vec![0u8; 65_600];
+            while !stop.load(Ordering::Relaxed) {
+                let Ok((n, Some(addr))) = recvfrom::<LinkAddr>(sock.as_raw_fd(), &mut buf) else {
+                    continue; // the read timeout: look at `stop` again
+                };
+                let time = SystemTime::now();
+                if addr.ifindex() != lo {
+                    continue;
+                }
+                if addr.pkttype() == PACKET_OUTGOING {
+                    outgoing.fetch_add(1, Ordering::Relaxed);
+                    continue; // its incoming twin follows
+                }
+                let f = Frame {
+                    time,
+                    wire_len: wire_len(&buf[..n]).unwrap_or(n),
+                    data: buf[..n].to_vec(),
+                };
+                let Some(seg) = parse(&f) else { continue };
+                let p = port.load(Ordering::Relaxed);
+                let mut f = f;
+                if p == 0 {
+                    f.data.truncate(HEADERS);
+                } else if !seg.on_port(p) {
+                    continue;
+                }
+                let mut v = frames.lock().unwrap_or_else(|e| e.into_inner());
+                if v.len() < MAX_FRAMES {
+                    v.push(f);
+                }
+            }
+        });
+        cap.thread = Some(thread);
+        Ok(cap)
+    }
+
+    /// From now on keep only the segments of `port`, whole.
+    pub fn watch(&self, port: u16) {
+        self.port.store(port, Ordering::Relaxed);
+        self.frames
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|f| parse(f).is_some_and(|s| s.on_port(port)));
+    }
+
+    /// The frames so far (of the watched port, once one is).
+    pub fn frames(&self) -> Vec<Frame> {
+        self.frames.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The segments so far on `port`, in capture order.
+    pub fn segments(&self, port: u16) -> Vec<Segment> {
+        self.frames()
+            .iter()
+            .filter_map(parse)
+            .filter(|s| s.on_port(port))
+            .collect()
+    }
+
+    /// How many outgoing copies of loopback frames were dropped (each
+    /// loopback segment is seen once going out, once coming in).
+    pub fn outgoing_dropped(&self) -> u64 {
+        self.outgoing.load(Ordering::Relaxed)
+    }
+
+    /// Waits until `done` holds for the segments of `port`, with a deadline.
+    pub fn wait_for(
+        &self,
+        port: u16,
+        timeout: Duration,
+        what: &str,
+        mut done: impl FnMut(&[Segment]) -> bool,
+    ) -> anyhow::Result<Vec<Segment>> {
+        crate::lab::harness::eventually(timeout, what, || {
+            let s = self.segments(port);
+            done(&s).then_some(s)
+        })
+        .map_err(|e| anyhow::anyhow!("{e}\n{}", ladder(&self.segments(port), port)))
+    }
+}
+
+impl Drop for Capture {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// The ladder: one line per segment, client on the left, the server (the
+/// end on `server_port`) on the right; seq and ack relative to each
+/// direction's first sequence number, as tcpdump prints them.
+pub fn ladder(segs: &[Segment], server_port: u16) -> String {
+    use std::collections::HashMap;
+    let Some(t0) = segs.first().map(|s| s.time) else {
+        return "(no segments)\n".into();
+    };
+    let mut isn: HashMap<(SocketAddr, SocketAddr), u32> = HashMap::new();
+    let mut out = format!(
+        "{:>10}  {:<21} {:^15} {:<21} {}\n",
+        "time s", "client", "", "server", "seq ack len"
+    );
+    for s in segs {
+        let isn_out = *isn.entry((s.src, s.dst)).or_insert(s.seq);
+        let rel_ack = isn.get(&(s.dst, s.src)).map_or(s.ack, |i| s.ack.wrapping_sub(*i));
+        let rel_ack = if s.has(ACK) { rel_ack } else { 0 };
+        let to_server = s.dst.port() == server_port;
+        let (client, server) = if to_server { (s.src, s.dst) } else { (s.dst, s.src) };
+        let label = s.label();
+        let arrow = if to_server {
+            format!("{:-<14}>", format!("-{label}-"))
+        } else {
+            format!("<{:->14}", format!("-{label}-"))
+        };
+        let t = s.time.duration_since(t0).unwrap_or_default().as_secs_f64();
+        out += &format!(
+            "{t:>10.6}  {:<21} {arrow:^15} {:<21} {} {} {}\n",
+            client.to_string(),
+            server.to_string(),
+            s.seq.wrapping_sub(isn_out),
+            rel_ack,
+            s.len
+        );
+    }
+    out
+}
+
+/// Writes `frames` as a classic libpcap file (LINKTYPE_ETHERNET,
+/// microsecond timestamps): a 24-byte global header, then per frame a
+/// 16-byte record header and the bytes.
+pub fn write_pcap(mut w: impl Write, frames: &[Frame]) -> io::Result<()> {
+    let mut h = Vec::with_capacity(24);
+    h.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes()); // magic, µs
+    h.extend_from_slice(&2u16.to_le_bytes()); // version 2.4
+    h.extend_from_slice(&4u16.to_le_bytes());
+    h.extend_from_slice(&0i32.to_le_bytes()); // thiszone: UTC
+    h.extend_from_slice(&0u32.to_le_bytes()); // sigfigs
+    h.extend_from_slice(&65_535u32.to_le_bytes()); // snaplen
+    h.extend_from_slice(&1u32.to_le_bytes()); // LINKTYPE_ETHERNET
+    w.write_all(&h)?;
+    for f in frames {
+        let t = f.time.duration_since(UNIX_EPOCH).unwrap_or_default();
+        let mut r = Vec::with_capacity(16 + f.data.len());
+        r.extend_from_slice(&(t.as_secs() as u32).to_le_bytes());
+        r.extend_from_slice(&t.subsec_micros().to_le_bytes());
+        r.extend_from_slice(&(f.data.len() as u32).to_le_bytes());
+        r.extend_from_slice(&(f.wire_len as u32).to_le_bytes());
+        r.extend_from_slice(&f.data);
+        w.write_all(&r)?;
+    }
+    w.flush()
+}
+
+/// For a test: a capture, or `None` after a visible `SKIP:` line saying
+/// what is missing (CAP_NET_RAW). Tests run as root in CI.
+pub fn capture_for(test: &str) -> Option<Capture> {
+    match Capture::start() {
+        Ok(c) => Some(c),
+        Err(e) => {
+            crate::lab::skip(test, &why_not(&e));
+            None
+        }
+    }
+}
+
+/// The index of the first segment at or after `from` that matches `pred`.
+pub fn find(segs: &[Segment], from: usize, pred: impl Fn(&Segment) -> bool) -> Option<usize> {
+    segs.iter().skip(from).position(pred).map(|i| i + from)
+}

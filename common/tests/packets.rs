@@ -1,0 +1,109 @@
+//! common::lab::packets on a real loopback connection: the capture sees
+//! each segment once (the outgoing copies are dropped), the ladder names
+//! the handshake, the data and the FIN both ways, and `tcpdump -r` reads
+//! the pcap file. Skips visibly without CAP_NET_RAW.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::Command;
+
+use common::lab::harness::DEADLINE;
+use common::lab::packets::{ACK, Capture, FIN, SYN, Segment, ladder, why_not, write_pcap};
+use common::lab::skip;
+
+fn labels(segs: &[Segment], port: u16) -> Vec<String> {
+    segs.iter()
+        .map(|s| {
+            let dir = if s.dst.port() == port { ">" } else { "<" };
+            format!(
+                "{dir}{}{}",
+                s.label(),
+                if s.len > 0 {
+                    format!(" {}", s.len)
+                } else {
+                    String::new()
+                }
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_connection_is_captured_once_per_segment_and_tcpdump_reads_the_pcap() {
+    let cap = match Capture::start() {
+        Ok(c) => c,
+        Err(e) => return skip("packets", &why_not(&e)),
+    };
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    cap.watch(port);
+    let mut c = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let (mut a, _) = l.accept().unwrap();
+    c.write_all(b"hello").unwrap();
+    let mut buf = [0u8; 5];
+    a.read_exact(&mut buf).unwrap();
+    drop(c);
+    assert_eq!(a.read(&mut buf).unwrap(), 0);
+    drop(a);
+    let segs = cap
+        .wait_for(port, DEADLINE, "FIN both ways and the last ACK", |s| {
+            s.iter().filter(|x| x.has(FIN)).count() == 2 && s.last().is_some_and(|x| x.flags == ACK)
+        })
+        .unwrap();
+    let text = ladder(&segs, port);
+    eprintln!(
+        "{text}{} segments kept, {} outgoing copies dropped",
+        segs.len(),
+        cap.outgoing_dropped()
+    );
+    // Each segment once: the handshake, the data and its ACK, then FIN
+    // both ways (the server's ACK of the client's FIN may ride on its own
+    // FIN, or come first: both are TCP).
+    let l = labels(&segs, port);
+    assert_eq!(
+        l[..5],
+        [">SYN", "<SYN-ACK", ">ACK", ">PSH-ACK 5", "<ACK"],
+        "\n{text}"
+    );
+    let rest: Vec<&str> = l[5..]
+        .iter()
+        .map(String::as_str)
+        .filter(|x| *x != "<ACK")
+        .collect();
+    assert_eq!(rest, [">FIN-ACK", "<FIN-ACK", ">ACK"], "\n{text}");
+    assert!(segs[0].has(SYN));
+    assert!(
+        cap.outgoing_dropped() >= segs.len() as u64,
+        "each loopback frame is also seen going out"
+    );
+    assert!(
+        text.contains("SYN-ACK") && text.lines().nth(1).unwrap().contains(" 0 0 0"),
+        "{text}"
+    );
+
+    let path = std::env::temp_dir().join(format!("unp-packets-{}.pcap", std::process::id()));
+    write_pcap(std::fs::File::create(&path).unwrap(), &cap.frames()).unwrap();
+    let out = Command::new("tcpdump").args(["-nn", "-r"]).arg(&path).output();
+    let out = match out {
+        Ok(o) => o,
+        Err(e) => {
+            let _ = std::fs::remove_file(&path);
+            return skip(
+                "packets",
+                &format!("tcpdump not runnable ({e}): pcap not checked"),
+            );
+        }
+    };
+    let _ = std::fs::remove_file(&path);
+    let err = String::from_utf8_lossy(&out.stderr);
+    if err.contains("Couldn't change to") {
+        // tcpdump run as (namespace) root drops privileges with setgroups,
+        // which a user namespace made by `unshare -r` denies.
+        return skip("packets", &format!("tcpdump cannot run here: {}", err.trim()));
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(text.lines().count(), segs.len(), "{text}");
+    assert!(text.lines().next().unwrap().contains("Flags [S]"), "{text}");
+    assert!(text.contains(&format!(".{port}: Flags [F.]")), "{text}");
+}
