@@ -105,6 +105,21 @@ fn run(args: Args) -> anyhow::Result<()> {
     let mut live = Live::default();
     let mut prev: Option<Frame> = None;
     let mut next = Instant::now();
+    if !args.once {
+        // A look can take a while on a busy machine (/proc/net/tcp with
+        // tens of thousands of rows, a niced process): a thread waits on
+        // stdout meanwhile, so a reader that goes away ends observe at once,
+        // not after the look.
+        std::thread::spawn(|| {
+            loop {
+                match stdout_closed(Duration::from_secs(24 * 3600 * 365)) {
+                    Ok(true) => std::process::exit(0),
+                    Ok(false) => {} // a signal: wait on
+                    Err(_) => return,
+                }
+            }
+        });
+    }
     loop {
         let cur = watch.look();
         let wrote = if args.once {
@@ -170,7 +185,11 @@ fn stdout_closed(d: Duration) -> anyhow::Result<bool> {
     use std::os::fd::AsFd;
     let stdout = std::io::stdout();
     let mut fds = [PollFd::new(stdout.as_fd(), PollFlags::empty())];
-    let ms = PollTimeout::try_from(d.as_millis().min(60_000) as i32).unwrap_or(PollTimeout::MAX);
+    let ms = if d.as_secs() > 3600 {
+        PollTimeout::NONE
+    } else {
+        PollTimeout::try_from(d.as_millis() as i32).unwrap_or(PollTimeout::MAX)
+    };
     match poll(&mut fds, ms) {
         Ok(0) | Err(nix::errno::Errno::EINTR) => Ok(false),
         Ok(_) => {
