@@ -21,7 +21,7 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
 /// as `--impl NAME`) and the words its report must contain for each.
 pub const WRONGS: &[crate::catalog::Wrong] = &[
     crate::catalog::Wrong { name: "blind-any-wait-error-done", says: "a signal interrupted the server's wait and it exited (exit c" },
-    crate::catalog::Wrong { name: "blind-count-children", says: "the server ended (exit code" },
+    crate::catalog::Wrong { name: "blind-count-children", says: "the server ended (exit code || a signal interrupted the server's wait" },
     crate::catalog::Wrong { name: "blind-poll-eintr-fatal", says: "s waiting for B's child reaped and the server waiting" },
     crate::catalog::Wrong { name: "blind-close-after-wait", says: "s after SIGTERM: new clients can still connect" },
     crate::catalog::Wrong { name: "blind-no-wait", says: "while the A's were still being served: their children live o" },
