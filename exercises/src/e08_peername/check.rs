@@ -80,5 +80,28 @@ pub fn check(target: &Target) -> Verdict {
         }
         t.did(format!("read the server's log line: {line}"));
     }
+    drop(server);
+
+    // IPv6 too: a server on ::1 and a client from ::1 (a client's address
+    // is whatever accept() returned, of any family).
+    let mut t6 = t.clone();
+    let mut server = target.spawn(&t6, &["--host".into(), "::1".into(), "--port".into(), "0".into()])?;
+    let addr = crate::checks::listening(&mut server, &t6)?;
+    t6.did(format!("started a second server on {addr} (IPv6)"));
+    let mut c = std::net::TcpStream::connect_timeout(&addr, STEP)
+        .map_err(|e| fail_or_gone(&mut server, &t6, format!("connect: {e}"), "a connection"))?;
+    let me = c.local_addr().map_err(|e| t6.fail(e.to_string(), "an address"))?;
+    let _ = c.set_read_timeout(Some(STEP));
+    let mut got = Vec::new();
+    let _ = c.read_to_end(&mut got);
+    let want = format!("connection from {}, port {}", me.ip(), me.port());
+    let line = eventually(STEP, "the log line", || {
+        let out = String::from_utf8_lossy(&server.stdout_bytes()).into_owned();
+        out.lines().next().filter(|_| out.ends_with('\n')).map(str::to_owned)
+    })
+    .map_err(|_| fail_or_gone(&mut server, &t6, "no line on stdout".into(), &want))?;
+    if line.trim() != want {
+        return Err(t6.fail(format!("the server logged: {line}"), format!("{want} (an IPv6 client: ::1)")));
+    }
     Ok(())
 }
