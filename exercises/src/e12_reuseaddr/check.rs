@@ -42,6 +42,17 @@ pub fn check(target: &Target) -> Verdict {
         ));
     }
     t.did(format!("/proc/net/tcp showed the server's own listener on {handed}"));
+    // The backlog it listens with: only `ss` shows it (a listener's Send-Q).
+    match backlog_of(handed) {
+        Some(b) if b != common::unp::LISTENQ as u64 => {
+            return Err(t.fail(
+                format!("the listener's backlog is {b} (ss -ltn: Send-Q)"),
+                format!("listen(fd, LISTENQ): a backlog of {}, as the task says", common::unp::LISTENQ),
+            ));
+        }
+        Some(b) => t.did(format!("ss showed its backlog: {b} (LISTENQ)")),
+        None => t.did("(no `ss` here: the backlog was not checked)"),
+    }
     let mut rival = target.spawn(&t, &args)?;
     match rival.wait_exit(STEP) {
         Ok(st) if !st.success() && rival.stderr_text().contains("Address already in use") => {
@@ -121,4 +132,15 @@ fn fresh_address() -> std::io::Result<std::net::SocketAddr> {
     let ip = std::net::Ipv4Addr::new(127, 0, 0, 2 + (std::process::id() % 250) as u8);
     let probe = std::net::TcpListener::bind((ip, 0))?;
     probe.local_addr()
+}
+
+/// A listener's backlog, as `ss -Hltn` shows it (Send-Q of a LISTEN row);
+/// None without `ss`.
+fn backlog_of(addr: std::net::SocketAddr) -> Option<u64> {
+    let out = std::process::Command::new("ss")
+        .args(["-Hltn", &format!("src = {addr}")])
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines().next()?.split_whitespace().nth(2)?.parse().ok()
 }
