@@ -560,6 +560,23 @@ pub fn blocked_in(pid: i32, nrs: &[i64]) -> bool {
     state(pid) == Some('S') && syscall(pid).is_some_and(|n| nrs.contains(&n))
 }
 
+/// Is thread `tid` of `pid` asleep (`S`) in one of the system calls `nrs`?
+/// (/proc/PID/task/TID/stat and syscall: one thread, where [`blocked_in`]
+/// looks at the main one.)
+pub fn blocked_in_task(pid: i32, tid: i32, nrs: &[i64]) -> bool {
+    let base = format!("/proc/{pid}/task/{tid}");
+    let state = std::fs::read_to_string(format!("{base}/stat"))
+        .ok()
+        .and_then(|s| {
+            s.rsplit_once(')')
+                .and_then(|(_, r)| r.trim_start().chars().next())
+        });
+    let nr = std::fs::read_to_string(format!("{base}/syscall"))
+        .ok()
+        .and_then(|t| t.split_whitespace().next()?.parse::<i64>().ok());
+    state == Some('S') && nr.is_some_and(|n| nrs.contains(&n))
+}
+
 /// The lab's one definition of "idle in accept": `pid` sleeps (`S`) in
 /// accept(2) or accept4(2) — /proc/PID/syscall names the call — and no
 /// SIGCHLD is pending for it or being handled (SigPnd, ShdPnd, SigBlk in

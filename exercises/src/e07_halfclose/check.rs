@@ -146,7 +146,11 @@ pub fn check(target: &Target) -> Verdict {
     let pid = client.pid();
     let server = thread::spawn(move || echo_server(listener, n, pid));
     let feeder = client.feed_stdin(input.clone());
-    t.did(format!("ran your client with {n} random bytes on stdin"));
+    let interrupter = thread::spawn(move || interrupt_writes(pid));
+    t.did(format!(
+        "ran your client with {n} random bytes on stdin; each of the first times a thread of it slept \
+         in write(2) with the buffers full, the check interrupted that write with SIGUSR1 (no SA_RESTART: a short write)"
+    ));
     let status = client.wait_exit(STEP * 3);
     if status.is_err() {
         // Killed before the threads are joined: the feeder may be blocked
@@ -154,6 +158,8 @@ pub fn check(target: &Target) -> Verdict {
         let _ = client.shut_down();
     }
     let _ = feeder.join();
+    let interrupted = interrupter.join().unwrap_or(0);
+    t.did(format!("(the check interrupted {interrupted} writes of your client)"));
     let seen = server.join().unwrap_or_default();
     let status = status.map_err(|_| {
         t.fail(
@@ -229,4 +235,47 @@ pub fn check(target: &Target) -> Verdict {
         ));
     }
     Ok(())
+}
+
+/// The system calls a writer may sleep in.
+const WRITES: [i64; 4] = [
+    nix::libc::SYS_write,
+    nix::libc::SYS_writev,
+    nix::libc::SYS_sendto,
+    nix::libc::SYS_sendmsg,
+];
+
+/// Up to three times: waits until a thread of `pid` sleeps in a write with
+/// the buffers full, then interrupts exactly that thread with SIGUSR1 (its
+/// handler has no SA_RESTART): the write returns the bytes it had written
+/// so far. Returns how many writes it interrupted.
+fn interrupt_writes(pid: i32) -> usize {
+    let mut done = 0;
+    for _ in 0..3 {
+        let tid = eventually(STEP, "a writer asleep in write(2)", || {
+            if crate::observe::exited(pid) {
+                return Some(None);
+            }
+            let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).ok()?;
+            tasks
+                .flatten()
+                .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
+                .find(|&tid| observer::blocked_in_task(pid, tid, &WRITES))
+                .map(Some)
+        });
+        let Ok(Some(tid)) = tid else { return done };
+        // SAFETY: tgkill(2) sends a signal to one thread of a process the
+        // check started; it touches no memory of ours.
+        if unsafe { nix::libc::syscall(nix::libc::SYS_tgkill, pid, tid, nix::libc::SIGUSR1) } != 0 {
+            return done;
+        }
+        done += 1;
+        // Delivered before the next look.
+        let _ = eventually(STEP, "SIGUSR1 delivered", || {
+            observer::signal_view(pid, nix::sys::signal::Signal::SIGUSR1)
+                .is_none_or(|v| !v.pending)
+                .then_some(())
+        });
+    }
+    done
 }

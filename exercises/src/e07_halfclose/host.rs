@@ -53,6 +53,13 @@ pub fn run(variant: &str, args: &[String]) -> Option<ExitCode> {
     if let Err(e) = io::stdin().read_to_end(&mut input) {
         err_sys("read error (stdin)", &e);
     }
+    // SAFETY: interrupt_only does nothing, which is async-signal-safe.
+    unsafe {
+        common::signal::signal_intr(
+            nix::sys::signal::Signal::SIGUSR1,
+            nix::sys::signal::SigHandler::Handler(crate::hosts::interrupt_only),
+        )
+    };
     let servaddr = Resolve(&a.cli.host, a.cli.port);
     let sockfd = Socket(Domain::for_address(servaddr), Type::STREAM, None);
     Connect(&sockfd, &SockAddr::from(servaddr));
