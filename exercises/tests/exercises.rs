@@ -219,11 +219,15 @@ fn registry_every_exercise_is_complete_and_found_by_every_name() {
         }
         assert!(e.knows(STUDENT));
         assert!(!e.knows("no-such-variant"));
+        assert!(e.wrongs.len() >= 6, "{}: at least six wrong answers", e.id);
+        let blind = e.wrongs.iter().filter(|w| w.name.starts_with("blind-")).count();
+        assert!(blind >= 3, "{}: at least three written blind (blind-*), {blind} now", e.id);
         assert!(
-            e.wrongs.len() >= 3,
-            "{}: at least three wrong answers students really write",
+            e.wrongs.iter().any(|w| w.name == "fake-pass"),
+            "{}: a wrong answer that fakes a pass (fake-pass)",
             e.id
         );
+        assert!(!e.alts.is_empty(), "{}: a correct answer written differently (ALTS)", e.id);
         for w in e.wrongs {
             assert!(w.says.len() >= 6, "{} {}: says too little", e.id, w.name);
         }
