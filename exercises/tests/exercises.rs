@@ -221,13 +221,21 @@ fn registry_every_exercise_is_complete_and_found_by_every_name() {
         assert!(!e.knows("no-such-variant"));
         assert!(e.wrongs.len() >= 6, "{}: at least six wrong answers", e.id);
         let blind = e.wrongs.iter().filter(|w| w.name.starts_with("blind-")).count();
-        assert!(blind >= 3, "{}: at least three written blind (blind-*), {blind} now", e.id);
+        assert!(
+            blind >= 3,
+            "{}: at least three written blind (blind-*), {blind} now",
+            e.id
+        );
         assert!(
             e.wrongs.iter().any(|w| w.name == "fake-pass"),
             "{}: a wrong answer that fakes a pass (fake-pass)",
             e.id
         );
-        assert!(!e.alts.is_empty(), "{}: a correct answer written differently (ALTS)", e.id);
+        assert!(
+            !e.alts.is_empty(),
+            "{}: a correct answer written differently (ALTS)",
+            e.id
+        );
         for w in e.wrongs {
             assert!(w.says.len() >= 6, "{} {}: says too little", e.id, w.name);
         }
@@ -690,4 +698,51 @@ fn grade_two_graders_at_once_agree() {
         b.1
     );
     assert!(a.1.contains("\"score\":10"), "{}", a.1);
+}
+
+/// A classroom server of many users (issue 18 §3): a check run by a student
+/// — an unprivileged uid of its own, not root — gives the same verdicts:
+/// the reference passes, a wrong answer fails with its words. Needs root
+/// (to switch users) and setpriv; otherwise it says why it skips.
+#[cfg(feature = "solutions")]
+#[test]
+fn a_check_run_by_an_unprivileged_student_gives_the_same_verdicts() {
+    const STUDENT: u32 = 64_319;
+    let exe = env!("CARGO_BIN_EXE_exercises");
+    let run = |args: &[&str]| -> Option<(Option<i32>, String)> {
+        let (uid, gid) = (format!("--reuid={STUDENT}"), format!("--regid={STUDENT}"));
+        let mut all = vec![uid.as_str(), gid.as_str(), "--clear-groups", exe];
+        all.extend_from_slice(args);
+        let mut cmd = std::process::Command::new("setpriv");
+        // Not under cargo: the check must not try to rebuild the host as
+        // the student (the built binaries are what is being checked).
+        cmd.args(&all).env_remove("CARGO");
+        let mut p = common::lab::harness::Proc::spawn_command(cmd).ok()?;
+        let st = p.wait_exit(Duration::from_secs(60)).ok()?;
+        Some((st.code(), String::from_utf8_lossy(&p.stdout_bytes()).into_owned()))
+    };
+    let name = "a_check_run_by_an_unprivileged_student_gives_the_same_verdicts";
+    if !nix::unistd::geteuid().is_root() {
+        return common::lab::skip(name, "not root: switching to another user needs CAP_SETUID");
+    }
+    match run(&["--version"]) {
+        Some((Some(0), _)) => {}
+        _ => {
+            return common::lab::skip(
+                name,
+                "setpriv missing, or the binaries are not executable by others",
+            );
+        }
+    }
+    let (code, out) = run(&["check", "4", "--impl", "solution"]).expect("the check runs");
+    assert_eq!(code, Some(0), "the reference as uid {STUDENT}:\n{out}");
+    let (code, out) = run(&["check", "4", "--impl", "one-wait"]).expect("the check runs");
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("7 zombie children"),
+        "one-wait as uid {STUDENT}:\n{out}"
+    );
+    let (code, out) = run(&["check", "12", "--impl", "ignores-address"]).expect("the check runs");
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("the address your function was handed"), "{out}");
 }
