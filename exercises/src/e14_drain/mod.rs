@@ -36,12 +36,8 @@ pub const WRONGS: &[crate::catalog::Wrong] = &[
 
 /// Correct answers written differently from `solution.rs` (another API or
 /// structure): the check must pass them too, so it is no narrower than its
-/// task. Run by the host as `--impl NAME`, from `wrong.rs`.
+/// task. Run by the host as `--impl NAME`, from `blind.rs` (written blind).
 pub const ALTS: &[&str] = &["blind-alt-correct"];
-
-/// Answers written blind that this check does not catch yet (issue 17 §4):
-/// run by the host (`--impl NAME`), kept out of the proof until the check
-/// catches them. Each is in `blind.rs` with the mistake it makes.
 
 /// Answers written blind that this check does not catch yet (issue 17 §4):
 /// run by the host (`--impl NAME`), kept out of the proof until the check
