@@ -297,6 +297,15 @@ fn check(setup: &Setup, ex: &Exercise) -> Status {
     let variant = variant(setup, ex);
     let out = Command::new(&setup.exe)
         .args(["check", &ex.num.to_string(), "--impl", &variant])
+        // The report in watch's own language (`--lang` or the locale).
+        .args([
+            "--lang",
+            if common::lang::current() == common::lang::Lang::Zh {
+                "zh-CN"
+            } else {
+                "en"
+            },
+        ])
         .stdin(Stdio::null())
         .stderr(Stdio::inherit())
         .output();

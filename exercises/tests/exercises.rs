@@ -200,7 +200,7 @@ fn lab_a_process_that_does_not_exist_is_not_in_accept() {
 #[cfg(feature = "solutions")]
 fn grade(args: &[&str]) -> (Option<i32>, String) {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_exercises"));
-    cmd.arg("grade").args(args);
+    cmd.args(["--lang", "en", "grade"]).args(args); // English whatever the locale
     let mut p = common::lab::harness::Proc::spawn_command(cmd).expect("start exercises grade");
     let st = p
         .wait_exit(Duration::from_secs(90))
@@ -479,6 +479,7 @@ fn watch_rechecks_on_save_and_moves_on() {
         std::fs::write(dir.join(format!("{}.rs", e.id)), e.stub).expect("a stub copy");
     }
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_exercises"));
+    cmd.args(["--lang", "en"]); // the English lines below, whatever the locale
     cmd.arg("watch").arg("--dir").arg(&dir).args(["--impl", "stub"]);
     let watch = common::lab::harness::Proc::spawn_command(cmd).expect("start exercises watch");
     let m = EXERCISES.len();

@@ -12,7 +12,7 @@ use crate::support::bin;
 
 fn under_subreaper(args: &[&str]) -> Proc {
     let demo = bin!("sigchld_demo");
-    let mut all = vec!["--grace-ms", "3000", demo];
+    let mut all = vec!["--grace-ms", "3000", demo, "--lang", "en"];
     all.extend_from_slice(args);
     Proc::spawn(bin!("subreaper"), &all).unwrap()
 }
@@ -181,7 +181,11 @@ fn last_look_pid(p: &Proc) -> i32 {
 #[test]
 fn pause_holds_while_the_zombies_exist_so_ps_can_see_them() {
     use common::lab::observer;
-    let mut p = Proc::spawn(bin!("sigchld_demo"), &["--step", "zombies", "--pause"]).unwrap();
+    let mut p = Proc::spawn(
+        bin!("sigchld_demo"),
+        &["--step", "zombies", "--pause", "--lang", "en"],
+    )
+    .unwrap();
     // tcpserv01, stopped: the server T, its five children Z.
     p.wait_stdout(b"--- step 1 (Enter: next) ---", DEADLINE).unwrap();
     let pid = last_look_pid(&p);
