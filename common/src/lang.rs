@@ -16,7 +16,7 @@
 //! translation is already gettext (.po), so the CLI uses the same format
 //! and the same tools (msgfmt --check, po.py); `gettext-rs` needs libintl
 //! and .mo files installed at run time, and Fluent (`fluent-bundle`) would
-//! be a second format beside the book's and adds ~10 crates to the cold
+//! be a second format beside the book's and adds crates to the cold
 //! build (LAB.md: ≤ 40 s). The reader is ~60 lines, no dependency, zero
 //! cold-build cost. The English text is the msgid, so English output is
 //! the source text itself, byte for byte.
