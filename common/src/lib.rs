@@ -27,6 +27,7 @@ pub mod args;
 pub mod ctime;
 pub mod error;
 pub mod lab;
+pub mod lang;
 pub mod log;
 pub mod readline;
 pub mod signal;

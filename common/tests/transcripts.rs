@@ -509,6 +509,12 @@ fn shell(cmd: &str) -> Command {
     c.arg("-c").arg(format!("exec 2>&1\n{cmd}"));
     c.current_dir(root());
     c.env_remove("UNP_LOG");
+    // The pages show the English CLI unless a command sets its own locale
+    // (`LANG=zh_CN.UTF-8 cargo run ...`): whatever locale runs the tests.
+    c.env("LANG", "C.UTF-8");
+    for v in ["LC_ALL", "LC_MESSAGES", "LANGUAGE"] {
+        c.env_remove(v);
+    }
     c
 }
 

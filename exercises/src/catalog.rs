@@ -71,9 +71,15 @@ impl Exercise {
         self.about.title
     }
 
-    /// Hint `n` (1: a nudge, 2: specifics), trimmed.
-    pub fn hint(&self, n: usize) -> &'static str {
-        self.hints[n.clamp(1, 2) - 1].trim()
+    /// Hint `n` (1: a nudge, 2: specifics), trimmed, in the current
+    /// language: under 中文 from the book's translation (docs/po/zh-CN.po),
+    /// paragraph by paragraph; a paragraph it lacks stays English.
+    pub fn hint(&self, n: usize) -> std::borrow::Cow<'static, str> {
+        let en = self.hints[n.clamp(1, 2) - 1].trim();
+        match common::lang::current() {
+            common::lang::Lang::En => en.into(),
+            common::lang::Lang::Zh => hint_zh(en).into(),
+        }
     }
 
     /// The short name after the number: `reap` for `e04_reap`.
@@ -126,3 +132,51 @@ macro_rules! declare {
     };
 }
 pub(crate) use declare;
+
+/// The book's Chinese edition, whose translation the hints share.
+const BOOK_PO: &str = include_str!("../../docs/po/zh-CN.po");
+
+fn book() -> &'static common::lang::Catalog {
+    static BOOK: std::sync::OnceLock<common::lang::Catalog> = std::sync::OnceLock::new();
+    BOOK.get_or_init(|| common::lang::Catalog::parse(BOOK_PO))
+}
+
+/// An English hint in Chinese, from the book's translation; `None` for a
+/// paragraph the book has not translated (then it is English).
+pub fn hint_paragraph_zh(para: &str) -> Option<&'static str> {
+    // mdbook-xgettext's msgids are paragraphs with their lines joined.
+    let joined = para.lines().map(str::trim).collect::<Vec<_>>().join(" ");
+    book()
+        .get(&joined)
+        .or_else(|| book().get(&emphasis_as_xgettext(&joined)))
+        .or_else(|| book().get(para))
+}
+
+/// `*word*` as mdbook-xgettext writes it, `_word_` (outside `code`).
+fn emphasis_as_xgettext(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let (mut code, mut chars) = (false, text.chars().peekable());
+    while let Some(c) = chars.next() {
+        match c {
+            '`' => {
+                code = !code;
+                out.push(c);
+            }
+            '*' if !code && chars.peek() == Some(&'*') => {
+                chars.next();
+                out.push_str("**");
+            }
+            '*' if !code => out.push('_'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A whole hint in Chinese, paragraph by paragraph.
+pub fn hint_zh(en: &str) -> String {
+    en.split("\n\n")
+        .map(|p| hint_paragraph_zh(p).map_or_else(|| p.to_string(), str::to_string))
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}

@@ -106,9 +106,14 @@ fn name(r: &Row) -> &'static str {
 /// A table, then `Score: N/M`.
 pub fn table(rows: &[Row]) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, " #  exercise        result      points  time");
+    use common::lang::{tr, trf};
+    let _ = writeln!(out, "{}", tr(" #  exercise        result      points  time"));
     for r in rows {
-        let result = if r.passed() { "✓ solved" } else { "✗ not yet" };
+        let result = if r.passed() {
+            tr("✓ solved")
+        } else {
+            tr("✗ not yet")
+        };
         let _ = writeln!(
             out,
             "{:>2}  {:<14}  {result:<10}  {:>2}/{:<2}  {:.1} s",
@@ -120,7 +125,7 @@ pub fn table(rows: &[Row]) -> String {
         );
     }
     let (got, max) = score(rows);
-    let _ = writeln!(out, "\nScore: {got}/{max}");
+    let _ = writeln!(out, "{}", trf("\nScore: {}/{}", &[&got, &max]));
     out
 }
 

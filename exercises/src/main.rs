@@ -9,6 +9,7 @@
 //!            (the exercise's server with YOUR code; talk to it with nc or the chapter's clients)
 //! Start over on one: git checkout -- exercises/src/student/e04_reap.rs
 
+use common::lang::{tr, trf};
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
@@ -24,6 +25,9 @@ use exercises::{EXERCISES, STUDENT, verify};
 #[derive(Parser)]
 #[command(version, verbatim_doc_comment)]
 struct Args {
+    /// Language of the output: en or zh-CN (default: from LC_ALL, LC_MESSAGES, LANG, LANGUAGE).
+    #[arg(long, global = true)]
+    lang: Option<common::lang::Lang>,
     #[command(subcommand)]
     cmd: Cmd,
 }
@@ -149,6 +153,9 @@ fn exercise(which: &str) -> Result<&'static Exercise, ExitCode> {
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    if let Some(l) = args.lang {
+        common::lang::set(l);
+    }
     let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("exercises"));
     let result = match args.cmd {
         Cmd::List => host(&exe).map(|h| list(&exe, &h)),
@@ -262,16 +269,19 @@ fn list(exe: &std::path::Path, host: &std::path::Path) -> ExitCode {
         let status = match r {
             Some(Ok(())) => {
                 solved += 1;
-                "✓ solved".to_string()
+                tr("✓ solved").to_string()
             }
-            Some(Err(f)) => format!("✗ not yet — {}", summary(&f.saw)),
-            None => "✗ the check crashed".to_string(),
+            Some(Err(f)) => trf("✗ not yet — {}", &[&summary(&f.saw)]),
+            None => tr("✗ the check crashed").to_string(),
         };
         println!("{:>2}  {:<14} {status}", ex.num, ex.id);
     }
     println!(
-        "\n{solved} of {} solved. Details: cargo test -p exercises <id>; hints: cargo run -p exercises -- hint <n>",
-        EXERCISES.len()
+        "{}",
+        trf(
+            "\n{} of {} solved. Details: cargo test -p exercises <id>; hints: cargo run -p exercises -- hint <n>",
+            &[&solved, &EXERCISES.len()]
+        )
     );
     ExitCode::SUCCESS
 }
@@ -289,16 +299,19 @@ fn summary(saw: &str) -> &str {
 
 fn hint(ex: &'static Exercise, tier: usize) -> ExitCode {
     println!(
-        "exercise {} — {}\nyour file: {}\nrelated:   {}\n",
-        ex.num,
-        ex.title(),
-        ex.file,
-        ex.about.related
+        "{}",
+        trf(
+            "exercise {} — {}\nyour file: {}\nrelated:   {}\n",
+            &[&ex.num, &ex.title(), &ex.file, &ex.about.related]
+        )
     );
-    let name = if tier == 1 { "a nudge" } else { "specifics" };
-    println!("hint {tier} ({name}):\n{}", ex.hint(tier));
+    let name = if tier == 1 { tr("a nudge") } else { tr("specifics") };
+    println!("{}", trf("hint {} ({}):\n{}", &[&tier, &name, &ex.hint(tier)]));
     if tier == 1 {
-        println!("\nnext: cargo run -p exercises -- hint {} 2", ex.num);
+        println!(
+            "{}",
+            trf("\nnext: cargo run -p exercises -- hint {} 2", &[&ex.num])
+        );
     }
     ExitCode::SUCCESS
 }
@@ -306,7 +319,10 @@ fn hint(ex: &'static Exercise, tier: usize) -> ExitCode {
 fn check(exe: &std::path::Path, host: &std::path::Path, ex: &'static Exercise, variant: &str) -> ExitCode {
     match verify::run_check(exe, host, ex, variant) {
         Ok(()) => {
-            println!("exercise {} — {}: solved ({variant})", ex.num, ex.title());
+            println!(
+                "{}",
+                trf("exercise {} — {}: solved ({})", &[&ex.num, &ex.title(), &variant])
+            );
             ExitCode::SUCCESS
         }
         Err(f) => {

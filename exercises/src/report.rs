@@ -18,9 +18,14 @@ pub struct Failure {
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "  did:      {}", self.did.join(";\n            "))?;
-        writeln!(f, "  saw:      {}", indent(&self.saw))?;
-        write!(f, "  expected: {}", indent(&self.expected))
+        use common::lang::trf;
+        writeln!(
+            f,
+            "{}",
+            trf("  did:      {}", &[&self.did.join(";\n            ")])
+        )?;
+        writeln!(f, "{}", trf("  saw:      {}", &[&indent(&self.saw)]))?;
+        write!(f, "{}", trf("  expected: {}", &[&indent(&self.expected)]))
     }
 }
 

@@ -141,19 +141,24 @@ pub fn report(ex: &Exercise, f: &Failure) -> String {
     } else {
         (
             1,
-            format!(
+            common::lang::trf(
                 "\n  next:     cargo run -p exercises -- hint {} 2   (the second hint; or UNP_HINT=2)",
-                ex.num
+                &[&ex.num],
             ),
         )
     };
-    format!(
-        "\nexercise {} — {} — not solved yet\n  file:     {}\n{f}\n  hint {tier}:   {}{next}\n  related:  {}\n",
-        ex.num,
-        ex.title(),
-        ex.file,
-        ex.hint(tier).replace('\n', "\n            "),
-        ex.about.related,
+    common::lang::trf(
+        "\nexercise {} — {} — not solved yet\n  file:     {}\n{}\n  hint {}:   {}{}\n  related:  {}\n",
+        &[
+            &ex.num,
+            &ex.title(),
+            &ex.file,
+            f,
+            &tier,
+            &ex.hint(tier).replace('\n', "\n            "),
+            &next,
+            &ex.about.related,
+        ],
     )
 }
 

@@ -11,6 +11,7 @@
 //! Each check runs in a fresh `exercises check N`, the binary just rebuilt:
 //! the student's code is compiled into it.
 
+use common::lang::{tr, trf};
 use std::collections::BTreeMap;
 use std::io::{self, IsTerminal, Write as _};
 use std::os::fd::AsFd;
@@ -65,10 +66,12 @@ pub fn run(setup: &Setup) -> io::Result<()> {
     for ex in EXERCISES {
         w.seen.insert(ex.num, read(&setup.dir, ex));
     }
-    w.say(&format!(
+    w.say(&trf(
         "watching {} — save a file there and it is checked again{}",
-        setup.dir.display(),
-        if tty { " (h hint, l list, q quit)" } else { "" }
+        &[
+            &setup.dir.display(),
+            &if tty { tr(" (h hint, l list, q quit)") } else { "" },
+        ],
     ));
     w.check_all();
     w.current = w.next_unsolved(0);
@@ -128,17 +131,20 @@ impl Watch<'_> {
                 _ => '.',
             })
             .collect();
-        format!(
-            "progress: {}/{} solved [{bar}] — current: exercise {} ({}){}",
-            self.solved(),
-            EXERCISES.len(),
-            ex.num,
-            ex.id,
-            if self.tty {
-                " — h hint, l list, q quit"
-            } else {
-                ""
-            }
+        trf(
+            "progress: {}/{} solved [{}] — current: exercise {} ({}){}",
+            &[
+                &self.solved(),
+                &EXERCISES.len(),
+                &bar,
+                &ex.num,
+                &ex.id,
+                &if self.tty {
+                    tr(" — h hint, l list, q quit")
+                } else {
+                    ""
+                },
+            ],
         )
     }
 
@@ -176,7 +182,7 @@ impl Watch<'_> {
         let ex = &EXERCISES[self.current];
         if let Some(st) = self.status.get(&ex.num) {
             if st.solved {
-                self.say(&format!("\nall {} exercises solved!", EXERCISES.len()));
+                self.say(&trf("\nall {} exercises solved!", &[&EXERCISES.len()]));
             } else {
                 self.say(st.report.trim_end());
             }
@@ -202,10 +208,10 @@ impl Watch<'_> {
             .iter()
             .map(|&i| format!("{}.rs", EXERCISES[i].id))
             .collect();
-        self.say(&format!("\nsaved: {} — checking…", names.join(", ")));
+        self.say(&trf("\nsaved: {} — checking…", &[&names.join(", ")]));
         if !REFERENCE_MODE {
             if let Err(errors) = rebuild(&self.setup.exe) {
-                self.say(&format!("your code does not compile yet:\n{}", errors.trim_end()));
+                self.say(&trf("your code does not compile yet:\n{}", &[&errors.trim_end()]));
                 self.say(&format!("\n{}", self.progress()));
                 return;
             }
@@ -215,7 +221,7 @@ impl Watch<'_> {
             let ex = &EXERCISES[i];
             let st = check(self.setup, ex);
             if st.solved {
-                self.say(&format!("✓ exercise {} — {}: solved", ex.num, ex.title()));
+                self.say(&trf("✓ exercise {} — {}: solved", &[&ex.num, &ex.title()]));
             }
             self.status.insert(ex.num, st);
         }
@@ -234,7 +240,7 @@ impl Watch<'_> {
             self.current = self.next_unsolved(self.current);
             let ex = &EXERCISES[self.current];
             if self.current != was && !changed.contains(&self.current) {
-                self.say(&format!("next: exercise {} — {}", ex.num, ex.title()));
+                self.say(&trf("next: exercise {} — {}", &[&ex.num, &ex.title()]));
                 let st = check(self.setup, ex);
                 self.status.insert(ex.num, st);
             }
@@ -248,16 +254,14 @@ impl Watch<'_> {
     fn hint(&mut self) {
         self.hint_tier = (self.hint_tier % 2) + 1;
         let ex = &EXERCISES[self.current];
-        self.say(&format!(
+        let name = if self.hint_tier == 1 {
+            tr("a nudge; h again for specifics")
+        } else {
+            tr("specifics")
+        };
+        self.say(&trf(
             "\nexercise {} — hint {} ({}):\n{}",
-            ex.num,
-            self.hint_tier,
-            if self.hint_tier == 1 {
-                "a nudge; h again for specifics"
-            } else {
-                "specifics"
-            },
-            ex.hint(self.hint_tier)
+            &[&ex.num, &self.hint_tier, &name, &ex.hint(self.hint_tier)],
         ));
         self.say(&format!("\n{}", self.progress()));
     }
@@ -266,11 +270,15 @@ impl Watch<'_> {
         let mut text = String::from("\n");
         for (i, ex) in EXERCISES.iter().enumerate() {
             let mark = if self.status.get(&ex.num).is_some_and(|s| s.solved) {
-                "✓ solved"
+                tr("✓ solved")
             } else {
-                "✗ not yet"
+                tr("✗ not yet")
             };
-            let here = if i == self.current { "  ← current" } else { "" };
+            let here = if i == self.current {
+                tr("  ← current")
+            } else {
+                ""
+            };
             text.push_str(&format!("{:>2}  {:<14} {mark}{here}\n", ex.num, ex.id));
         }
         self.say(text.trim_end());
@@ -289,6 +297,15 @@ fn check(setup: &Setup, ex: &Exercise) -> Status {
     let variant = variant(setup, ex);
     let out = Command::new(&setup.exe)
         .args(["check", &ex.num.to_string(), "--impl", &variant])
+        // The report in watch's own language (`--lang` or the locale).
+        .args([
+            "--lang",
+            if common::lang::current() == common::lang::Lang::Zh {
+                "zh-CN"
+            } else {
+                "en"
+            },
+        ])
         .stdin(Stdio::null())
         .stderr(Stdio::inherit())
         .output();

@@ -292,7 +292,7 @@ fn lab_a_process_that_does_not_exist_is_not_in_accept() {
 #[cfg(feature = "solutions")]
 fn grade(args: &[&str]) -> (Option<i32>, String) {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_exercises"));
-    cmd.arg("grade").args(args);
+    cmd.args(["--lang", "en", "grade"]).args(args); // English whatever the locale
     let mut p = common::lab::harness::Proc::spawn_command(cmd).expect("start exercises grade");
     let st = p
         .wait_exit(Duration::from_secs(90))
@@ -571,6 +571,7 @@ fn watch_rechecks_on_save_and_moves_on() {
         std::fs::write(dir.join(format!("{}.rs", e.id)), e.stub).expect("a stub copy");
     }
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_exercises"));
+    cmd.args(["--lang", "en"]); // the English lines below, whatever the locale
     cmd.arg("watch").arg("--dir").arg(&dir).args(["--impl", "stub"]);
     let watch = common::lab::harness::Proc::spawn_command(cmd).expect("start exercises watch");
     let m = EXERCISES.len();
@@ -745,4 +746,105 @@ fn a_check_run_by_an_unprivileged_student_gives_the_same_verdicts() {
     let (code, out) = run(&["check", "12", "--impl", "ignores-address"]).expect("the check runs");
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains("the address your function was handed"), "{out}");
+}
+
+/// Every paragraph of every hint has its Chinese in the book's translation
+/// (docs/po/zh-CN.po), where `exercises hint` reads it under zh_CN.
+#[test]
+fn registry_every_hint_is_translated_in_the_book_po() {
+    let mut missing = Vec::new();
+    for ex in EXERCISES {
+        for (n, h) in ex.hints.iter().enumerate() {
+            for p in h.trim().split("\n\n") {
+                if exercises::catalog::hint_paragraph_zh(p).is_none() {
+                    missing.push(format!("{} hint{}: {p:?}", ex.id, n + 1));
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "hint paragraphs without Chinese:\n{}",
+        missing.join("\n")
+    );
+}
+
+/// `exercises ARGS` under the locale `lang` (LC_ALL, LC_MESSAGES and
+/// LANGUAGE removed): its exit code and stdout.
+fn exercises_in(lang: &str, args: &[&str]) -> (Option<i32>, String) {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_exercises"));
+    cmd.args(args)
+        .env("LANG", lang)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANGUAGE");
+    let mut p = common::lab::harness::Proc::spawn_command(cmd).expect("start exercises");
+    let st = p
+        .wait_exit(Duration::from_secs(90))
+        .expect("exercises ends within 90 s");
+    (st.code(), String::from_utf8_lossy(&p.stdout_bytes()).into_owned())
+}
+
+/// Under zh_CN.UTF-8 `hint` prints Chinese (frame and the book's hint);
+/// under C.UTF-8 the English, unchanged; `--lang` overrides the locale.
+#[test]
+fn lang_hint_follows_the_locale() {
+    let (_, zh) = exercises_in("zh_CN.UTF-8", &["hint", "1"]);
+    assert!(zh.contains("提示 1（点拨）：\nwrite(2) 返回"), "{zh}");
+    assert!(
+        zh.contains("你的文件：exercises/src/student/e01_writen.rs"),
+        "{zh}"
+    );
+    let (_, en) = exercises_in("C.UTF-8", &["hint", "1"]);
+    assert!(en.starts_with("exercise 1 — writen"), "{en}");
+    assert!(en.contains("\nhint 1 (a nudge):\n"), "{en}");
+    assert!(
+        !en.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "English only:\n{en}"
+    );
+    let (_, over) = exercises_in("zh_CN.UTF-8", &["--lang", "en", "hint", "1"]);
+    assert_eq!(over, en, "--lang en over a Chinese locale");
+    let (_, over) = exercises_in("C.UTF-8", &["hint", "1", "--lang", "zh-CN"]);
+    assert_eq!(over, zh, "--lang zh-CN over C");
+}
+
+/// A failed check's report frame and `grade`'s table in Chinese.
+#[cfg(feature = "solutions")]
+#[test]
+fn lang_check_report_and_grade_in_chinese() {
+    let (code, zh) = exercises_in("zh_CN.UTF-8", &["check", "1", "--impl", "stub"]);
+    assert_eq!(code, Some(1), "{zh}");
+    for w in [
+        "练习 1 —— ",
+        " —— 尚未解决",
+        "  文件：",
+        "  做了：",
+        "  看到：",
+        "  应当：",
+        "  提示 1：",
+        "  下一步：",
+        "  相关：",
+    ] {
+        assert!(zh.contains(w), "{w:?} in\n{zh}");
+    }
+    let (_, en) = exercises_in("C.UTF-8", &["check", "1", "--impl", "stub"]);
+    for w in [
+        " — not solved yet",
+        "  did:      ",
+        "  saw:      ",
+        "  expected: ",
+        "  hint 1:   ",
+        "  next:     ",
+    ] {
+        assert!(en.contains(w), "{w:?} in\n{en}");
+    }
+    let (_, g) = exercises_in("zh_CN.UTF-8", &["grade", "--impl", "stub", "--solved", "4"]);
+    assert!(
+        g.starts_with(" #  练习            结果        分数    用时\n"),
+        "{g}"
+    );
+    assert!(
+        g.contains("✓ 已解决") && g.contains("✗ 尚未解决") && g.contains("\n得分："),
+        "{g}"
+    );
 }

@@ -29,6 +29,7 @@ use ch05_sigchld::experiment::{self, FirstChild};
 use clap::{Parser, ValueEnum};
 use common::LogArgs;
 use common::lab::pause::Pause;
+use common::lang::{n_, tr, trf};
 
 /// The guided experiment of UNP §5.8–5.10: runs each server version
 /// (tcpserv01, 02, 03, 04, the SIG_IGN and double-fork servers of the
@@ -46,6 +47,10 @@ struct Args {
     /// Wait for Enter between steps (for a classroom).
     #[arg(long)]
     pause: bool,
+
+    /// Language of the narration: en or zh-CN (default: from LC_ALL, LC_MESSAGES, LANG, LANGUAGE).
+    #[arg(long)]
+    lang: Option<common::lang::Lang>,
 
     #[command(flatten)]
     log: LogArgs,
@@ -83,6 +88,9 @@ fn main() -> ExitCode {
     common::lab::harness::kill_all_on_interrupt();
     let args = Args::parse();
     args.log.init("sigchld_demo");
+    if let Some(l) = args.lang {
+        common::lang::set(l);
+    }
     common::exit_code(run(&args))
 }
 
@@ -108,17 +116,29 @@ fn run(args: &Args) -> anyhow::Result<()> {
 
 /// With `--pause`: says where to look, then waits for Enter while the
 /// processes the step just showed are still there.
-fn look(pause: &mut Pause, what: &str, pid: i32) -> anyhow::Result<()> {
+fn look(pause: &mut Pause, what: &'static str, pid: i32) -> anyhow::Result<()> {
     if pause.is_on() {
-        say!("  look now ({what}): ps -o pid,ppid,stat,cmd --ppid {pid}");
-        say!("                  or: cargo run -q -p common --bin observe -- --pid {pid} --once");
+        say!(
+            "{}",
+            trf(
+                "  look now ({}): ps -o pid,ppid,stat,cmd --ppid {}",
+                &[&tr(what), &pid]
+            )
+        );
+        say!(
+            "{}",
+            trf(
+                "                  or: cargo run -q -p common --bin observe -- --pid {} --once",
+                &[&pid]
+            )
+        );
     }
     pause.wait();
     Ok(())
 }
 
-fn title(t: &str) -> anyhow::Result<()> {
-    say!("\n=== {t} ===");
+fn title(t: &'static str) -> anyhow::Result<()> {
+    say!("\n=== {} ===", tr(t));
     Ok(())
 }
 
@@ -127,55 +147,80 @@ fn indent(table: &str) -> String {
 }
 
 fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
+    if n == 1 || common::lang::current() == common::lang::Lang::Zh {
+        ""
+    } else {
+        "s"
+    }
 }
 
 // ANCHOR: zombies
 fn zombies(pause: &mut Pause) -> anyhow::Result<()> {
-    title("1. Zombies (UNP 5.8-5.10): five clients end at once")?;
-    say!("tcpcli04 opens five connections, echoes a line, exits: five server children");
-    say!("end together. Each server is stopped (SIGSTOP, state T) while they exit, so");
-    say!("their five SIGCHLDs merge into one pending signal; SIGCONT lets it run once.");
+    title(n_("1. Zombies (UNP 5.8-5.10): five clients end at once"))?;
+    say!(
+        "{}",
+        tr("tcpcli04 opens five connections, echoes a line, exits: five server children")
+    );
+    say!(
+        "{}",
+        tr("end together. Each server is stopped (SIGSTOP, state T) while they exit, so")
+    );
+    say!(
+        "{}",
+        tr("their five SIGCHLDs merge into one pending signal; SIGCONT lets it run once.")
+    );
     let versions: [(&str, &str, &[&str], &str); 3] = [
         (
             "tcpserv01",
-            "no SIGCHLD handler",
+            n_("no SIGCHLD handler"),
             &[],
-            "nobody calls wait(): every child stays a zombie",
+            n_("nobody calls wait(): every child stays a zombie"),
         ),
         (
             "tcpserv03",
-            "handler calls wait() once per signal",
+            n_("handler calls wait() once per signal"),
             &[],
-            "five SIGCHLDs arrived as one, one wait() reaped one child",
+            n_("five SIGCHLDs arrived as one, one wait() reaped one child"),
         ),
         (
             "tcpserv04",
-            "handler loops on waitpid(-1, WNOHANG)",
+            n_("handler loops on waitpid(-1, WNOHANG)"),
             &[],
-            "the loop reaps every ended child, however the signals merged",
+            n_("the loop reaps every ended child, however the signals merged"),
         ),
     ];
     for (name, what, args, why) in versions {
-        say!("\n--- {name}: {what} ---");
+        say!("\n--- {name}: {} ---", tr(what));
         let r = experiment::five_clients_then(name, args, true, &mut |pid, t| {
-            say!("  server stopped, five children ended:");
+            say!("{}", tr("  server stopped, five children ended:"));
             say_raw!("{}", indent(t));
-            look(pause, "the server is T, its five children Z", pid)
+            look(pause, n_("the server is T, its five children Z"), pid)
         })?;
         if name == "tcpserv01" {
-            say!("  after SIGCONT (no handler: SIGCHLD's default action does nothing):");
+            say!(
+                "{}",
+                tr("  after SIGCONT (no handler: SIGCHLD's default action does nothing):")
+            );
         } else {
             let lines = r.terminated(5 - r.zombies);
             say!(
-                "  after SIGCONT ({lines} \"terminated\" line{} from the handler):",
-                plural(lines)
+                "{}",
+                trf(
+                    "  after SIGCONT ({} \"terminated\" line{} from the handler):",
+                    &[&lines, &plural(lines)]
+                )
             );
         }
         say_raw!("{}", indent(&r.table));
-        say!("  => {name}: {} zombie{} - {why}.", r.zombies, plural(r.zombies));
+        say!(
+            "{}",
+            trf(
+                "  => {}: {} zombie{} - {}.",
+                &[&name, &r.zombies, &plural(r.zombies), &tr(why)]
+            )
+        );
         if r.zombies > 0 {
-            look(pause, "the server runs again; these zombies stay", r.pid)?;
+            look(pause, n_("the server runs again; these zombies stay"), r.pid)?;
         }
     }
     Ok(())
@@ -183,9 +228,15 @@ fn zombies(pause: &mut Pause) -> anyhow::Result<()> {
 // ANCHOR_END: zombies
 
 fn racy(pause: &mut Pause) -> anyhow::Result<()> {
-    title("2. The same without stopping the server: a race")?;
-    say!("tcpserv03 again, three times, this time never stopped: how many SIGCHLDs");
-    say!("merge depends on when the server runs, so the count varies (0 to 4).");
+    title(n_("2. The same without stopping the server: a race"))?;
+    say!(
+        "{}",
+        tr("tcpserv03 again, three times, this time never stopped: how many SIGCHLDs")
+    );
+    say!(
+        "{}",
+        tr("merge depends on when the server runs, so the count varies (0 to 4).")
+    );
     let mut counts = Vec::new();
     for _ in 0..3 {
         counts.push(
@@ -195,34 +246,50 @@ fn racy(pause: &mut Pause) -> anyhow::Result<()> {
         );
     }
     say!(
-        "  => tcpserv03 unstopped, zombies in three runs: {}",
-        counts.join(", ")
+        "{}",
+        trf(
+            "  => tcpserv03 unstopped, zombies in three runs: {}",
+            &[&counts.join(", ")]
+        )
     );
-    say!("     (only the stopped runs above are exact; tcpserv04 is 0 either way)");
+    say!(
+        "{}",
+        tr("     (only the stopped runs above are exact; tcpserv04 is 0 either way)")
+    );
     pause.wait();
     Ok(())
 }
 
 fn eintr(pause: &mut Pause) -> anyhow::Result<()> {
-    title("3. EINTR (UNP 5.9): the handler interrupts accept")?;
-    say!("One client connects and leaves; its child's SIGCHLD arrives while the parent");
-    say!("is blocked in accept. Then a second client tries to talk to the server.");
+    title(n_("3. EINTR (UNP 5.9): the handler interrupts accept"))?;
+    say!(
+        "{}",
+        tr("One client connects and leaves; its child's SIGCHLD arrives while the parent")
+    );
+    say!(
+        "{}",
+        tr("is blocked in accept. Then a second client tries to talk to the server.")
+    );
     let cases: [(&str, &[&str], &str); 4] = [
         (
             "tcpserv02",
             &["--sigchld", "intr"],
-            "no SA_RESTART (the book's Solaris run)",
+            n_("no SA_RESTART (the book's Solaris run)"),
         ),
-        ("tcpserv02", &[], "SA_RESTART (the book's Signal; Linux's signal)"),
+        (
+            "tcpserv02",
+            &[],
+            n_("SA_RESTART (the book's Signal; Linux's signal)"),
+        ),
         (
             "tcpserv03",
             &["--sigchld", "intr"],
-            "no SA_RESTART, but accept's EINTR loops",
+            n_("no SA_RESTART, but accept's EINTR loops"),
         ),
         (
             "tcpserv02_std",
             &["--sigchld", "intr"],
-            "no SA_RESTART, std::net's accept",
+            n_("no SA_RESTART, std::net's accept"),
         ),
     ];
     for (bin, args, what) in cases {
@@ -233,69 +300,133 @@ fn eintr(pause: &mut Pause) -> anyhow::Result<()> {
         };
         match experiment::first_child_ends(bin, args)? {
             FirstChild::Died { status, line } => {
-                say!("  {shown:<28} {what}:");
+                say!("  {shown:<28} {}:", tr(what));
                 say!("      {line}");
-                say!("      => died ({status}): accept failed with EINTR.");
+                say!(
+                    "{}",
+                    trf("      => died ({}): accept failed with EINTR.", &[&status])
+                );
             }
             FirstChild::Served { echo } => {
-                say!("  {shown:<28} {what}:");
-                say!("      => survived; the next client got its echo: {echo:?}");
+                say!("  {shown:<28} {}:", tr(what));
+                say!(
+                    "{}",
+                    trf(
+                        "      => survived; the next client got its echo: {}",
+                        &[&format!("{echo:?}")]
+                    )
+                );
             }
         }
     }
-    say!("  std::net::TcpListener::accept retries EINTR inside, so through std the");
-    say!("  lesson of 5.9 never shows: the lab's servers call accept(2) via socket2.");
+    say!(
+        "{}",
+        tr("  std::net::TcpListener::accept retries EINTR inside, so through std the")
+    );
+    say!(
+        "{}",
+        tr("  lesson of 5.9 never shows: the lab's servers call accept(2) via socket2.")
+    );
     pause.wait();
     Ok(())
 }
 
 fn sigign(pause: &mut Pause) -> anyhow::Result<()> {
-    title("4. SIGCHLD = SIG_IGN (toupper_fork, from the to_upper blog post)")?;
-    say!("Same five clients, server stopped the same way - but no handler at all:");
-    say!("with SIGCHLD ignored the kernel discards each child the moment it exits.");
+    title(n_(
+        "4. SIGCHLD = SIG_IGN (toupper_fork, from the to_upper blog post)",
+    ))?;
+    say!(
+        "{}",
+        tr("Same five clients, server stopped the same way - but no handler at all:")
+    );
+    say!(
+        "{}",
+        tr("with SIGCHLD ignored the kernel discards each child the moment it exits.")
+    );
     let r = experiment::five_clients_then("toupper_fork", &[], true, &mut |pid, t| {
-        say!("  server stopped, five children ended:");
+        say!("{}", tr("  server stopped, five children ended:"));
         say_raw!("{}", indent(t));
-        look(pause, "the server is T and has no children left", pid)
+        look(pause, n_("the server is T and has no children left"), pid)
     })?;
     // One more client: the server asks waitpid what is left to collect.
     let line = r.sixth_waitpid_line()?;
-    say!("  a sixth client connects; before forking, the server logs:");
+    say!(
+        "{}",
+        tr("  a sixth client connects; before forking, the server logs:")
+    );
     say!("      {line}");
     say!(
-        "  => toupper_fork: {} zombies, and no exit status to collect (ECHILD).",
-        r.zombies
+        "{}",
+        trf(
+            "  => toupper_fork: {} zombies, and no exit status to collect (ECHILD).",
+            &[&r.zombies]
+        )
     );
     Ok(())
 }
 
 fn dfork(pause: &mut Pause) -> anyhow::Result<()> {
-    title("5. Double fork (toupper_dfork, from the to_upper blog post), under a subreaper")?;
-    say!("The child forks the worker and exits at once; the server reaps it at once;");
-    say!("the worker, orphaned, is adopted - here by `subreaper`, the program that");
-    say!("started the server (prctl PR_SET_CHILD_SUBREAPER), instead of PID 1.");
-    let r = experiment::adoption_then("toupper_dfork", &[], 3, &mut |reaper, server, t| {
-        say!("  three clients connected (subreaper {reaper}, server {server}):");
-        say_raw!("{}", indent(t));
-        look(pause, "the workers are the subreaper's children", reaper)
-    })?;
+    title(n_(
+        "5. Double fork (toupper_dfork, from the to_upper blog post), under a subreaper",
+    ))?;
     say!(
-        "  the server has {} child{}; {} worker{} adopted by pid {}.",
-        r.server_children.len(),
-        if r.server_children.len() == 1 { "" } else { "ren" },
-        r.adopted.len(),
-        if r.adopted.len() == 1 { " was" } else { "s were" },
-        r.subreaper
+        "{}",
+        tr("The child forks the worker and exits at once; the server reaps it at once;")
     );
-    say!("  the clients leave; the subreaper reaps the orphans:");
+    say!(
+        "{}",
+        tr("the worker, orphaned, is adopted - here by `subreaper`, the program that")
+    );
+    say!(
+        "{}",
+        tr("started the server (prctl PR_SET_CHILD_SUBREAPER), instead of PID 1.")
+    );
+    let r = experiment::adoption_then("toupper_dfork", &[], 3, &mut |reaper, server, t| {
+        say!(
+            "{}",
+            trf(
+                "  three clients connected (subreaper {}, server {}):",
+                &[&reaper, &server]
+            )
+        );
+        say_raw!("{}", indent(t));
+        look(pause, n_("the workers are the subreaper's children"), reaper)
+    })?;
+    let zh = common::lang::current() == common::lang::Lang::Zh;
+    say!(
+        "{}",
+        trf(
+            "  the server has {} child{}; {} worker{} adopted by pid {}.",
+            &[
+                &r.server_children.len(),
+                &if r.server_children.len() == 1 || zh {
+                    ""
+                } else {
+                    "ren"
+                },
+                &r.adopted.len(),
+                &if zh {
+                    ""
+                } else if r.adopted.len() == 1 {
+                    " was"
+                } else {
+                    "s were"
+                },
+                &r.subreaper
+            ]
+        )
+    );
+    say!("{}", tr("  the clients leave; the subreaper reaps the orphans:"));
     for l in &r.reaped {
         let msg = l.split(" NOTICE ").nth(1).unwrap_or(l);
         say!("      {msg}");
     }
     say!(
-        "  => toupper_dfork: {} zombie{} under the server; its workers were reaped by their adopter.",
-        r.zombies_after,
-        plural(r.zombies_after)
+        "{}",
+        trf(
+            "  => toupper_dfork: {} zombie{} under the server; its workers were reaped by their adopter.",
+            &[&r.zombies_after, &plural(r.zombies_after)]
+        )
     );
     Ok(())
 }

@@ -12,7 +12,7 @@ use crate::support::bin;
 
 fn under_subreaper(args: &[&str]) -> Proc {
     let demo = bin!("sigchld_demo");
-    let mut all = vec!["--grace-ms", "3000", demo];
+    let mut all = vec!["--grace-ms", "3000", demo, "--lang", "en"];
     all.extend_from_slice(args);
     Proc::spawn(bin!("subreaper"), &all).unwrap()
 }
@@ -181,7 +181,11 @@ fn last_look_pid(p: &Proc) -> i32 {
 #[test]
 fn pause_holds_while_the_zombies_exist_so_ps_can_see_them() {
     use common::lab::observer;
-    let mut p = Proc::spawn(bin!("sigchld_demo"), &["--step", "zombies", "--pause"]).unwrap();
+    let mut p = Proc::spawn(
+        bin!("sigchld_demo"),
+        &["--step", "zombies", "--pause", "--lang", "en"],
+    )
+    .unwrap();
     // tcpserv01, stopped: the server T, its five children Z.
     p.wait_stdout(b"--- step 1 (Enter: next) ---", DEADLINE).unwrap();
     let pid = last_look_pid(&p);
@@ -211,4 +215,30 @@ fn pause_holds_while_the_zombies_exist_so_ps_can_see_them() {
     p.close_stdin();
     p.expect_exit(0, DEADLINE).unwrap();
     assert!(observer::process(pid).is_none(), "tcpserv01 outlived the demo");
+}
+
+/// Under zh_CN.UTF-8 the narration is Chinese (common/po/cli.zh-CN.po);
+/// the kernel's strings and the kept names (SIGCHLD, EINTR) stay as they are.
+#[test]
+fn the_demo_speaks_chinese_under_zh_cn() {
+    let mut cmd = std::process::Command::new(bin!("sigchld_demo"));
+    cmd.args(["--step", "zombies"])
+        .env("LANG", "zh_CN.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANGUAGE");
+    let mut p = Proc::spawn_command(cmd).unwrap();
+    p.expect_exit(0, DEADLINE).unwrap();
+    let out = String::from_utf8_lossy(&p.stdout_bytes()).into_owned();
+    for want in [
+        "=== 1. 僵尸进程（UNP 5.8-5.10）：五个客户端同时结束 ===",
+        "它们的五个 SIGCHLD 合并为一个待处理信号",
+        "  => tcpserv01：5 个僵尸进程——没有人调用 wait()",
+        "  => tcpserv03：4 个僵尸进程——",
+        "  => tcpserv04：0 个僵尸进程——",
+        " <defunct>  ← 僵尸进程",
+    ] {
+        assert!(out.contains(want), "no {want:?} in:\n{out}");
+    }
+    assert!(!out.contains("zombies"), "English left:\n{out}");
 }

@@ -197,7 +197,10 @@ fn build_lab_programs(bin_dir: &std::path::Path) {
     }
     // stdout stays clean for the demo's output; cargo's errors go to stderr.
     cmd.stdin(Stdio::null()).stdout(Stdio::null());
-    eprintln!("building the lab's programs — first run only");
+    eprintln!(
+        "{}",
+        crate::lang::tr("building the lab's programs — first run only")
+    );
     match cmd.status() {
         Ok(st) if st.success() => {}
         Ok(st) => eprintln!(

@@ -85,13 +85,17 @@ pub fn process_table(pid: i32) -> String {
 const PROC_HEADER: &str = "    PID    PPID STAT COMMAND\n";
 
 /// What follows a zombie's command in a process table (ps writes `<defunct>`).
-pub const ZOMBIE_MARK: &str = " <defunct>  ← zombie";
+pub const ZOMBIE_MARK: &str = crate::lang::n_(" <defunct>  ← zombie");
 
 /// Formats processes as a table.
 pub fn format_processes(rows: &[ProcInfo]) -> String {
     let mut s = String::from(PROC_HEADER);
     for p in rows {
-        let mark = if p.is_zombie() { ZOMBIE_MARK } else { "" };
+        let mark = if p.is_zombie() {
+            crate::lang::tr(ZOMBIE_MARK)
+        } else {
+            ""
+        };
         let _ = writeln!(s, "{:>7} {:>7} {:<4} {}{}", p.pid, p.ppid, p.state, p.comm, mark);
     }
     s
@@ -173,7 +177,11 @@ pub fn format_tree(rows: &[TreeRow]) -> String {
             0 => String::new(),
             d => format!("{}└─ ", "   ".repeat(d - 1)),
         };
-        let mark = if p.is_zombie() { ZOMBIE_MARK } else { "" };
+        let mark = if p.is_zombie() {
+            crate::lang::tr(ZOMBIE_MARK)
+        } else {
+            ""
+        };
         let _ = writeln!(
             s,
             "{:>7} {:>7} {:<4} {indent}{}{mark}",

@@ -17,7 +17,9 @@
 //! Run:    cargo run -p exercises -- run reap -- --port 9877
 //!         (then: cargo run -p ch05-sigchld --bin tcpcli04 -- 127.0.0.1)
 //! Check:  cargo test -p exercises e04
-//! Hints:  cargo run -p exercises -- hint 4   (then: hint 4 2; docs: docs/src/exercises/index.md)
+//! Hints:  cargo run -p exercises -- hint 4   (then: hint 4 2; 中文: add --lang zh-CN)
+//! Docs:   docs/src/exercises/index.md (English source);
+//!         中文版: docs/book/zh-CN/exercises/index.html (built by bash docs/build.sh)
 //! Reset:  git checkout -- exercises/src/student/e04_reap.rs
 //! Related: ch05-sigchld `tcpserv03` (the bug) → `tcpserv04` (the fix).
 

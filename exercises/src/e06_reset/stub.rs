@@ -12,7 +12,9 @@
 //! Tools:  `common::wrapsock::accept`; `common::warning!` to log.
 //! Run:    cargo run -p exercises -- run reset -- --port 9877
 //! Check:  cargo test -p exercises e06
-//! Hints:  cargo run -p exercises -- hint 6   (then: hint 6 2; docs: docs/src/exercises/index.md)
+//! Hints:  cargo run -p exercises -- hint 6   (then: hint 6 2; 中文: add --lang zh-CN)
+//! Docs:   docs/src/exercises/index.md (English source);
+//!         中文版: docs/book/zh-CN/exercises/index.html (built by bash docs/build.sh)
 //! Reset:  git checkout -- exercises/src/student/e06_reset.rs
 //! Related: ch05-echo "abort before accept" (UNP 5.11); ch04-sockets `daytimetcpsrv1`.
 

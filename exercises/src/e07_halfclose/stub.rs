@@ -14,7 +14,9 @@
 //! Run:    cargo run -p ch05-echo --bin tcpserv01 -- --port 9877   (terminal 1)
 //!         seq 100000 | cargo run -p exercises -- run halfclose -- 127.0.0.1 --port 9877 | tail -1
 //! Check:  cargo test -p exercises e07
-//! Hints:  cargo run -p exercises -- hint 7   (then: hint 7 2; docs: docs/src/exercises/index.md)
+//! Hints:  cargo run -p exercises -- hint 7   (then: hint 7 2; 中文: add --lang zh-CN)
+//! Docs:   docs/src/exercises/index.md (English source);
+//!         中文版: docs/book/zh-CN/exercises/index.html (built by bash docs/build.sh)
 //! Reset:  git checkout -- exercises/src/student/e07_halfclose.rs
 //! Related: ch05-echo `echo_mpclient` + half-close.
 

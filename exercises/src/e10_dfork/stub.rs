@@ -13,7 +13,9 @@
 //!         comment); `common::wrapunix::waitpid(Some(pid), None)`.
 //! Run:    cargo run -p exercises -- run dfork -- --port 9877
 //! Check:  cargo test -p exercises e10
-//! Hints:  cargo run -p exercises -- hint 10   (then: hint 10 2; docs: docs/src/exercises/index.md)
+//! Hints:  cargo run -p exercises -- hint 10   (then: hint 10 2; 中文: add --lang zh-CN)
+//! Docs:   docs/src/exercises/index.md (English source);
+//!         中文版: docs/book/zh-CN/exercises/index.html (built by bash docs/build.sh)
 //! Reset:  git checkout -- exercises/src/student/e10_dfork.rs
 //! Related: ch05-sigchld `toupper_dfork` (and `toupper_fork`, SIG_IGN).
 

@@ -16,7 +16,9 @@
 //!         cargo run -p exercises -- run servterm -- --port 9877    (another; type lines)
 //!         then kill the server's child (ps --ppid <server pid>) and type one more line.
 //! Check:  cargo test -p exercises e11
-//! Hints:  cargo run -p exercises -- hint 11   (then: hint 11 2; docs: docs/src/exercises/index.md)
+//! Hints:  cargo run -p exercises -- hint 11   (then: hint 11 2; 中文: add --lang zh-CN)
+//! Docs:   docs/src/exercises/index.md (English source);
+//!         中文版: docs/book/zh-CN/exercises/index.html (built by bash docs/build.sh)
 //! Reset:  git checkout -- exercises/src/student/e11_servterm.rs
 //! Related: ch05-echo `tcpcli01` (child killed, UNP 5.12), `tcpcli11` (SIGPIPE, UNP 5.13).
 

@@ -17,7 +17,9 @@
 //!         then `nc 127.0.0.1 9877` (it waits), `top -p <pid>`, and
 //!         `kill -USR1 <pid>` frees a descriptor.
 //! Check:  cargo test -p exercises e13
-//! Hints:  cargo run -p exercises -- hint 13   (then: hint 13 2; docs: docs/src/exercises/index.md)
+//! Hints:  cargo run -p exercises -- hint 13   (then: hint 13 2; 中文: add --lang zh-CN)
+//! Docs:   docs/src/exercises/index.md (English source);
+//!         中文版: docs/book/zh-CN/exercises/index.html (built by bash docs/build.sh)
 //! Reset:  git checkout -- exercises/src/student/e13_emfile.rs
 //! Related: ch05-sigchld `tcpservd` (EMFILE without spin or exit); exercise 6.
 

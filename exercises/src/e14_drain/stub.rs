@@ -23,7 +23,9 @@
 //!         then `nc 127.0.0.1 9877` in another terminal, `kill <pid>`:
 //!         the nc session goes on, new clients are refused; end nc: the server exits.
 //! Check:  cargo test -p exercises e14
-//! Hints:  cargo run -p exercises -- hint 14   (then: hint 14 2; docs: docs/src/exercises/index.md)
+//! Hints:  cargo run -p exercises -- hint 14   (then: hint 14 2; 中文: add --lang zh-CN)
+//! Docs:   docs/src/exercises/index.md (English source);
+//!         中文版: docs/book/zh-CN/exercises/index.html (built by bash docs/build.sh)
 //! Reset:  git checkout -- exercises/src/student/e14_drain.rs
 //! Related: ch05-sigchld `tcpservd` (SIGTERM drain); exercises 4 and 5.
 

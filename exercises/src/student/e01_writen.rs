@@ -6,7 +6,9 @@
 //! Tools:  `common::wrapunix::write(fd, buf)` — one write(2), returns
 //!         `io::Result<usize>`, never retries anything itself.
 //! Check:  cargo test -p exercises e01
-//! Hints:  cargo run -p exercises -- hint 1   (then: hint 1 2; docs: docs/src/exercises/index.md)
+//! Hints:  cargo run -p exercises -- hint 1   (then: hint 1 2; 中文: add --lang zh-CN)
+//! Docs:   docs/src/exercises/index.md (English source);
+//!         中文版: docs/book/zh-CN/exercises/index.html (built by bash docs/build.sh)
 //! Reset:  git checkout -- exercises/src/student/e01_writen.rs
 //! Related: `common::writen::writen` (the lab's own function; don't call it here — the check knows).
 

@@ -12,7 +12,9 @@
 //!         must never mix their bytes.
 //! Tools:  `common::wrapunix::read(&self.fd, &mut buf)`; `common::MAXLINE`.
 //! Check:  cargo test -p exercises e02
-//! Hints:  cargo run -p exercises -- hint 2   (then: hint 2 2; docs: docs/src/exercises/index.md)
+//! Hints:  cargo run -p exercises -- hint 2   (then: hint 2 2; 中文: add --lang zh-CN)
+//! Docs:   docs/src/exercises/index.md (English source);
+//!         中文版: docs/book/zh-CN/exercises/index.html (built by bash docs/build.sh)
 //! Reset:  git checkout -- exercises/src/student/e02_readline.rs
 //! Related: `common::readline` (the lab's own; don't call it here — the check knows).
 

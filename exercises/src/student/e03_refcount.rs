@@ -13,7 +13,9 @@
 //!         `// SAFETY:` comment); `std::os::fd::AsRawFd`.
 //! Run:    cargo run -p exercises -- run refcount -- --port 9877  (then: nc 127.0.0.1 9877)
 //! Check:  cargo test -p exercises e03
-//! Hints:  cargo run -p exercises -- hint 3   (then: hint 3 2; docs: docs/src/exercises/index.md)
+//! Hints:  cargo run -p exercises -- hint 3   (then: hint 3 2; 中文: add --lang zh-CN)
+//! Docs:   docs/src/exercises/index.md (English source);
+//!         中文版: docs/book/zh-CN/exercises/index.html (built by bash docs/build.sh)
 //! Reset:  git checkout -- exercises/src/student/e03_refcount.rs
 //! Related: ch04-sockets `fork_refcount`; ch05-echo `tcpserv01`.
 

@@ -9,7 +9,9 @@
 //! Tools:  `common::wrapsock::accept(listenfd)` — one accept(2), EINTR returned.
 //! Run:    cargo run -p exercises -- run eintr -- --port 9877  (then: nc 127.0.0.1 9877, Ctrl-D, again)
 //! Check:  cargo test -p exercises e05
-//! Hints:  cargo run -p exercises -- hint 5   (then: hint 5 2; docs: docs/src/exercises/index.md)
+//! Hints:  cargo run -p exercises -- hint 5   (then: hint 5 2; 中文: add --lang zh-CN)
+//! Docs:   docs/src/exercises/index.md (English source);
+//!         中文版: docs/book/zh-CN/exercises/index.html (built by bash docs/build.sh)
 //! Reset:  git checkout -- exercises/src/student/e05_eintr.rs
 //! Related: ch05-sigchld `tcpserv02` (dies: "accept error: Interrupted system call") → `tcpserv04`.
 

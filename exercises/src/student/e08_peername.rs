@@ -10,7 +10,9 @@
 //!         `common::writen::writen`; `SockAddr::as_socket()`.
 //! Run:    cargo run -p exercises -- run peername -- --port 9877   (then: nc 127.0.0.1 9877)
 //! Check:  cargo test -p exercises e08
-//! Hints:  cargo run -p exercises -- hint 8   (then: hint 8 2; docs: docs/src/exercises/index.md)
+//! Hints:  cargo run -p exercises -- hint 8   (then: hint 8 2; 中文: add --lang zh-CN)
+//! Docs:   docs/src/exercises/index.md (English source);
+//!         中文版: docs/book/zh-CN/exercises/index.html (built by bash docs/build.sh)
 //! Reset:  git checkout -- exercises/src/student/e08_peername.rs
 //! Related: ch04-sockets `daytimetcpsrv1` + `daytimetcpcli`; `tour`.
 

@@ -10,7 +10,9 @@
 //! Tools:  `common::writen::{readn, writen}`; `i64::from_be_bytes`, `to_be_bytes`.
 //! Run:    cargo run -p exercises -- run sum -- --port 9877
 //! Check:  cargo test -p exercises e09
-//! Hints:  cargo run -p exercises -- hint 9   (then: hint 9 2; docs: docs/src/exercises/index.md)
+//! Hints:  cargo run -p exercises -- hint 9   (then: hint 9 2; 中文: add --lang zh-CN)
+//! Docs:   docs/src/exercises/index.md (English source);
+//!         中文版: docs/book/zh-CN/exercises/index.html (built by bash docs/build.sh)
 //! Reset:  git checkout -- exercises/src/student/e09_sum.rs
 //! Related: ch05-echo `tcpserv09` + `tcpcli09` (the book's native struct).
 

@@ -15,7 +15,9 @@
 //! Run:    cargo run -p exercises -- run reuseaddr -- --port 9877
 //!         then `nc 127.0.0.1 9877`, Ctrl-C the server, start it again.
 //! Check:  cargo test -p exercises e12
-//! Hints:  cargo run -p exercises -- hint 12   (then: hint 12 2; docs: docs/src/exercises/index.md)
+//! Hints:  cargo run -p exercises -- hint 12   (then: hint 12 2; 中文: add --lang zh-CN)
+//! Docs:   docs/src/exercises/index.md (English source);
+//!         中文版: docs/book/zh-CN/exercises/index.html (built by bash docs/build.sh)
 //! Reset:  git checkout -- exercises/src/student/e12_reuseaddr.rs
 //! Related: ch04-sockets `bind_demo --case timewait` (UNP 4.4, 7.5).
 

@@ -1,0 +1,343 @@
+//! The language of the lab's command-line output: English, or Simplified
+//! Chinese (中文) — chosen in one place, here.
+//!
+//! **Which language.** `--lang en|zh-CN` (on `exercises` and the demos)
+//! overrides everything. Otherwise the first non-empty of `LC_ALL`,
+//! `LC_MESSAGES`, `LANG` is the locale, as for setlocale(3): `zh_CN.*` or
+//! `zh_*` → 中文; `C`/`POSIX` → English; when none is set (or it names
+//! another language), `LANGUAGE`'s first entry decides the same way, as
+//! GNU gettext reads it (it is ignored under the `C` locale).
+//!
+//! **The catalog.** Every CLI string has its Chinese in one gettext file,
+//! `common/po/cli.zh-CN.po`, compiled in with `include_str!` and read by the
+//! small .po reader below ([`Catalog`]); the exercises' hints are read the
+//! same way from the book's own translation, `docs/po/zh-CN.po`, so a hint
+//! has one source in both editions. Why this and not a crate: the book's
+//! translation is already gettext (.po), so the CLI uses the same format
+//! and the same tools (msgfmt --check, po.py); `gettext-rs` needs libintl
+//! and .mo files installed at run time, and Fluent (`fluent-bundle`) would
+//! be a second format beside the book's and adds crates to the cold
+//! build (LAB.md: ≤ 40 s). The reader is ~60 lines, no dependency, zero
+//! cold-build cost. The English text is the msgid, so English output is
+//! the source text itself, byte for byte.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// The language the lab prints in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+impl std::str::FromStr for Lang {
+    type Err = String;
+    /// The `--lang` value: `en` or `zh-CN` (also `zh`, `zh_CN`).
+    fn from_str(s: &str) -> Result<Lang, String> {
+        match s {
+            "en" => Ok(Lang::En),
+            "zh-CN" | "zh_CN" | "zh" => Ok(Lang::Zh),
+            _ => Err(format!("unknown language {s:?}: en or zh-CN")),
+        }
+    }
+}
+
+fn zh(locale: &str) -> bool {
+    locale.starts_with("zh_") || locale == "zh" || locale.starts_with("zh-")
+}
+
+/// The language the environment asks for; `var` reads a variable.
+pub fn from_env(var: impl Fn(&str) -> Option<String>) -> Lang {
+    let get = |k: &str| var(k).filter(|v| !v.is_empty());
+    let locale = get("LC_ALL")
+        .or_else(|| get("LC_MESSAGES"))
+        .or_else(|| get("LANG"));
+    match locale.as_deref() {
+        Some(l) if zh(l) => return Lang::Zh,
+        Some("C" | "POSIX") => return Lang::En,
+        Some(l) if l.starts_with("C.") => return Lang::En,
+        _ => {}
+    }
+    match get("LANGUAGE") {
+        Some(list) if list.split(':').next().is_some_and(zh) => Lang::Zh,
+        _ => Lang::En,
+    }
+}
+
+static CHOSEN: OnceLock<Lang> = OnceLock::new();
+
+/// Fixes the language (`--lang`); call before the first [`current`].
+pub fn set(lang: Lang) {
+    let _ = CHOSEN.set(lang);
+}
+
+/// The language in use: `--lang` if given, else the environment's.
+pub fn current() -> Lang {
+    *CHOSEN.get_or_init(|| from_env(|k| std::env::var(k).ok()))
+}
+
+/// A gettext catalog: msgid → msgstr, untranslated and fuzzy entries left out.
+#[derive(Debug, Default)]
+pub struct Catalog {
+    map: HashMap<String, String>,
+}
+
+impl Catalog {
+    /// Reads the text of a .po file.
+    pub fn parse(po: &str) -> Catalog {
+        let mut map = HashMap::new();
+        // The entry being read: msgid, msgstr, fuzzy; `into`: which string
+        // a continuation line extends.
+        let (mut id, mut strn, mut fuzzy) = (String::new(), String::new(), false);
+        let (mut next_fuzzy, mut into) = (false, 0u8);
+        let mut done = |id: &mut String, s: &mut String, fuzzy: bool| {
+            if !id.is_empty() && !s.is_empty() && !fuzzy {
+                map.insert(std::mem::take(id), std::mem::take(s));
+            }
+            id.clear();
+            s.clear();
+        };
+        for line in po.lines().map(str::trim) {
+            if let Some(rest) = line.strip_prefix("msgid ") {
+                done(&mut id, &mut strn, fuzzy);
+                (id, fuzzy, into) = (unquote(rest), next_fuzzy, 1);
+                next_fuzzy = false;
+            } else if let Some(rest) = line.strip_prefix("msgstr ") {
+                (strn, into) = (unquote(rest), 2);
+            } else if line.starts_with('"') {
+                match into {
+                    1 => id.push_str(&unquote(line)),
+                    2 => strn.push_str(&unquote(line)),
+                    _ => {}
+                }
+            } else if line.starts_with('#') {
+                into = 0;
+                next_fuzzy |= line.starts_with("#,") && line.contains("fuzzy");
+            }
+        }
+        done(&mut id, &mut strn, fuzzy);
+        Catalog { map }
+    }
+
+    /// The translation of `msgid`, if the catalog has one.
+    pub fn get(&self, msgid: &str) -> Option<&str> {
+        self.map.get(msgid).map(String::as_str)
+    }
+
+    /// Every msgid with a translation.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.map.keys().map(String::as_str)
+    }
+}
+
+fn unquote(s: &str) -> String {
+    let s = s.trim();
+    let s = s.strip_prefix('"').and_then(|s| s.strip_suffix('"')).unwrap_or(s);
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some(o) => out.push(o),
+            None => {}
+        }
+    }
+    out
+}
+
+/// The CLI catalog's text, for the completeness test.
+pub const CLI_PO: &str = include_str!("../po/cli.zh-CN.po");
+
+fn cli() -> &'static Catalog {
+    static CLI: OnceLock<Catalog> = OnceLock::new();
+    CLI.get_or_init(|| Catalog::parse(CLI_PO))
+}
+
+/// `en` in the current language: the English itself, or its Chinese from
+/// the CLI catalog (English when the catalog lacks it; a test keeps it
+/// complete).
+pub fn tr(en: &'static str) -> &'static str {
+    match current() {
+        Lang::En => en,
+        Lang::Zh => cli().get(en).unwrap_or(en),
+    }
+}
+
+/// Marks `en` for the catalog where it is translated later, through a
+/// variable (gettext's `N_`): the completeness test finds it.
+pub const fn n_(en: &'static str) -> &'static str {
+    en
+}
+
+/// `tr(template)` with each `{}` replaced by the next of `args`, in order.
+pub fn trf(template: &'static str, args: &[&dyn std::fmt::Display]) -> String {
+    let t = tr(template);
+    let mut out = String::with_capacity(t.len() + 16);
+    let mut args = args.iter();
+    let mut parts = t.split("{}");
+    out.push_str(parts.next().unwrap_or(""));
+    for p in parts {
+        if let Some(a) = args.next() {
+            out.push_str(&a.to_string());
+        }
+        out.push_str(p);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+    }
+
+    #[test]
+    fn the_environment_chooses_the_language() {
+        assert_eq!(from_env(env(&[])), Lang::En);
+        assert_eq!(from_env(env(&[("LANG", "zh_CN.UTF-8")])), Lang::Zh);
+        assert_eq!(from_env(env(&[("LANG", "zh_TW.UTF-8")])), Lang::Zh);
+        assert_eq!(from_env(env(&[("LANG", "C.UTF-8")])), Lang::En);
+        assert_eq!(from_env(env(&[("LANG", "en_US.UTF-8")])), Lang::En);
+        // LC_ALL over LC_MESSAGES over LANG; empty counts as unset.
+        assert_eq!(
+            from_env(env(&[("LC_ALL", "C.UTF-8"), ("LANG", "zh_CN.UTF-8")])),
+            Lang::En
+        );
+        assert_eq!(
+            from_env(env(&[("LC_ALL", ""), ("LANG", "zh_CN.UTF-8")])),
+            Lang::Zh
+        );
+        assert_eq!(
+            from_env(env(&[("LC_MESSAGES", "zh_CN.UTF-8"), ("LANG", "C")])),
+            Lang::Zh
+        );
+        // LANGUAGE when the locale names no language of ours, not under C.
+        assert_eq!(from_env(env(&[("LANGUAGE", "zh_CN:en")])), Lang::Zh);
+        assert_eq!(
+            from_env(env(&[("LANGUAGE", "zh_CN"), ("LANG", "en_US.UTF-8")])),
+            Lang::Zh
+        );
+        assert_eq!(
+            from_env(env(&[("LANGUAGE", "zh_CN"), ("LANG", "C.UTF-8")])),
+            Lang::En
+        );
+        assert_eq!("zh-CN".parse(), Ok(Lang::Zh));
+        assert_eq!("en".parse(), Ok(Lang::En));
+        assert!("fr".parse::<Lang>().is_err());
+    }
+
+    #[test]
+    fn the_po_reader_reads_gettext() {
+        let c = Catalog::parse(concat!(
+            "msgid \"\"\nmsgstr \"Content-Type: text/plain\\n\"\n\n",
+            "#: a.rs\nmsgid \"\"\n\"two \"\n\"lines\\n\"\nmsgstr \"\"\n\"两行\\n\"\n\n",
+            "#, fuzzy\nmsgid \"old\"\nmsgstr \"旧\"\n\n",
+            "msgid \"none\"\nmsgstr \"\"\n\n",
+            "msgid \"say \\\"hi\\\"\"\nmsgstr \"说“嗨”\"\n",
+        ));
+        assert_eq!(c.get("two lines\n"), Some("两行\n"));
+        assert_eq!(c.get("old"), None, "fuzzy is not a translation");
+        assert_eq!(c.get("none"), None);
+        assert_eq!(c.get("say \"hi\""), Some("说“嗨”"));
+        assert_eq!(c.ids().count(), 2);
+    }
+
+    /// Every msgid of the CLI catalog has its Chinese, and every string the
+    /// code passes to `tr`/`trf` is in the catalog (CI: as docs/build.sh
+    /// checks the book). The sources are scanned for `tr("…")`/`trf("…"`.
+    #[test]
+    fn the_cli_catalog_is_complete() {
+        let c = Catalog::parse(CLI_PO);
+        let ids = CLI_PO.lines().filter(|l| l.starts_with("msgid ")).count() - 1; // the header
+        assert_eq!(
+            c.ids().count(),
+            ids,
+            "an entry of common/po/cli.zh-CN.po is empty or fuzzy"
+        );
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut missing = Vec::new();
+        let mut seen = 0;
+        for dir in [
+            "common/src/lab",
+            "common/src/bin",
+            "exercises/src",
+            "ch05-sigchld/src",
+            "ch05-echo/src",
+            "ch04-sockets/src",
+        ] {
+            for file in rs_files(&root.join(dir)) {
+                let text = std::fs::read_to_string(&file).unwrap();
+                for en in used(&text) {
+                    seen += 1;
+                    if c.get(&en).is_none() {
+                        missing.push(format!("{}: {en:?}", file.display()));
+                    }
+                }
+            }
+        }
+        assert!(seen > 20, "the scan found only {seen} tr() strings");
+        assert!(
+            missing.is_empty(),
+            "CLI strings without Chinese in common/po/cli.zh-CN.po:\n{}",
+            missing.join("\n")
+        );
+    }
+
+    fn rs_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let mut out = Vec::new();
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(rs_files(&p));
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+        out
+    }
+
+    /// The string literals passed first to `tr(` or `trf(` in Rust source.
+    fn used(src: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for pat in ["tr(", "trf(", "n_("] {
+            for (i, _) in src.match_indices(pat) {
+                let before = src[..i].chars().last();
+                if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                    continue;
+                }
+                let rest = src[i + pat.len()..].trim_start();
+                let Some(lit) = rest.strip_prefix('"') else {
+                    continue;
+                };
+                let mut s = String::new();
+                let mut chars = lit.chars().peekable();
+                while let Some(ch) = chars.next() {
+                    match ch {
+                        '"' => break,
+                        '\\' => match chars.next() {
+                            Some('n') => s.push('\n'),
+                            Some('\n') => {
+                                while chars.peek().is_some_and(|c| c.is_whitespace()) {
+                                    chars.next();
+                                }
+                            }
+                            Some(o) => s.push(o),
+                            None => {}
+                        },
+                        c => s.push(c),
+                    }
+                }
+                out.push(s);
+            }
+        }
+        out
+    }
+}
