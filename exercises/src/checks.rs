@@ -242,3 +242,14 @@ pub fn broken_listener_ends_the_server(p: &mut Proc, t: &mut Trace) -> Result<()
         )),
     }
 }
+
+/// Waits (at most [`STEP`]) until signal `sig` is no longer pending for
+/// `pid` — delivered to its handler — or `pid` is gone. The checks send a
+/// signal, then wait for this before their next look.
+pub fn delivered(pid: i32, sig: nix::sys::signal::Signal) -> anyhow::Result<()> {
+    common::lab::harness::eventually(STEP, &format!("{sig} delivered to pid {pid}"), || {
+        common::lab::observer::signal_view(pid, sig)
+            .is_none_or(|v| !v.pending)
+            .then_some(())
+    })
+}

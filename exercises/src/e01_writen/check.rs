@@ -76,11 +76,7 @@ pub fn check(target: &Target) -> Verdict {
             }
             signals += 1;
             // Delivered (no longer pending) before the next look.
-            let _ = eventually(STEP, "SIGUSR1 to be delivered", || {
-                observer::signal_view(pid, Signal::SIGUSR1)
-                    .is_none_or(|v| !v.pending)
-                    .then_some(())
-            });
+            let _ = crate::checks::delivered(pid, nix::sys::signal::Signal::SIGUSR1);
         }
         let n = chunks.range(1, buf.len()).min(want.len() - got.len());
         if n == 0 {

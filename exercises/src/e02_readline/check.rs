@@ -232,11 +232,7 @@ fn interrupt_read(pid: i32) -> usize {
             break;
         }
         sent += 1;
-        let _ = eventually(STEP, "SIGUSR1 delivered", || {
-            observer::signal_view(pid, nix::sys::signal::Signal::SIGUSR1)
-                .is_none_or(|v| !v.pending)
-                .then_some(())
-        });
+        let _ = crate::checks::delivered(pid, nix::sys::signal::Signal::SIGUSR1);
     }
     sent
 }

@@ -81,11 +81,7 @@ pub fn check(target: &Target) -> Verdict {
     for _ in 0..2 {
         crate::observe::idle_in_accept(pid, STEP).map_err(|e| fail_or_gone(&mut server, &t, e.to_string(), expected))?;
         server.signal(nix::sys::signal::Signal::SIGUSR1).map_err(|e| t.fail(e.to_string(), "the signal"))?;
-        eventually(STEP, "SIGUSR1 delivered", || {
-            observer::signal_view(pid, nix::sys::signal::Signal::SIGUSR1)
-                .is_none_or(|v| !v.pending)
-                .then_some(())
-        })
+        crate::checks::delivered(pid, nix::sys::signal::Signal::SIGUSR1)
         .map_err(|e| t.fail(e.to_string(), "the signal delivered"))?;
     }
     t.did("interrupted the server's accept() twice with a signal (no SA_RESTART: EINTR)");

@@ -271,11 +271,7 @@ fn interrupt_writes(pid: i32) -> usize {
         }
         done += 1;
         // Delivered before the next look.
-        let _ = eventually(STEP, "SIGUSR1 delivered", || {
-            observer::signal_view(pid, nix::sys::signal::Signal::SIGUSR1)
-                .is_none_or(|v| !v.pending)
-                .then_some(())
-        });
+        let _ = crate::checks::delivered(pid, nix::sys::signal::Signal::SIGUSR1);
     }
     done
 }

@@ -140,11 +140,7 @@ fn interrupt_twice(server: &mut crate::checks::Proc, t: &Trace) -> Result<(), cr
         server
             .signal(nix::sys::signal::Signal::SIGUSR1)
             .map_err(|e| t.fail(e.to_string(), "the signal"))?;
-        eventually(STEP, "SIGUSR1 delivered", || {
-            observer::signal_view(pid, nix::sys::signal::Signal::SIGUSR1)
-                .is_none_or(|v| !v.pending)
-                .then_some(())
-        })
+        crate::checks::delivered(pid, nix::sys::signal::Signal::SIGUSR1)
         .map_err(|e| t.fail(e.to_string(), "the signal delivered"))?;
     }
     Ok(())

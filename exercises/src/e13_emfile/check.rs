@@ -127,11 +127,7 @@ pub fn check(target: &Target) -> Verdict {
         crate::observe::idle_in_accept(pid, crate::checks::STEP)
             .map_err(|e| fail_or_gone(&mut server, &t, e.to_string(), expected))?;
         server.signal(Signal::SIGWINCH).map_err(|e| t.fail(e.to_string(), "the signal"))?;
-        common::lab::harness::eventually(crate::checks::STEP, "SIGWINCH delivered", || {
-            common::lab::observer::signal_view(pid, Signal::SIGWINCH)
-                .is_none_or(|v| !v.pending)
-                .then_some(())
-        })
+        crate::checks::delivered(pid, nix::sys::signal::Signal::SIGWINCH)
         .map_err(|e| t.fail(e.to_string(), "the signal delivered"))?;
     }
     t.did("interrupted the server's accept() twice with a signal (no SA_RESTART: EINTR)");
