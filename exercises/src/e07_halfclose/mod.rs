@@ -25,7 +25,7 @@ pub const WRONGS: &[crate::catalog::Wrong] = &[
     crate::catalog::Wrong { name: "blind-close-not-shutdown", says: "bytes reached the server, but no end of file (FIN) followed" },
     crate::catalog::Wrong { name: "blind-shutdown-both", says: "echo failed || the rest of the echo was not read || stopped reading || Connection reset by peer" },
     crate::catalog::Wrong { name: "blind-shutdown-read-side", says: "echo failed || the rest of the echo was not read || stopped reading || Connection reset by peer" },
-    crate::catalog::Wrong { name: "blind-short-read-is-the-end", says: "the client did not finish within || stopped reading and ended || the rest of the echo was not read" },
+    crate::catalog::Wrong { name: "blind-short-read-is-the-end", says: "the client did not finish within || stopped reading and ended || the rest of the echo was not read || Connection reset by peer" },
     crate::catalog::Wrong { name: "blind-join-before-shutdown", says: "bytes reached the server, but no end of file (FIN) followed" },
     crate::catalog::Wrong { name: "fake-pass", says: "stopped reading and ended" },
     crate::catalog::Wrong { name: "close", says: "no end of file (FIN) followed" },
