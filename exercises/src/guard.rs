@@ -13,6 +13,11 @@
 //! generic instance names its arguments too, so `opt.map(common::writen::writen)`
 //! shows `common::writen::writen` in the instance's name.
 //!
+//! A rule may also hold for everything one of the student's functions
+//! *reaches* ([`reach`]): a signal handler's whole call graph must stay
+//! clear of allocation, locks and stdio, however many of the lab's or std's
+//! functions stand between the handler and the call.
+//!
 //! What it cannot see: a call made only through a `dyn` vtable built
 //! elsewhere, and code copied into the student's file (that is the student's
 //! own code then).
@@ -25,6 +30,8 @@ use object::{Object, ObjectSection, ObjectSymbol, RelocationTarget, SymbolKind};
 pub struct Hit {
     pub caller: String,
     pub callee: String,
+    /// For [`reach`]: the functions between `caller` and `callee`.
+    pub via: Vec<String>,
 }
 
 /// A function symbol of the binary: address, size, demangled name (no hash).
@@ -67,6 +74,7 @@ pub fn scan(binary: &Path, module: &str, forbidden: &[&str]) -> Result<Option<Hi
         return Ok(Some(Hit {
             caller: f.name.clone(),
             callee: f.name.clone(),
+            via: Vec::new(),
         }));
     }
     let ranges: Vec<(u64, u64, usize)> = funcs
@@ -144,6 +152,7 @@ pub fn scan(binary: &Path, module: &str, forbidden: &[&str]) -> Result<Option<Hi
                 return Ok(Some(Hit {
                     caller: funcs[who].name.clone(),
                     callee,
+                    via: Vec::new(),
                 }));
             }
         }
@@ -153,6 +162,142 @@ pub fn scan(binary: &Path, module: &str, forbidden: &[&str]) -> Result<Option<Hi
             "{} has no relocations (was it linked without --emit-relocs?)",
             binary.display()
         ));
+    }
+    Ok(None)
+}
+
+/// Where a walk of the call graph stops: a panic (the process ends, it does
+/// not return into the interrupted code) and `core`, which allocates and
+/// locks nothing except through a panic or a `dyn` call it cannot see.
+fn beyond(name: &str) -> bool {
+    name.starts_with("core::") || name.starts_with("std::panicking") || name.contains("rust_begin_unwind")
+}
+
+/// Does anything the student's function `root` (in `module`, with its
+/// closures) reaches — directly or through any chain of the binary's
+/// functions — have a name containing one of `forbidden`? The walk does not
+/// enter [`beyond`]. Err: the binary could not be read as expected.
+pub fn reach(binary: &Path, module: &str, root: &str, forbidden: &[&str]) -> Result<Option<Hit>, String> {
+    let data = std::fs::read(binary).map_err(|e| format!("read {}: {e}", binary.display()))?;
+    let file = object::File::parse(&*data).map_err(|e| format!("parse {}: {e}", binary.display()))?;
+    let x86 = file.architecture() == object::Architecture::X86_64;
+    let mut funcs: Vec<Func> = file
+        .symbols()
+        .filter(|s| s.kind() == SymbolKind::Text && s.size() > 0)
+        .filter_map(|s| {
+            Some(Func {
+                addr: s.address(),
+                size: s.size(),
+                name: demangle(s.name().ok()?),
+            })
+        })
+        .collect();
+    funcs.sort_by_key(|f| f.addr);
+    funcs.dedup_by_key(|f| f.addr);
+    let at = |addr: u64| -> Option<usize> {
+        let i = funcs.partition_point(|f| f.addr <= addr).checked_sub(1)?;
+        (addr < funcs[i].addr + funcs[i].size.max(1)).then_some(i)
+    };
+    // Every relocation of code, by the address it patches: (offset, target
+    // name if it has one, target function if it lies in this binary).
+    let mut rels: Vec<(u64, object::Relocation)> = Vec::new();
+    for section in file.sections().filter(|s| s.kind() == object::SectionKind::Text) {
+        rels.extend(section.relocations());
+    }
+    if rels.is_empty() {
+        return Err(format!(
+            "{} has no relocations (was it linked without --emit-relocs?)",
+            binary.display()
+        ));
+    }
+    rels.sort_by_key(|r| r.0);
+    let callees = |f: usize| -> Vec<(String, Option<usize>)> {
+        let (start, end) = (funcs[f].addr, funcs[f].addr + funcs[f].size);
+        let from = rels.partition_point(|r| r.0 < start);
+        let mut out = Vec::new();
+        for (_, rel) in rels[from..].iter().take_while(|r| r.0 < end) {
+            let RelocationTarget::Symbol(idx) = rel.target() else {
+                continue;
+            };
+            let Ok(sym) = file.symbol_by_index(idx) else {
+                continue;
+            };
+            let named = sym
+                .name()
+                .ok()
+                .filter(|n| !n.is_empty() && sym.kind() != SymbolKind::Section);
+            let pc_relative = matches!(
+                rel.kind(),
+                object::RelocationKind::Relative
+                    | object::RelocationKind::PltRelative
+                    | object::RelocationKind::GotRelative
+            );
+            match named {
+                Some(n) => {
+                    let inside = (sym.is_definition() && sym.kind() == SymbolKind::Text)
+                        .then(|| at(sym.address()))
+                        .flatten();
+                    out.push((demangle(n), inside));
+                }
+                None => {
+                    let bias = if x86 && pc_relative { 4 } else { 0 };
+                    let target = sym.address().wrapping_add(rel.addend() as u64).wrapping_add(bias);
+                    if let Some(i) = at(target) {
+                        out.push((funcs[i].name.clone(), Some(i)));
+                    }
+                }
+            }
+        }
+        out
+    };
+    let roots: Vec<usize> = funcs
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| {
+            contains_path(&f.name, module)
+                && f.name.match_indices(module).any(|(i, _)| {
+                    f.name[i + module.len()..]
+                        .strip_prefix("::")
+                        .is_some_and(|rest| rest == root || rest.starts_with(&format!("{root}::")))
+                })
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let bad = |name: &str| forbidden.iter().any(|f| name.contains(f));
+    // Breadth first: the shortest chain to a forbidden call is the one shown.
+    let mut parent: std::collections::HashMap<usize, Option<usize>> =
+        roots.iter().map(|&r| (r, None)).collect();
+    let mut queue: std::collections::VecDeque<usize> = roots.iter().copied().collect();
+    let chain = |parent: &std::collections::HashMap<usize, Option<usize>>, mut f: usize| {
+        let mut names = vec![funcs[f].name.clone()];
+        while let Some(&Some(p)) = parent.get(&f) {
+            names.push(funcs[p].name.clone());
+            f = p;
+        }
+        names.reverse();
+        names
+    };
+    while let Some(f) = queue.pop_front() {
+        for (name, inside) in callees(f) {
+            if bad(&name) {
+                let mut via = chain(&parent, f);
+                let caller = via.remove(0);
+                return Ok(Some(Hit {
+                    caller,
+                    callee: name,
+                    via,
+                }));
+            }
+            if let Some(g) = inside.filter(|g| !beyond(&funcs[*g].name) && !parent.contains_key(g)) {
+                parent.insert(g, Some(f));
+                queue.push_back(g);
+            }
+        }
+    }
+    if std::env::var_os("UNP_GUARD_DEBUG").is_some() {
+        for f in parent.keys() {
+            eprintln!("guard: {root} reaches {}", funcs[*f].name);
+        }
     }
     Ok(None)
 }

@@ -103,3 +103,13 @@ fn asleep_in_wait(pid: i32) -> bool {
     let wait = [libc::SYS_wait4];
     observer::blocked_in(pid, &wait) && observer::blocked_in(pid, &wait)
 }
+
+/// How long `pid` has been on a CPU, and waiting in a run queue for one
+/// (/proc/PID/schedstat: nanoseconds). Together: how long it was runnable —
+/// what tells a loop that never sleeps on a loaded machine too, where it
+/// gets little CPU time but waits for it all the time.
+pub fn runnable(pid: i32) -> Option<(Duration, Duration)> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/schedstat")).ok()?;
+    let mut f = text.split_whitespace().map(|n| n.parse::<u64>().ok());
+    Some((Duration::from_nanos(f.next()??), Duration::from_nanos(f.next()??)))
+}

@@ -141,7 +141,7 @@ fn shortage(
     expected: &str,
 ) -> Result<(), Failure> {
     let pid = server.pid();
-    let before = runnable(pid);
+    let before = crate::observe::runnable(pid);
     let woke_before = wakeups(pid);
     let lines_before = server.stderr_text().lines().count();
     let start = Instant::now();
@@ -161,11 +161,11 @@ fn shortage(
         let now = wakeups(pid);
         if now != last {
             longest = longest.max(since.elapsed());
-            (last, since, busy_then) = (now, Instant::now(), runnable(pid));
+            (last, since, busy_then) = (now, Instant::now(), crate::observe::runnable(pid));
         } else if since.elapsed() > MAX_GAP {
             // No voluntary switch: asleep all along — or runnable all along.
             let gap = since.elapsed();
-            let busy = runnable(pid)
+            let busy = crate::observe::runnable(pid)
                 .zip(busy_then)
                 .map(|(a, b)| (a.0 + a.1).saturating_sub(b.0 + b.1))
                 .unwrap_or_default();
@@ -219,7 +219,7 @@ fn window(
 ) -> Result<(), Failure> {
     let pid = server.pid();
     let (before, woke_before, lines_before) = at_start;
-    let (after, took) = (runnable(pid), start.elapsed());
+    let (after, took) = (crate::observe::runnable(pid), start.elapsed());
     let woke = wakeups(pid).zip(woke_before).map(|(a, b)| a.saturating_sub(b)).unwrap_or(0);
     // What it logged meanwhile counts as tries too (a full stderr pipe can
     // hold a logging spinner asleep while the machine is busy).
@@ -268,12 +268,4 @@ fn window(
     }
     t.did(format!("it was runnable for {} ms and woke {woke} times", busy.as_millis()));
     Ok(())
-}
-
-/// How long `pid` has been on a CPU, and waiting in a run queue for one
-/// (/proc/PID/schedstat: nanoseconds).
-fn runnable(pid: i32) -> Option<(Duration, Duration)> {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/schedstat")).ok()?;
-    let mut f = text.split_whitespace().map(|n| n.parse::<u64>().ok());
-    Some((Duration::from_nanos(f.next()??), Duration::from_nanos(f.next()??)))
 }
