@@ -274,6 +274,25 @@ fn registry_pristine_stubs_are_the_committed_student_files() {
 }
 
 #[test]
+fn cli_a_reader_that_went_away_ends_the_command_quietly() {
+    // `exercises hint 4 | head -1`, with head already gone: the first
+    // write fails with EPIPE (SIGPIPE is ignored), every time.
+    let (rd, wr) = nix::unistd::pipe().expect("pipe");
+    drop(rd);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_exercises"))
+        .args(["hint", "4"])
+        .stdout(std::process::Stdio::from(wr))
+        .output()
+        .expect("run exercises hint 4");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && err.is_empty(),
+        "{:?}, stderr: {err}",
+        out.status
+    );
+}
+
+#[test]
 fn lab_daytime_looks_like_ctime() {
     let s = exercises::daytime();
     assert!(s.ends_with("\r\n"), "{s:?}");
