@@ -51,7 +51,7 @@ pub const SHORTAGE: Duration = Duration::from_millis(6500);
 pub const MAX_GAP: Duration = Duration::from_millis(2500);
 
 /// How often the check looks at the server's wake-ups.
-const TICK: Duration = Duration::from_millis(10);
+const TICK: Duration = Duration::from_millis(50);
 
 /// How many times `pid` gave up the CPU of its own accord (it slept or
 /// blocked): `voluntary_ctxt_switches` in /proc/PID/status.
