@@ -45,16 +45,8 @@ fn demangle(raw: &str) -> String {
     format!("{:#}", rustc_demangle::demangle(raw))
 }
 
-/// Does the student's code in module `module` (a path such as
-/// `exercises_student::e01_writen`) refer to anything whose name contains
-/// one of `forbidden`? Err: the binary could not be read as expected.
-pub fn scan(binary: &Path, module: &str, forbidden: &[&str]) -> Result<Option<Hit>, String> {
-    if forbidden.is_empty() {
-        return Ok(None);
-    }
-    let data = std::fs::read(binary).map_err(|e| format!("read {}: {e}", binary.display()))?;
-    let file = object::File::parse(&*data).map_err(|e| format!("parse {}: {e}", binary.display()))?;
-    let x86 = file.architecture() == object::Architecture::X86_64;
+/// The functions of the binary, by address.
+fn functions(file: &object::File) -> Vec<Func> {
     let mut funcs: Vec<Func> = file
         .symbols()
         .filter(|s| s.kind() == SymbolKind::Text && s.size() > 0)
@@ -67,6 +59,60 @@ pub fn scan(binary: &Path, module: &str, forbidden: &[&str]) -> Result<Option<Hi
         })
         .collect();
     funcs.sort_by_key(|f| f.addr);
+    funcs
+}
+
+/// The function of `funcs` (sorted by address) that holds `addr`.
+fn holding(funcs: &[Func], addr: u64) -> Option<usize> {
+    let i = funcs.partition_point(|f| f.addr <= addr).checked_sub(1)?;
+    (addr < funcs[i].addr + funcs[i].size.max(1)).then_some(i)
+}
+
+/// What a relocation of code refers to: the target's name, and the
+/// function of this binary it lies in (None: in a shared library, or data).
+fn target(file: &object::File, funcs: &[Func], rel: &object::Relocation) -> Option<(String, Option<usize>)> {
+    let RelocationTarget::Symbol(idx) = rel.target() else {
+        return None;
+    };
+    let sym = file.symbol_by_index(idx).ok()?;
+    let named = sym
+        .name()
+        .ok()
+        .filter(|n| !n.is_empty() && sym.kind() != SymbolKind::Section);
+    match named {
+        Some(n) => {
+            let inside = (sym.is_definition() && sym.kind() == SymbolKind::Text)
+                .then(|| holding(funcs, sym.address()))
+                .flatten();
+            Some((demangle(n), inside))
+        }
+        None => {
+            // A section-relative reference: find what lies there.
+            let pc_relative = matches!(
+                rel.kind(),
+                object::RelocationKind::Relative
+                    | object::RelocationKind::PltRelative
+                    | object::RelocationKind::GotRelative
+            );
+            let x86 = file.architecture() == object::Architecture::X86_64;
+            let bias = if x86 && pc_relative { 4 } else { 0 };
+            let at = sym.address().wrapping_add(rel.addend() as u64).wrapping_add(bias);
+            let i = holding(funcs, at)?;
+            Some((funcs[i].name.clone(), Some(i)))
+        }
+    }
+}
+
+/// Does the student's code in module `module` (a path such as
+/// `exercises_student::e01_writen`) refer to anything whose name contains
+/// one of `forbidden`? Err: the binary could not be read as expected.
+pub fn scan(binary: &Path, module: &str, forbidden: &[&str]) -> Result<Option<Hit>, String> {
+    if forbidden.is_empty() {
+        return Ok(None);
+    }
+    let data = std::fs::read(binary).map_err(|e| format!("read {}: {e}", binary.display()))?;
+    let file = object::File::parse(&*data).map_err(|e| format!("parse {}: {e}", binary.display()))?;
+    let funcs = functions(&file);
     let mine = |name: &str| name.contains(module) && contains_path(name, module);
     let bad = |name: &str| forbidden.iter().any(|f| name.contains(f));
     // A generic instance over the student's types may itself be forbidden.
@@ -95,11 +141,6 @@ pub fn scan(binary: &Path, module: &str, forbidden: &[&str]) -> Result<Option<Hi
         }
         return Ok(None);
     }
-    let at = |addr: u64| -> Option<&Func> {
-        let i = funcs.partition_point(|f| f.addr <= addr);
-        let f = funcs.get(i.checked_sub(1)?)?;
-        (addr < f.addr + f.size.max(1)).then_some(f)
-    };
     let mut seen_relocations = false;
     // Only code: a relocation of a debug or unwind section has an offset
     // within that section, not an address, and could fall inside a
@@ -115,33 +156,8 @@ pub fn scan(binary: &Path, module: &str, forbidden: &[&str]) -> Result<Option<Hi
             if offset < start || offset >= end {
                 continue;
             }
-            let RelocationTarget::Symbol(idx) = rel.target() else {
+            let Some((callee, _)) = target(&file, &funcs, &rel) else {
                 continue;
-            };
-            let Ok(sym) = file.symbol_by_index(idx) else {
-                continue;
-            };
-            let named = sym
-                .name()
-                .ok()
-                .filter(|n| !n.is_empty() && sym.kind() != SymbolKind::Section);
-            let callee = match named {
-                Some(n) => demangle(n),
-                None => {
-                    // A section-relative reference: find what lies there.
-                    let pc_relative = matches!(
-                        rel.kind(),
-                        object::RelocationKind::Relative
-                            | object::RelocationKind::PltRelative
-                            | object::RelocationKind::GotRelative
-                    );
-                    let bias = if x86 && pc_relative { 4 } else { 0 };
-                    let target = sym.address().wrapping_add(rel.addend() as u64).wrapping_add(bias);
-                    match at(target) {
-                        Some(f) => f.name.clone(),
-                        None => continue,
-                    }
-                }
             };
             if std::env::var_os("UNP_GUARD_DEBUG").is_some() {
                 // What each of the student's functions calls, for whoever
@@ -180,26 +196,9 @@ fn beyond(name: &str) -> bool {
 pub fn reach(binary: &Path, module: &str, root: &str, forbidden: &[&str]) -> Result<Option<Hit>, String> {
     let data = std::fs::read(binary).map_err(|e| format!("read {}: {e}", binary.display()))?;
     let file = object::File::parse(&*data).map_err(|e| format!("parse {}: {e}", binary.display()))?;
-    let x86 = file.architecture() == object::Architecture::X86_64;
-    let mut funcs: Vec<Func> = file
-        .symbols()
-        .filter(|s| s.kind() == SymbolKind::Text && s.size() > 0)
-        .filter_map(|s| {
-            Some(Func {
-                addr: s.address(),
-                size: s.size(),
-                name: demangle(s.name().ok()?),
-            })
-        })
-        .collect();
-    funcs.sort_by_key(|f| f.addr);
-    funcs.dedup_by_key(|f| f.addr);
-    let at = |addr: u64| -> Option<usize> {
-        let i = funcs.partition_point(|f| f.addr <= addr).checked_sub(1)?;
-        (addr < funcs[i].addr + funcs[i].size.max(1)).then_some(i)
-    };
-    // Every relocation of code, by the address it patches: (offset, target
-    // name if it has one, target function if it lies in this binary).
+    let funcs = functions(&file);
+    // Every relocation of code, by the address it patches (its offset, in a
+    // linked binary).
     let mut rels: Vec<(u64, object::Relocation)> = Vec::new();
     for section in file.sections().filter(|s| s.kind() == object::SectionKind::Text) {
         rels.extend(section.relocations());
@@ -214,41 +213,11 @@ pub fn reach(binary: &Path, module: &str, root: &str, forbidden: &[&str]) -> Res
     let callees = |f: usize| -> Vec<(String, Option<usize>)> {
         let (start, end) = (funcs[f].addr, funcs[f].addr + funcs[f].size);
         let from = rels.partition_point(|r| r.0 < start);
-        let mut out = Vec::new();
-        for (_, rel) in rels[from..].iter().take_while(|r| r.0 < end) {
-            let RelocationTarget::Symbol(idx) = rel.target() else {
-                continue;
-            };
-            let Ok(sym) = file.symbol_by_index(idx) else {
-                continue;
-            };
-            let named = sym
-                .name()
-                .ok()
-                .filter(|n| !n.is_empty() && sym.kind() != SymbolKind::Section);
-            let pc_relative = matches!(
-                rel.kind(),
-                object::RelocationKind::Relative
-                    | object::RelocationKind::PltRelative
-                    | object::RelocationKind::GotRelative
-            );
-            match named {
-                Some(n) => {
-                    let inside = (sym.is_definition() && sym.kind() == SymbolKind::Text)
-                        .then(|| at(sym.address()))
-                        .flatten();
-                    out.push((demangle(n), inside));
-                }
-                None => {
-                    let bias = if x86 && pc_relative { 4 } else { 0 };
-                    let target = sym.address().wrapping_add(rel.addend() as u64).wrapping_add(bias);
-                    if let Some(i) = at(target) {
-                        out.push((funcs[i].name.clone(), Some(i)));
-                    }
-                }
-            }
-        }
-        out
+        rels[from..]
+            .iter()
+            .take_while(|r| r.0 < end)
+            .filter_map(|(_, rel)| target(&file, &funcs, rel))
+            .collect::<Vec<_>>()
     };
     let roots: Vec<usize> = funcs
         .iter()

@@ -71,23 +71,11 @@ pub fn check(target: &Target) -> Verdict {
     let (mut server, addr) = target.server(&mut t, &[])?;
     let pid = server.pid();
     let expected = "the server stays up and backs off: accept fails with EMFILE until a descriptor is freed";
-    let mut a = connect(addr).map_err(|e| fail_or_gone(&mut server, &t, format!("connect: {e}"), expected))?;
+    let a = connect(addr).map_err(|e| fail_or_gone(&mut server, &t, format!("connect: {e}"), expected))?;
     t.did("every descriptor of the server is in use (accept fails with EMFILE); a client connected (queued by the kernel)");
     shortage(&mut server, &mut t, "EMFILE", SHORTAGE, expected)?;
 
-    server.signal(Signal::SIGUSR1).map_err(|e| t.fail(e.to_string(), "the signal sent"))?;
-    t.did("freed one descriptor (SIGUSR1); the waiting client sent a line");
-    let line = rng.line(3, 40);
-    roundtrip(&mut a, &line).map_err(|saw| {
-        fail_or_gone(
-            &mut server,
-            &t,
-            saw,
-            "the waiting client is served within 5 s of a descriptor being freed",
-        )
-    })?;
-    finish(a).map_err(|saw| fail_or_gone(&mut server, &t, saw, "the end of the echo"))?;
-    t.did("the waiting client was served");
+    free_one(&mut server, &mut t, a, &rng.line(3, 40))?;
 
     // Back in accept(), with a descriptor to spare: a signal (no SA_RESTART)
     // interrupts it twice — EINTR is retried, not returned.
@@ -111,20 +99,32 @@ pub fn check(target: &Target) -> Verdict {
     let expected = "the server stays up and backs off: accept fails with ENFILE (the system's file table is full) until a descriptor is freed";
     let (mut server, addr) = target.server(&mut t, &["--enfile".to_string()])?;
     t.did("a second server: the system's file table is full (accept fails with ENFILE)");
-    let mut c = connect(addr).map_err(|e| fail_or_gone(&mut server, &t, format!("connect: {e}"), expected))?;
+    let c = connect(addr).map_err(|e| fail_or_gone(&mut server, &t, format!("connect: {e}"), expected))?;
     t.did("a client connected (queued by the kernel)");
     shortage(&mut server, &mut t, "ENFILE", WINDOW, expected)?;
+    free_one(&mut server, &mut t, c, &rng.line(3, 40))?;
+    Ok(())
+}
+
+/// Ends the shortage (SIGUSR1): the client waiting all along, `client`,
+/// must then be served — `line` echoed.
+fn free_one(
+    server: &mut crate::checks::Proc,
+    t: &mut Trace,
+    mut client: std::net::TcpStream,
+    line: &[u8],
+) -> Result<(), Failure> {
     server.signal(Signal::SIGUSR1).map_err(|e| t.fail(e.to_string(), "the signal sent"))?;
     t.did("freed one descriptor (SIGUSR1); the waiting client sent a line");
-    roundtrip(&mut c, &rng.line(3, 40)).map_err(|saw| {
+    roundtrip(&mut client, line).map_err(|saw| {
         fail_or_gone(
-            &mut server,
-            &t,
+            server,
+            t,
             saw,
             "the waiting client is served within 5 s of a descriptor being freed",
         )
     })?;
-    finish(c).map_err(|saw| fail_or_gone(&mut server, &t, saw, "the end of the echo"))?;
+    finish(client).map_err(|saw| fail_or_gone(server, t, saw, "the end of the echo"))?;
     t.did("the waiting client was served");
     Ok(())
 }
