@@ -54,7 +54,7 @@ pub fn run_check(exe: &Path, host: &Path, ex: &Exercise, variant: &str) -> Verdi
 /// The guard (src/guard.rs) on `variant`'s compiled code: no forbidden
 /// call. An entry of `forbidden` is "path" or "path | why"; a path
 /// "root >> path" holds for everything the student's function `root` reaches.
-fn guard(host: &Path, ex: &Exercise, variant: &str) -> Verdict {
+pub fn guard(host: &Path, ex: &Exercise, variant: &str) -> Verdict {
     let module = crate::guard::module_of(ex.id, variant);
     let paths = ex
         .about
