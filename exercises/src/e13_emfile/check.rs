@@ -40,8 +40,10 @@ pub const MAX_RUNNABLE: Duration = Duration::from_millis(500);
 pub const MAX_WAKEUPS: u64 = 250;
 
 /// How long the first shortage lasts in all: long enough for a back-off
-/// that doubles from 10 ms to 1 s (whatever its start) to sleep longer
-/// than [`MAX_GAP`] at least once, and be seen doing it.
+/// that doubles without a cap to be seen sleeping longer than [`MAX_GAP`]
+/// — from 50 ms its 3.2 s sleep starts 3.15 s in and is caught at 5.65 s;
+/// from 10, 100, 200, 500 ms or 1 s, by 6.0 s (some starts, such as
+/// 300 ms, take longer: the rule holds for them, this window is too short).
 pub const SHORTAGE: Duration = Duration::from_millis(6500);
 
 /// The longest the server may sleep between two tries during a shortage:
