@@ -80,8 +80,8 @@ fn run(args: &Args) -> anyhow::Result<()> {
     if matches!(args.case, Case::All | Case::Timeout) {
         ok &= timed_out(Duration::from_millis(args.user_timeout_ms), &mut segs)?;
     }
-    // The capture's thread ends here: unshare(CLONE_NEWUSER) below needs a
-    // single-threaded process (and nothing is sent in the new namespace).
+    // The capture ends here (saved first): nothing it could see is sent in
+    // the new namespace.
     segs.finish(&args.packets)?;
     // Last: it moves this process into a new network namespace for good.
     if matches!(args.case, Case::All | Case::Netns) {

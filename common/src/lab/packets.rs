@@ -586,6 +586,21 @@ pub fn capture_for(test: &str) -> Option<Capture> {
     }
 }
 
+/// Has every segment that takes sequence space (a SYN, data, a FIN) been
+/// acknowledged by the other end, or its connection reset? A demo's "the
+/// step's segments have all arrived".
+pub fn all_acked(segs: &[Segment]) -> bool {
+    segs.iter()
+        .filter(|s| s.next_seq() != s.seq && !s.has(RST))
+        .all(|s| {
+            segs.iter().any(|a| {
+                a.src == s.dst
+                    && a.dst == s.src
+                    && (a.has(RST) || (a.has(ACK) && a.ack.wrapping_sub(s.next_seq()) as i32 >= 0))
+            })
+        })
+}
+
 /// The index of the first segment at or after `from` that matches `pred`.
 pub fn find(segs: &[Segment], from: usize, pred: impl Fn(&Segment) -> bool) -> Option<usize> {
     segs.iter().skip(from).position(pred).map(|i| i + from)
