@@ -9,13 +9,16 @@ use common::lab::packets::{self, ACK, FIN, RST, SYN, find, ladder};
 
 use crate::support::{WAIT, after, step};
 
+/// Red on a wrong program: connect_errors whose port holder also called
+/// listen() (handshake, FIN, then an RST at exit: 5 segments, not 2).
 #[test]
 fn refused_port_answers_the_syn_with_rst() {
     let Some(cap) = packets::capture_for("refused_port_answers_the_syn_with_rst") else {
         return;
     };
     let mut p = Proc::spawn(env!("CARGO_BIN_EXE_connect_errors"), &["--case", "refused"]).unwrap();
-    p.expect_exit(0, WAIT).unwrap();
+    // Its exit status last: the segments say more about a wrong program.
+    let status = p.wait_exit(WAIT).unwrap();
     let out = String::from_utf8_lossy(&p.stdout_bytes()).into_owned();
     let port: u16 = after(&out, "bind(.., 127.0.0.1:")
         .trim_end_matches(')')
@@ -38,6 +41,7 @@ fn refused_port_answers_the_syn_with_rst() {
         "then the RST:\n{text}"
     );
     assert_eq!(rst.ack, syn.next_seq(), "the RST acknowledges the SYN:\n{text}");
+    assert!(status.success(), "connect_errors: {status}\n{out}");
 }
 
 #[test]
@@ -104,6 +108,8 @@ fn parent_close_sends_no_fin_shutdown_does() {
     p.expect_exit(0, WAIT).unwrap();
 }
 
+/// Red on a wrong program: backlog that shuts its listener down while the
+/// clients wait (the queued connection and each retransmitted SYN get RST).
 #[test]
 fn a_full_accept_queue_drops_the_syn_which_is_retransmitted_and_never_reset() {
     let test = "a_full_accept_queue_drops_the_syn_which_is_retransmitted_and_never_reset";
