@@ -14,13 +14,13 @@
 
 use std::path::PathBuf;
 
-use common::lab::harness::{DEADLINE, Proc, cont, stop, wait_children, wait_zombies};
+use common::lab::harness::{DEADLINE, cont, stop, wait_children, wait_zombies};
 use common::lab::ladder_svg::{Figure, Lang, Note, Side, Text, svg};
 use common::lab::packets::{self, ACK, FIN, RST, Segment};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
-use crate::support::{client, server};
+use crate::support::{client, mpclient_batch, server};
 
 fn figures_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/src/figures")
@@ -71,6 +71,15 @@ fn fin_acked(s: &[Segment], port: u16, from_server: bool) -> bool {
         .any(|f| s.iter().any(|a| a.dst == f.src && a.ack == f.next_seq()))
 }
 
+/// A note beside `side`'s column before segment `before`.
+fn note(before: usize, side: Side, en: &'static str, zh: &'static str) -> Note {
+    Note {
+        before,
+        side,
+        text: Text { en, zh },
+    }
+}
+
 const CLIENT01: Text = Text {
     en: "client (tcpcli01)",
     zh: "客户端（tcpcli01）",
@@ -117,30 +126,19 @@ fn figure_session() {
         client: CLIENT01,
         server: CHILD01,
         notes: vec![
-            Note {
-                before: data,
-                side: Side::Client,
-                text: Text {
-                    en: "a line typed: writen",
-                    zh: "键入一行：writen",
-                },
-            },
-            Note {
-                before: fin,
-                side: Side::Client,
-                text: Text {
-                    en: "EOF (Ctrl-D):\nexit closes the socket",
-                    zh: "EOF（Ctrl-D）：\nexit 关闭套接字",
-                },
-            },
-            Note {
-                before: sfin,
-                side: Side::Server,
-                text: Text {
-                    en: "read returns 0:\nthe child exits",
-                    zh: "read 返回 0：\n子进程终止",
-                },
-            },
+            note(data, Side::Client, "a line typed: writen", "键入一行：writen"),
+            note(
+                fin,
+                Side::Client,
+                "EOF (Ctrl-D):\nexit closes the socket",
+                "EOF（Ctrl-D）：\nexit 关闭套接字",
+            ),
+            note(
+                sfin,
+                Side::Server,
+                "read returns 0:\nthe child exits",
+                "read 返回 0：\n子进程终止",
+            ),
         ],
     };
     bless_or_check("session", &segs, port, &fig);
@@ -190,30 +188,24 @@ fn figure_abort() {
             zh: "服务器（tcpserv01）",
         },
         notes: vec![
-            Note {
-                before: 0,
-                side: Side::Server,
-                text: Text {
-                    en: "stopped (SIGSTOP):\nnot in accept",
-                    zh: "已停止（SIGSTOP）：\n不在 accept 中",
-                },
-            },
-            Note {
-                before: rst,
-                side: Side::Client,
-                text: Text {
-                    en: "close with SO_LINGER 0",
-                    zh: "设置 SO_LINGER 0 后 close",
-                },
-            },
-            Note {
-                before: segs.len(),
-                side: Side::Server,
-                text: Text {
-                    en: "continued: accept returns it;\nthe child's read: ECONNRESET",
-                    zh: "继续运行：accept 返回它；\n子进程的 read：ECONNRESET",
-                },
-            },
+            note(
+                0,
+                Side::Server,
+                "stopped (SIGSTOP):\nnot in accept",
+                "已停止（SIGSTOP）：\n不在 accept 中",
+            ),
+            note(
+                rst,
+                Side::Client,
+                "close with SO_LINGER 0",
+                "设置 SO_LINGER 0 后 close",
+            ),
+            note(
+                segs.len(),
+                Side::Server,
+                "continued: accept returns it;\nthe child's read: ECONNRESET",
+                "继续运行：accept 返回它；\n子进程的 read：ECONNRESET",
+            ),
         ],
     };
     bless_or_check("abort", &segs, port, &fig);
@@ -254,30 +246,24 @@ fn figure_server_killed() {
         client: CLIENT01,
         server: CHILD01,
         notes: vec![
-            Note {
-                before: fin,
-                side: Side::Server,
-                text: Text {
-                    en: "kill -9: the kernel\ncloses the child's socket",
-                    zh: "kill -9：内核关闭\n子进程的套接字",
-                },
-            },
-            Note {
-                before: two,
-                side: Side::Client,
-                text: Text {
-                    en: "blocked in fgets, sees nothing;\nthe next line: writen",
-                    zh: "阻塞在 fgets 中，什么也没看到；\n下一行：writen",
-                },
-            },
-            Note {
-                before: segs.len(),
-                side: Side::Client,
-                text: Text {
-                    en: "readline returns 0: \"server\nterminated prematurely\"",
-                    zh: "readline 返回 0：\"server\nterminated prematurely\"",
-                },
-            },
+            note(
+                fin,
+                Side::Server,
+                "kill -9: the kernel\ncloses the child's socket",
+                "kill -9：内核关闭\n子进程的套接字",
+            ),
+            note(
+                two,
+                Side::Client,
+                "blocked in fgets, sees nothing;\nthe next line: writen",
+                "阻塞在 fgets 中，什么也没看到；\n下一行：writen",
+            ),
+            note(
+                segs.len(),
+                Side::Client,
+                "readline returns 0: \"server\nterminated prematurely\"",
+                "readline 返回 0：\"server\nterminated prematurely\"",
+            ),
         ],
     };
     bless_or_check("server-killed", &segs, port, &fig);
@@ -290,12 +276,7 @@ fn figure_halfclose() {
     };
     let (s, port) = server();
     cap.watch(port);
-    let p = port.to_string();
-    let mut c = Proc::spawn(
-        env!("CARGO_BIN_EXE_echo_mpclient"),
-        &["127.0.0.1", "--port", &p, "--batch"],
-    )
-    .unwrap();
+    let mut c = mpclient_batch(port);
     let child = wait_children(s.pid(), 1, DEADLINE).unwrap()[0].pid;
     stop(child).unwrap(); // the echo waits until the client's FIN is out
     c.write_stdin(b"hello, world\n").unwrap();
@@ -327,54 +308,37 @@ fn figure_halfclose() {
         },
         server: CHILD01,
         notes: vec![
-            Note {
-                before: data,
-                side: Side::Server,
-                text: Text {
-                    en: "the child is held\nstopped (SIGSTOP)",
-                    zh: "子进程被暂停\n（SIGSTOP）",
-                },
-            },
-            Note {
-                before: data,
-                side: Side::Client,
-                text: Text {
-                    en: "writer: one line",
-                    zh: "写进程：一行",
-                },
-            },
-            Note {
-                before: fin,
-                side: Side::Client,
-                text: Text {
-                    en: "EOF: shutdown(SHUT_WR)",
-                    zh: "EOF：shutdown(SHUT_WR)",
-                },
-            },
-            Note {
-                before: echo,
-                side: Side::Server,
-                text: Text {
-                    en: "continued (SIGCONT):\nreads the line, echoes it",
-                    zh: "继续运行（SIGCONT）：\n读到这一行并回射",
-                },
-            },
-            Note {
-                before: sfin,
-                side: Side::Server,
-                text: Text {
-                    en: "read returns 0:\nthe child exits",
-                    zh: "read 返回 0：\n子进程终止",
-                },
-            },
-            Note {
-                before: segs.len(),
-                side: Side::Client,
-                text: Text {
-                    en: "reader: every byte,\nthen read returns 0",
-                    zh: "读进程：每个字节都到了，\n然后 read 返回 0",
-                },
-            },
+            note(
+                data,
+                Side::Server,
+                "the child is held\nstopped (SIGSTOP)",
+                "子进程被暂停\n（SIGSTOP）",
+            ),
+            note(data, Side::Client, "writer: one line", "写进程：一行"),
+            note(
+                fin,
+                Side::Client,
+                "EOF: shutdown(SHUT_WR)",
+                "EOF：shutdown(SHUT_WR)",
+            ),
+            note(
+                echo,
+                Side::Server,
+                "continued (SIGCONT):\nreads the line, echoes it",
+                "继续运行（SIGCONT）：\n读到这一行并回射",
+            ),
+            note(
+                sfin,
+                Side::Server,
+                "read returns 0:\nthe child exits",
+                "read 返回 0：\n子进程终止",
+            ),
+            note(
+                segs.len(),
+                Side::Client,
+                "reader: every byte,\nthen read returns 0",
+                "读进程：每个字节都到了，\n然后 read 返回 0",
+            ),
         ],
     };
     bless_or_check("halfclose", &segs, port, &fig);

@@ -27,6 +27,16 @@ pub fn client(port: u16) -> Proc {
     Proc::spawn(CLI01, &["127.0.0.1", "--port", &port.to_string()]).unwrap()
 }
 
+/// An echo_mpclient copying raw stdin (`--batch`) to a server on `port`.
+pub fn mpclient_batch(port: u16) -> Proc {
+    let p = port.to_string();
+    Proc::spawn(
+        env!("CARGO_BIN_EXE_echo_mpclient"),
+        &["127.0.0.1", "--port", &p, "--batch"],
+    )
+    .unwrap()
+}
+
 /// Runs `bin args` and asserts: exit `code`, and `needle` in a single-line
 /// stderr without any panic text.
 pub fn rejects(bin: &str, args: &[&str], code: i32, needle: &str) {
