@@ -29,15 +29,13 @@
 
 use std::io::Write as _;
 use std::net::TcpStream;
-use std::sync::Mutex;
 use std::time::Duration;
 
 use clap::Parser;
 use common::ClientArgs;
-use common::args::PacketArgs;
 use common::args::Tcp_connect;
 use common::error::err_sys;
-use common::lab::packets::{ACK, RST, Segments};
+use common::lab::packets;
 use common::notice;
 use common::readline::{Readline, Rline};
 use common::unp::MAXLINE;
@@ -74,29 +72,6 @@ struct Args {
     packets: common::args::PacketArgs,
 }
 
-/// `--packets` / `--pcap`: the connection's segments so far, shown (and
-/// saved) before each write — the last time before the write that SIGPIPE
-/// kills. Kept outside the figure's code, hence a static.
-static SEGMENTS: Mutex<Option<(Segments, PacketArgs)>> = Mutex::new(None);
-
-/// Before a write: waits (with a deadline) until every byte sent so far is
-/// acknowledged or reset, then prints the new segments.
-fn show_segments() {
-    let mut g = SEGMENTS.lock().unwrap_or_else(|e| e.into_inner());
-    let Some((segs, args)) = g.as_mut() else { return };
-    let port = segs.port();
-    segs.show(|s| match s.iter().rfind(|x| x.to(port) && x.len > 0) {
-        None => s.iter().any(|x| x.to(port) && x.flags == ACK),
-        Some(d) => s
-            .iter()
-            .any(|x| x.from(port) && (x.has(RST) || x.ack == d.next_seq())),
-    });
-    if let Some(p) = args.pcap.as_deref() {
-        segs.save(p)
-            .unwrap_or_else(|e| common::error::err_quit(&format!("{e:#}")));
-    }
-}
-
 /// Writes with plain write(2) (Writen), or through std's TcpStream.
 enum Writer {
     Raw(socket2::Socket),
@@ -105,7 +80,7 @@ enum Writer {
 
 impl Writer {
     fn writen(&self, buf: &[u8]) {
-        show_segments();
+        packets::before_write(); // --packets: the segments so far
         match self {
             Writer::Raw(s) => Writen(s, buf),
             Writer::Std(s) => (&*s)
@@ -167,11 +142,7 @@ fn main() {
     }
     // ANCHOR_END: sigpipe
     args.cli.log.init("tcpcli11");
-    let mut segs = Segments::from_args(&args.packets).on_stderr();
-    segs.watch(args.cli.port);
-    if segs.on() {
-        *SEGMENTS.lock().unwrap_or_else(|e| e.into_inner()) = Some((segs, args.packets.clone()));
-    }
+    packets::client(&args.packets, args.cli.port);
     // ANCHOR: main
     let sockfd = Tcp_connect(&args.cli.host, args.cli.port); // socket + connect, each address in turn
     let sockfd = match args.std_write {

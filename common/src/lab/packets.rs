@@ -586,6 +586,34 @@ pub fn capture_for(test: &str) -> Option<Capture> {
     }
 }
 
+/// A client's `--packets` / `--pcap` (tcpcli11): its connection's
+/// segments, shown on stderr (stdout is the echo) and saved before each
+/// write by [`before_write`] — the last time just before the write that
+/// SIGPIPE kills. A static, so the client's code stays the book's.
+static CLIENT: Mutex<Option<(Segments, crate::args::PacketArgs)>> = Mutex::new(None);
+
+/// Starts a client's capture of the connection to `port`, if `a` asks.
+pub fn client(a: &crate::args::PacketArgs, port: u16) {
+    let mut segs = Segments::from_args(a).on_stderr();
+    segs.watch(port);
+    if segs.on() {
+        *CLIENT.lock().unwrap_or_else(|e| e.into_inner()) = Some((segs, a.clone()));
+    }
+}
+
+/// Before a client's write: waits (with a deadline) until every byte sent
+/// so far is acknowledged or reset, then prints the new segments and
+/// rewrites the pcap file.
+pub fn before_write() {
+    let mut g = CLIENT.lock().unwrap_or_else(|e| e.into_inner());
+    let Some((segs, a)) = g.as_mut() else { return };
+    segs.show(all_acked);
+    if let Some(p) = a.pcap.as_deref() {
+        segs.save(p)
+            .unwrap_or_else(|e| crate::error::err_quit(&format!("{e:#}")));
+    }
+}
+
 /// Has every segment that takes sequence space (a SYN, data, a FIN) been
 /// acknowledged by the other end, or its connection reset? A demo's "the
 /// step's segments have all arrived".
