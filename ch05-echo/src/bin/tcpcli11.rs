@@ -80,7 +80,7 @@ enum Writer {
 
 impl Writer {
     fn writen(&self, buf: &[u8]) {
-        packets::before_write(); // --packets: the segments so far
+        packets::client_show(); // --packets: the segments so far
         match self {
             Writer::Raw(s) => Writen(s, buf),
             Writer::Std(s) => (&*s)

@@ -276,7 +276,8 @@ fn figure_halfclose() {
     };
     let (s, port) = server();
     cap.watch(port);
-    let mut c = mpclient_batch(port);
+    // --packets: the client prints its own ladder too (asserted below).
+    let mut c = mpclient_batch(port, &["--packets"]);
     let child = wait_children(s.pid(), 1, DEADLINE).unwrap()[0].pid;
     stop(child).unwrap(); // the echo waits until the client's FIN is out
     c.write_stdin(b"hello, world\n").unwrap();
@@ -341,5 +342,17 @@ fn figure_halfclose() {
             ),
         ],
     };
+    // echo_mpclient --packets printed the same connection on stderr: its
+    // FIN, then the echo coming back.
+    let err = c.stderr_text();
+    let at = |arrow: &str| {
+        err.lines()
+            .position(|l| l.starts_with("  segments │") && l.contains(arrow))
+    };
+    let (fin, back) = (at("-FIN-ACK------>"), at("<------PSH-ACK-"));
+    assert!(
+        fin.is_some() && back.is_some() && fin < back,
+        "echo_mpclient --packets: the client's FIN, then the echo:\n{err}"
+    );
     bless_or_check("halfclose", &segs, port, &fig);
 }

@@ -134,7 +134,7 @@ fn the_half_closing_clients_fin_goes_out_while_the_echoes_keep_coming() {
     };
     let (_s, port) = server();
     cap.watch(port);
-    let mut c = mpclient_batch(port);
+    let mut c = mpclient_batch(port, &[]);
     let input = vec![b'x'; 256 << 10];
     let feeder = c.feed_stdin(input.clone());
     c.expect_exit(0, DEADLINE).unwrap();

@@ -586,10 +586,11 @@ pub fn capture_for(test: &str) -> Option<Capture> {
     }
 }
 
-/// A client's `--packets` / `--pcap` (tcpcli11): its connection's
-/// segments, shown on stderr (stdout is the echo) and saved before each
-/// write by [`before_write`] — the last time just before the write that
-/// SIGPIPE kills. A static, so the client's code stays the book's.
+/// A client's `--packets` / `--pcap` (tcpcli11, echo_mpclient): its
+/// connection's segments, shown on stderr (stdout is the echo) and saved
+/// by [`client_show`] — tcpcli11 calls it before each write, so the last
+/// time is just before the write that SIGPIPE kills. A static, so the
+/// client's code stays the book's but for one call.
 static CLIENT: Mutex<Option<(Segments, crate::args::PacketArgs)>> = Mutex::new(None);
 
 /// Starts a client's capture of the connection to `port`, if `a` asks.
@@ -601,10 +602,10 @@ pub fn client(a: &crate::args::PacketArgs, port: u16) {
     }
 }
 
-/// Before a client's write: waits (with a deadline) until every byte sent
-/// so far is acknowledged or reset, then prints the new segments and
-/// rewrites the pcap file.
-pub fn before_write() {
+/// Waits (with a deadline) until every segment a client's connection has
+/// sent so far is acknowledged or reset, then prints the new ones and
+/// rewrites the pcap file. Nothing without `--packets` / `--pcap`.
+pub fn client_show() {
     let mut g = CLIENT.lock().unwrap_or_else(|e| e.into_inner());
     let Some((segs, a)) = g.as_mut() else { return };
     segs.show(all_acked);
