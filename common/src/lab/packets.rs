@@ -29,7 +29,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use nix::sys::socket::{LinkAddr, recvfrom};
+use nix::sys::socket::LinkAddr;
 use socket2::{Domain, Protocol, Socket, Type};
 
 /// `ETH_P_ALL` (linux/if_ether.h), every protocol, in network byte order
@@ -219,38 +219,83 @@ pub struct Capture {
     port: Arc<AtomicU16>,
     frames: Arc<Mutex<Vec<Frame>>>,
     outgoing: Arc<AtomicU64>,
+    /// [`nanos`] of the latest moment at which nothing was left to read.
+    caught_up: Arc<AtomicU64>,
     thread: Option<JoinHandle<()>>,
+}
+
+/// Nanoseconds since the epoch, for an atomic.
+fn nanos(t: SystemTime) -> u64 {
+    t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)
 }
 
 impl Capture {
     /// Opens the packet socket and starts reading `lo`. Fails (EPERM)
     /// without CAP_NET_RAW: see [`why_not`].
     pub fn start() -> io::Result<Capture> {
+        use nix::sys::socket::{MsgFlags, recvmsg, setsockopt, sockopt};
         let sock = Socket::new(Domain::PACKET, Type::RAW, Some(Protocol::from(ETH_P_ALL_BE)))?;
-        sock.set_read_timeout(Some(Duration::from_millis(50)))?;
+        sock.set_nonblocking(true)?;
         sock.attach_filter(&[socket2::SockFilter::new(0x06, 0, 0, SNAP)])?; // BPF_RET|BPF_K
-        let _ = nix::sys::socket::setsockopt(&sock, nix::sys::socket::sockopt::RcvBufForce, &RCVBUF);
+        let _ = setsockopt(&sock, sockopt::RcvBufForce, &RCVBUF);
+        // The kernel's time of each frame (when lo handed it on), not the
+        // time this thread read it: a thread that lags would date a FIN
+        // after the state it caused.
+        setsockopt(&sock, sockopt::ReceiveTimestampns, &true).map_err(io::Error::from)?;
         let lo = nix::net::if_::if_nametoindex("lo").map_err(io::Error::from)? as usize;
         let mut cap = Capture {
             stop: Arc::new(AtomicBool::new(false)),
             port: Arc::new(AtomicU16::new(0)),
             frames: Arc::new(Mutex::new(Vec::new())),
             outgoing: Arc::new(AtomicU64::new(0)),
+            caught_up: Arc::new(AtomicU64::new(0)),
             thread: None,
         };
-        let (stop, port, frames, outgoing) = (
+        let (stop, port, frames, outgoing, caught_up) = (
             Arc::clone(&cap.stop),
             Arc::clone(&cap.port),
             Arc::clone(&cap.frames),
             Arc::clone(&cap.outgoing),
+            Arc::clone(&cap.caught_up),
         );
         let thread = thread::spawn(move || {
             let mut buf = vec![0u8; 65_600];
+            let mut cmsg = nix::cmsg_space!(nix::sys::time::TimeSpec);
             while !stop.load(Ordering::Relaxed) {
-                let Ok((n, Some(addr))) = recvfrom::<LinkAddr>(sock.as_raw_fd(), &mut buf) else {
-                    continue; // the read timeout: look at `stop` again
+                let asked = SystemTime::now();
+                let mut iov = [io::IoSliceMut::new(&mut buf)];
+                let (n, addr, kernel_time) = match recvmsg::<LinkAddr>(
+                    sock.as_raw_fd(),
+                    &mut iov,
+                    Some(&mut cmsg),
+                    MsgFlags::MSG_DONTWAIT,
+                ) {
+                    Ok(m) => {
+                        let t = m.cmsgs().ok().and_then(|mut c| {
+                            c.find_map(|c| match c {
+                                nix::sys::socket::ControlMessageOwned::ScmTimestampns(t) => {
+                                    Some(UNIX_EPOCH + Duration::from(t))
+                                }
+                                _ => None,
+                            })
+                        });
+                        (m.bytes, m.address, t)
+                    }
+                    Err(nix::errno::Errno::EAGAIN) => {
+                        // Nothing queued: every frame queued before
+                        // `asked` has been read.
+                        caught_up.store(nanos(asked), Ordering::Release);
+                        let mut fds = [nix::poll::PollFd::new(
+                            std::os::fd::AsFd::as_fd(&sock),
+                            nix::poll::PollFlags::POLLIN,
+                        )];
+                        let _ = nix::poll::poll(&mut fds, nix::poll::PollTimeout::from(50u8));
+                        continue; // look at `stop` again
+                    }
+                    Err(_) => continue,
                 };
-                let time = SystemTime::now();
+                let Some(addr) = addr else { continue };
+                let time = kernel_time.unwrap_or_else(SystemTime::now);
                 if addr.ifindex() != lo {
                     continue;
                 }
@@ -293,6 +338,23 @@ impl Capture {
     /// The frames so far (of the watched port, once one is).
     pub fn frames(&self) -> Vec<Frame> {
         self.frames.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Takes the frames kept so far out of the capture (a long-running
+    /// reader, observe, drains them as it goes instead of keeping them all).
+    pub fn drain(&self) -> Vec<Frame> {
+        std::mem::take(&mut *self.frames.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Waits, at most `timeout`, until every frame the kernel handed to the
+    /// capture before `t` has been read; false if the deadline came first.
+    /// Read from /proc at `t`, a TCP state has its cause among those frames:
+    /// a FIN reaches a packet socket before TCP processes it.
+    pub fn caught_up_to(&self, t: SystemTime, timeout: Duration) -> bool {
+        crate::lab::harness::eventually(timeout, "the capture to catch up", || {
+            (self.caught_up.load(Ordering::Acquire) >= nanos(t)).then_some(())
+        })
+        .is_ok()
     }
 
     /// The segments so far on `port`, in capture order.
@@ -339,20 +401,42 @@ impl Drop for Capture {
 /// end on `server_port`) on the right; seq and ack relative to each
 /// direction's first sequence number, as tcpdump prints them.
 pub fn ladder(segs: &[Segment], server_port: u16) -> String {
-    use std::collections::HashMap;
     let Some(t0) = segs.first().map(|s| s.time) else {
         return "(no segments)\n".into();
     };
-    let mut isn: HashMap<(SocketAddr, SocketAddr), u32> = HashMap::new();
-    let mut out = format!(
-        "{:>10}  {:<21} {:^15} {:<21} {}\n",
-        "time s", "client", "", "server", "seq ack len"
-    );
+    let mut rungs = Ladder::default();
+    let mut out = format!("{:>10}  {}\n", "time s", Ladder::header());
     for s in segs {
-        let isn_out = *isn.entry((s.src, s.dst)).or_insert(s.seq);
-        let rel_ack = isn.get(&(s.dst, s.src)).map_or(s.ack, |i| s.ack.wrapping_sub(*i));
+        let t = s.time.duration_since(t0).unwrap_or_default().as_secs_f64();
+        out += &format!("{t:>10.6}  {}\n", rungs.line(s, s.dst.port() == server_port));
+    }
+    out
+}
+
+/// The rungs of a ladder, one segment at a time: what [`ladder`] prints
+/// after its time column, for a reader that gets its segments in batches
+/// (observe). Remembers each direction's first sequence number.
+#[derive(Default)]
+pub struct Ladder {
+    isn: std::collections::HashMap<(SocketAddr, SocketAddr), u32>,
+}
+
+impl Ladder {
+    /// The column heads of [`Ladder::line`].
+    pub fn header() -> String {
+        format!("{:<21} {:^15} {:<21} {}", "client", "", "server", "seq ack len")
+    }
+
+    /// One segment: client, arrow with the flags, server, relative seq and
+    /// ack, payload length. `to_server`: the segment goes from the client
+    /// (left) to the server (right).
+    pub fn line(&mut self, s: &Segment, to_server: bool) -> String {
+        let isn_out = *self.isn.entry((s.src, s.dst)).or_insert(s.seq);
+        let rel_ack = self
+            .isn
+            .get(&(s.dst, s.src))
+            .map_or(s.ack, |i| s.ack.wrapping_sub(*i));
         let rel_ack = if s.has(ACK) { rel_ack } else { 0 };
-        let to_server = s.dst.port() == server_port;
         let (client, server) = if to_server { (s.src, s.dst) } else { (s.dst, s.src) };
         let label = s.label();
         let arrow = if to_server {
@@ -360,23 +444,28 @@ pub fn ladder(segs: &[Segment], server_port: u16) -> String {
         } else {
             format!("<{:->14}", format!("-{label}-"))
         };
-        let t = s.time.duration_since(t0).unwrap_or_default().as_secs_f64();
-        out += &format!(
-            "{t:>10.6}  {:<21} {arrow:^15} {:<21} {} {} {}\n",
+        format!(
+            "{:<21} {arrow:^15} {:<21} {} {} {}",
             client.to_string(),
             server.to_string(),
             s.seq.wrapping_sub(isn_out),
             rel_ack,
             s.len
-        );
+        )
     }
-    out
 }
 
 /// Writes `frames` as a classic libpcap file (LINKTYPE_ETHERNET,
 /// microsecond timestamps): a 24-byte global header, then per frame a
 /// 16-byte record header and the bytes.
 pub fn write_pcap(mut w: impl Write, frames: &[Frame]) -> io::Result<()> {
+    write_pcap_header(&mut w)?;
+    write_pcap_records(&mut w, frames)?;
+    w.flush()
+}
+
+/// The 24-byte global header of a pcap file ([`write_pcap`]).
+pub fn write_pcap_header(mut w: impl Write) -> io::Result<()> {
     let mut h = Vec::with_capacity(24);
     h.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes()); // magic, µs
     h.extend_from_slice(&2u16.to_le_bytes()); // version 2.4
@@ -385,7 +474,12 @@ pub fn write_pcap(mut w: impl Write, frames: &[Frame]) -> io::Result<()> {
     h.extend_from_slice(&0u32.to_le_bytes()); // sigfigs
     h.extend_from_slice(&65_535u32.to_le_bytes()); // snaplen
     h.extend_from_slice(&1u32.to_le_bytes()); // LINKTYPE_ETHERNET
-    w.write_all(&h)?;
+    w.write_all(&h)
+}
+
+/// One pcap record per frame, after [`write_pcap_header`]: a file grows by
+/// records as a capture goes on.
+pub fn write_pcap_records(mut w: impl Write, frames: &[Frame]) -> io::Result<()> {
     for f in frames {
         let t = f.time.duration_since(UNIX_EPOCH).unwrap_or_default();
         let mut r = Vec::with_capacity(16 + f.data.len());
@@ -396,7 +490,7 @@ pub fn write_pcap(mut w: impl Write, frames: &[Frame]) -> io::Result<()> {
         r.extend_from_slice(&f.data);
         w.write_all(&r)?;
     }
-    w.flush()
+    Ok(())
 }
 
 /// For a test: a capture, or `None` after a visible `SKIP:` line saying

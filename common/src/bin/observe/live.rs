@@ -5,13 +5,15 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::time::{Duration, Instant};
 
 use crate::changes::{Change, Kind, RowKey};
-use crate::snapshot::{Frame, Key, ProcRow, SockRow, clock, key, notes, proc_table, sock_table};
+use crate::packets::{Rung, in_order};
+use crate::snapshot::{Frame, Key, ProcRow, SockRow, key, notes, proc_table, sock_table};
 
 /// How long a live frame keeps a change highlighted (and a row that is
 /// gone, struck): one frame of 0.2 s is too short for an eye.
 pub(crate) const HOLD: Duration = Duration::from_secs(1);
 
-/// How many recent changes a live frame lists under the tables.
+/// How many recent changes a live frame lists under the tables (twice as
+/// many lines with --packets: the segments come between them).
 pub(crate) const RECENT: usize = 8;
 
 /// How many TIME_WAIT rows that did not just change a live frame shows.
@@ -25,12 +27,16 @@ pub(crate) struct Live {
     pub(crate) gone_procs: Vec<(Instant, ProcRow)>,
     pub(crate) gone_socks: Vec<(Instant, SockRow)>,
     pub(crate) recent: VecDeque<String>,
+    /// --packets: segments are listed with the changes.
+    pub(crate) packets: bool,
 }
 
 impl Live {
-    pub(crate) fn note(&mut self, cur: &Frame, prev: Option<&Frame>, news: Vec<Change>) {
+    /// Remembers a look's changes, and the segments that came with it
+    /// (--packets), in time order.
+    pub(crate) fn note(&mut self, cur: &Frame, prev: Option<&Frame>, news: Vec<Change>, rungs: Vec<Rung>) {
         let now = Instant::now();
-        let at = clock(cur.at);
+        let texts: Vec<String> = news.iter().map(|c| c.text.clone()).collect();
         for c in news {
             if let Some(p) = prev.filter(|_| c.kind == Kind::Gone) {
                 match c.key {
@@ -49,9 +55,10 @@ impl Live {
                 }
             }
             self.marks.insert(c.key, (now, c.kind));
-            self.recent.push_back(format!("{at} {}", c.text));
         }
-        while self.recent.len() > RECENT {
+        self.recent.extend(in_order(rungs, cur.at, &texts));
+        let keep = if self.packets { 2 * RECENT } else { RECENT };
+        while self.recent.len() > keep {
             self.recent.pop_front();
         }
         let fresh = |t: &Instant| now.duration_since(*t) < HOLD;

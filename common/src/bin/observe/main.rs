@@ -40,11 +40,13 @@
 mod changes;
 mod live;
 mod out;
+mod packets;
 mod snapshot;
 #[cfg(test)]
 mod tests;
 mod watch;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -56,7 +58,8 @@ use common::lab::observer;
 use changes::{changes, first_lines};
 use live::Live;
 use out::{Out, stdout_closed, written};
-use snapshot::{Frame, clock, snapshot};
+use packets::{Segments, in_order};
+use snapshot::{Frame, snapshot};
 use watch::Watch;
 
 /// The lab's third terminal: a server's process tree and the TCP sockets of
@@ -90,6 +93,14 @@ struct Args {
     #[arg(long)]
     follow: bool,
 
+    /// Also print the port's TCP segments, in time order with the changes (CAP_NET_RAW).
+    #[arg(long, conflicts_with = "once")]
+    packets: bool,
+
+    /// Write the port's TCP segments to FILE as pcap (tcpdump -r FILE).
+    #[arg(long, value_name = "FILE", conflicts_with = "once")]
+    pcap: Option<PathBuf>,
+
     /// Milliseconds between two looks at /proc.
     #[arg(long, value_name = "MS", default_value_t = 200,
           value_parser = clap::value_parser!(u64).range(10..=60_000))]
@@ -109,7 +120,11 @@ fn run(args: Args) -> anyhow::Result<()> {
     let mut watch = Watch::new(args.pid, args.port.or(args.pid.is_none().then_some(SERV_PORT)));
     let tick = Duration::from_millis(args.interval);
     let mut out = Out::new(!args.once && !args.follow);
-    let mut live = Live::default();
+    let mut segs = Segments::start(args.packets, args.pcap.as_deref())?;
+    let mut live = Live {
+        packets: args.packets,
+        ..Live::default()
+    };
     let mut prev: Option<Frame> = None;
     let mut next = Instant::now();
     if !args.once {
@@ -127,8 +142,19 @@ fn run(args: Args) -> anyhow::Result<()> {
             }
         });
     }
+    if let Some(h) = segs.as_ref().and_then(Segments::header).filter(|_| args.follow) {
+        // The ladder's column heads, once, before any segment.
+        written(out.put(&format!(
+            "{} {h}\n",
+            snapshot::clock(std::time::SystemTime::now())
+        )))?;
+    }
     loop {
         let cur = watch.look();
+        let rungs = match &mut segs {
+            Some(s) => s.take(cur.at, &watch)?,
+            None => Vec::new(),
+        };
         let wrote = if args.once {
             let r = out.put(&format!("{}{}", watch.title(&cur), snapshot(&cur)));
             return written(r);
@@ -137,12 +163,13 @@ fn run(args: Args) -> anyhow::Result<()> {
                 None => first_lines(&cur),
                 Some(p) => changes(p, &cur).into_iter().map(|c| c.text).collect(),
             };
-            let at = clock(cur.at);
-            lines.iter().try_for_each(|l| out.put(&format!("{at} {l}\n")))
+            in_order(rungs, cur.at, &lines)
+                .iter()
+                .try_for_each(|l| out.put(&format!("{l}\n")))
         } else {
             let news = prev.as_ref().map(|p| changes(p, &cur)).unwrap_or_default();
-            let redraw = prev.is_none() || !news.is_empty() || out.tty;
-            live.note(&cur, prev.as_ref(), news);
+            let redraw = prev.is_none() || !news.is_empty() || !rungs.is_empty() || out.tty;
+            live.note(&cur, prev.as_ref(), news, rungs);
             if redraw {
                 out.frame(&live.render(&watch.title(&cur), &cur, args.interval, out.color))
             } else {

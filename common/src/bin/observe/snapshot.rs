@@ -60,6 +60,7 @@ impl SockRow {
 
 /// What /proc said at one moment.
 pub(crate) struct Frame {
+    /// When the look ended.
     pub(crate) at: SystemTime,
     pub(crate) procs: Vec<ProcRow>,
     pub(crate) socks: Vec<SockRow>,

@@ -48,7 +48,6 @@ impl Watch {
 
     /// One look at /proc: the processes, the sockets, who holds what.
     pub(crate) fn look(&mut self) -> Frame {
-        let at = SystemTime::now();
         // Sockets first, then their holders, then the processes: a socket
         // accepted and handed to a new child between two reads is then
         // seen with its holder, and the holder in the tree. A server in
@@ -175,7 +174,10 @@ impl Watch {
         }
         self.held = held;
         Frame {
-            at,
+            // Stamped when the look is over: every state it read was true
+            // by then, so a segment that caused one is dated earlier
+            // (--packets prints it first).
+            at: SystemTime::now(),
             procs,
             socks: rows,
             older,
