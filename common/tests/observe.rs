@@ -616,6 +616,9 @@ fn help_says_what_it_is_for_and_how_to_run_it_beside_a_server() {
         "--once",
         "--follow",
         "--pid",
+        "--packets",
+        "--pcap",
+        "unshare -rn",
     ] {
         assert!(out.contains(want), "--help should mention {want:?}:\n{out}");
     }
@@ -831,7 +834,13 @@ fn packets_follow_draws_the_segments_in_order_with_the_states() {
             let r = pcap_records(&std::fs::read(file).ok()?).ok()?;
             (r.len() >= n).then_some(r)
         })
-        .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        .unwrap_or_else(|e| {
+            let why = std::fs::read(file)
+                .map_err(|e| e.to_string())
+                .and_then(|b| pcap_records(&b))
+                .map(|r| format!("{} records, {n} ladder lines", r.len()));
+            panic!("{}: {e}: {why:?}", file.display())
+        });
         let _ = std::fs::remove_file(file);
         assert_eq!(got.len(), n, "{}: one record per ladder line", file.display());
         let flags: Vec<u8> = got.iter().map(|s| s.flags).collect();

@@ -30,12 +30,19 @@
 //! With --port, the server is whoever holds a socket on that local port, and
 //! everything it forked; with --pid, that process and its descendants, and
 //! the ports it listens on. A child orphaned by its server's death stays.
-
+//! Segments:   --packets adds the port's TCP segments, one ladder line each
+//!             (time, client ─FLAGS→ server, relative seq and ack, payload
+//!             length), in time order with the changes: the client's FIN
+//!             comes before the CLOSE_WAIT it causes. --pcap FILE writes them
+//!             for `tcpdump -r FILE` or Wireshark. Both need CAP_NET_RAW
+//!             (root, or a private network namespace: `unshare -rn`); without
+//!             it observe says so and exits 1.
 //!
 //! The parts, each in its file: [`watch`] looks at /proc and keeps what
 //! earlier looks taught; [`snapshot`] is one look and its tables (`--once`);
 //! [`changes`] what moved between two looks (`--follow`); [`live`] the
-//! redrawn view; [`out`] stdout and its reader going away.
+//! redrawn view; [`packets`] the segments (`--packets`, `--pcap`); [`out`]
+//! stdout and its reader going away.
 
 mod changes;
 mod live;
@@ -74,6 +81,8 @@ use watch::Watch;
 /// --follow writes lines such as
 ///   12:00:01.234 child 4242 S → Z
 ///   12:00:01.234 127.0.0.1:9877 ↔ 127.0.0.1:51234 ESTABLISHED → CLOSE_WAIT
+/// and with --packets (root, or inside `unshare -rn`) the segments too:
+///   12:00:01.230 127.0.0.1:51234       -FIN-ACK------> 127.0.0.1:9877        7 7 0
 #[derive(Parser)]
 #[command(version, verbatim_doc_comment)]
 struct Args {
