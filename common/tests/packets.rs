@@ -107,3 +107,48 @@ fn a_connection_is_captured_once_per_segment_and_tcpdump_reads_the_pcap() {
     assert!(text.lines().next().unwrap().contains("Flags [S]"), "{text}");
     assert!(text.contains(&format!(".{port}: Flags [F.]")), "{text}");
 }
+
+#[test]
+fn the_kernel_drops_the_frames_of_other_ports() {
+    // Capture::watch attaches a classic BPF filter on the port: frames of
+    // another port never reach the capture. Each loopback frame the socket
+    // reads is counted once going out (outgoing_dropped) before the
+    // user-space port check, so with the kernel filter that count grows by
+    // exactly the watched port's segments, however busy lo is. Shown
+    // failing with the filter not attached (the count took the other
+    // port's frames too).
+    let Some(cap) = common::lab::packets::capture_for("the_kernel_drops_the_frames_of_other_ports") else {
+        return;
+    };
+    let watched = TcpListener::bind("127.0.0.1:0").unwrap();
+    let other = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = watched.local_addr().unwrap().port();
+    cap.watch(port);
+    // Frames queued before the filter changed are read and counted first.
+    assert!(cap.caught_up_to(std::time::SystemTime::now(), DEADLINE));
+    let before = cap.outgoing_dropped();
+    let session = |l: &TcpListener| {
+        let mut c = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+        let (mut a, _) = l.accept().unwrap();
+        c.write_all(b"hello").unwrap();
+        let mut buf = [0u8; 5];
+        a.read_exact(&mut buf).unwrap();
+        drop(c);
+        assert_eq!(a.read(&mut buf).unwrap(), 0);
+    };
+    session(&other);
+    session(&watched);
+    let segs = cap
+        .wait_for(port, DEADLINE, "FIN both ways and the last ACK", |s| {
+            s.iter().filter(|x| x.has(FIN)).count() == 2 && s.last().is_some_and(|x| x.flags == ACK)
+        })
+        .unwrap();
+    assert!(cap.caught_up_to(std::time::SystemTime::now(), DEADLINE));
+    let counted = cap.outgoing_dropped() - before;
+    assert_eq!(
+        counted,
+        segs.len() as u64,
+        "outgoing copies read: only the watched port's\n{}",
+        ladder(&segs, port)
+    );
+}

@@ -9,10 +9,13 @@
 //! - **Each loopback segment is seen twice** by a packet socket: once going
 //!   out (`PACKET_OUTGOING` in the address's pkttype) and once coming in
 //!   (`PACKET_HOST`). Only the incoming copy is kept.
-//! - The port filter is in user space (no BPF): set it with
-//!   [`Capture::watch`] once the server's ephemeral port is known; until
-//!   then headers of every loopback TCP frame are kept (a lesson whose
-//!   program picks its own port filters afterwards, [`Capture::segments`]).
+//! - The port filter is set with [`Capture::watch`] once the server's
+//!   ephemeral port is known: in the kernel, a classic BPF program
+//!   ([`port_filter`]) drops every other frame before it is queued, and
+//!   the capture thread checks the port again for frames queued before.
+//!   Until then headers of every loopback TCP frame are kept (a lesson
+//!   whose program picks its own port filters afterwards,
+//!   [`Capture::segments`]).
 //! - Parsing (Ethernet, IPv4 or IPv6, TCP) is hand-written: three fixed
 //!   headers, fewer lines than a crate's glue and nothing added to the
 //!   cold build.
@@ -213,6 +216,48 @@ pub fn why_not(e: &io::Error) -> String {
     }
 }
 
+/// A classic BPF program (the kernel's socket filter, SO_ATTACH_FILTER)
+/// that keeps the TCP frames to or from `port` over Ethernet + IPv4 (not
+/// a fragment) or IPv6 (TCP as the first next header, as [`parse`]
+/// wants), cut to [`SNAP`] bytes, and drops every other frame before it
+/// is queued: on a busy machine's loopback the capture then reads only
+/// its own port's frames.
+pub fn port_filter(port: u16) -> Vec<socket2::SockFilter> {
+    use socket2::SockFilter as F;
+    // linux/filter.h: BPF_LD|BPF_H|BPF_ABS, ..., BPF_RET|BPF_K.
+    const LDH: u16 = 0x28;
+    const LDB: u16 = 0x30;
+    const LDH_X: u16 = 0x48; // BPF_LD|BPF_H|BPF_IND: [X + k]
+    const LDX_MSH: u16 = 0xb1; // X = 4 * ([k] & 0xf): the IPv4 header's length
+    const JEQ: u16 = 0x15;
+    const JSET: u16 = 0x45;
+    const RET: u16 = 0x06;
+    let p = u32::from(port);
+    // Jumps are relative: to instruction (this + 1 + offset).
+    vec![
+        F::new(LDH, 0, 0, 12),          //  0 ethertype
+        F::new(JEQ, 0, 9, 0x0800),      //  1 IPv4? else 11
+        F::new(LDB, 0, 0, 14 + 9),      //  2 protocol
+        F::new(JEQ, 0, 15, 6),          //  3 TCP? else drop
+        F::new(LDH, 0, 0, 14 + 6),      //  4 flags + fragment offset
+        F::new(JSET, 13, 0, 0x1fff),    //  5 a later fragment: drop
+        F::new(LDX_MSH, 0, 0, 14),      //  6 X = IPv4 header length
+        F::new(LDH_X, 0, 0, 14),        //  7 source port
+        F::new(JEQ, 9, 0, p),           //  8 → keep
+        F::new(LDH_X, 0, 0, 16),        //  9 destination port
+        F::new(JEQ, 7, 8, p),           // 10 → keep, else drop
+        F::new(JEQ, 0, 7, 0x86dd),      // 11 IPv6? else drop
+        F::new(LDB, 0, 0, 14 + 6),      // 12 next header
+        F::new(JEQ, 0, 5, 6),           // 13 TCP? else drop
+        F::new(LDH, 0, 0, 14 + 40),     // 14 source port
+        F::new(JEQ, 2, 0, p),           // 15 → keep
+        F::new(LDH, 0, 0, 14 + 40 + 2), // 16 destination port
+        F::new(JEQ, 0, 1, p),           // 17 → keep, else drop
+        F::new(RET, 0, 0, SNAP),        // 18 keep, cut to SNAP bytes
+        F::new(RET, 0, 0, 0),           // 19 drop
+    ]
+}
+
 /// A running capture of loopback TCP; stops when dropped.
 pub struct Capture {
     stop: Arc<AtomicBool>,
@@ -221,6 +266,8 @@ pub struct Capture {
     outgoing: Arc<AtomicU64>,
     /// [`nanos`] of the latest moment at which nothing was left to read.
     caught_up: Arc<AtomicU64>,
+    /// The packet socket, to change its kernel filter ([`Capture::watch`]).
+    sock: Arc<Socket>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -237,6 +284,7 @@ impl Capture {
         let sock = Socket::new(Domain::PACKET, Type::RAW, Some(Protocol::from(ETH_P_ALL_BE)))?;
         sock.set_nonblocking(true)?;
         sock.attach_filter(&[socket2::SockFilter::new(0x06, 0, 0, SNAP)])?; // BPF_RET|BPF_K
+        let sock = Arc::new(sock);
         let _ = setsockopt(&sock, sockopt::RcvBufForce, &RCVBUF);
         // The kernel's time of each frame (when lo handed it on), not the
         // time this thread read it: a thread that lags would date a FIN
@@ -249,6 +297,7 @@ impl Capture {
             frames: Arc::new(Mutex::new(Vec::new())),
             outgoing: Arc::new(AtomicU64::new(0)),
             caught_up: Arc::new(AtomicU64::new(0)),
+            sock: Arc::clone(&sock),
             thread: None,
         };
         let (stop, port, frames, outgoing, caught_up) = (
@@ -326,8 +375,13 @@ impl Capture {
         Ok(cap)
     }
 
-    /// From now on keep only the segments of `port`, whole.
+    /// From now on keep only the segments of `port`, whole. The kernel
+    /// drops the other frames ([`port_filter`]); a frame queued before the
+    /// filter changed is dropped here.
     pub fn watch(&self, port: u16) {
+        // A failed attach leaves the filter that keeps every frame: the
+        // check in the capture thread still keeps only the port's.
+        let _ = self.sock.attach_filter(&port_filter(port));
         self.port.store(port, Ordering::Relaxed);
         self.frames
             .lock()
