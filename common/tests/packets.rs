@@ -152,3 +152,38 @@ fn the_kernel_drops_the_frames_of_other_ports() {
         ladder(&segs, port)
     );
 }
+
+#[test]
+fn the_kernel_filter_keeps_ipv6_segments() {
+    // The filter's IPv6 branch: a session on ::1 is captured whole.
+    // Shown failing with that branch dropping every frame (timed out
+    // waiting for the FINs).
+    let test = "the_kernel_filter_keeps_ipv6_segments";
+    let Ok(l) = TcpListener::bind("[::1]:0") else {
+        return skip(test, "this machine has no IPv6 loopback (::1)");
+    };
+    let Some(cap) = common::lab::packets::capture_for(test) else {
+        return;
+    };
+    let port = l.local_addr().unwrap().port();
+    cap.watch(port);
+    let mut c = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+    let (mut a, _) = l.accept().unwrap();
+    c.write_all(b"hello").unwrap();
+    let mut buf = [0u8; 5];
+    a.read_exact(&mut buf).unwrap();
+    drop(c);
+    assert_eq!(a.read(&mut buf).unwrap(), 0);
+    drop(a);
+    let segs = cap
+        .wait_for(port, DEADLINE, "FIN both ways and the last ACK on ::1", |s| {
+            s.iter().filter(|x| x.has(FIN)).count() == 2 && s.last().is_some_and(|x| x.flags == ACK)
+        })
+        .unwrap();
+    assert!(
+        segs[0].has(SYN) && segs[0].src.is_ipv6(),
+        "{}",
+        ladder(&segs, port)
+    );
+    assert!(segs.iter().any(|s| s.len == 5), "{}", ladder(&segs, port));
+}
