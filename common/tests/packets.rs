@@ -28,6 +28,26 @@ fn labels(segs: &[Segment], port: u16) -> Vec<String> {
         .collect()
 }
 
+/// One short session on `l`: connect, 5 bytes, the client closes first,
+/// then the server.
+fn session(l: &TcpListener) {
+    let mut c = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+    let (mut a, _) = l.accept().unwrap();
+    c.write_all(b"hello").unwrap();
+    let mut buf = [0u8; 5];
+    a.read_exact(&mut buf).unwrap();
+    drop(c);
+    assert_eq!(a.read(&mut buf).unwrap(), 0);
+}
+
+/// The segments of `port` once both FINs and the last ACK are in.
+fn closed(cap: &Capture, port: u16) -> Vec<Segment> {
+    cap.wait_for(port, DEADLINE, "FIN both ways and the last ACK", |s| {
+        s.iter().filter(|x| x.has(FIN)).count() == 2 && s.last().is_some_and(|x| x.flags == ACK)
+    })
+    .unwrap()
+}
+
 #[test]
 fn a_connection_is_captured_once_per_segment_and_tcpdump_reads_the_pcap() {
     let cap = match Capture::start() {
@@ -37,19 +57,8 @@ fn a_connection_is_captured_once_per_segment_and_tcpdump_reads_the_pcap() {
     let l = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = l.local_addr().unwrap().port();
     cap.watch(port);
-    let mut c = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    let (mut a, _) = l.accept().unwrap();
-    c.write_all(b"hello").unwrap();
-    let mut buf = [0u8; 5];
-    a.read_exact(&mut buf).unwrap();
-    drop(c);
-    assert_eq!(a.read(&mut buf).unwrap(), 0);
-    drop(a);
-    let segs = cap
-        .wait_for(port, DEADLINE, "FIN both ways and the last ACK", |s| {
-            s.iter().filter(|x| x.has(FIN)).count() == 2 && s.last().is_some_and(|x| x.flags == ACK)
-        })
-        .unwrap();
+    session(&l);
+    let segs = closed(&cap, port);
     let text = ladder(&segs, port);
     eprintln!(
         "{text}{} segments kept, {} outgoing copies dropped",
@@ -127,22 +136,9 @@ fn the_kernel_drops_the_frames_of_other_ports() {
     // Frames queued before the filter changed are read and counted first.
     assert!(cap.caught_up_to(std::time::SystemTime::now(), DEADLINE));
     let before = cap.outgoing_dropped();
-    let session = |l: &TcpListener| {
-        let mut c = TcpStream::connect(l.local_addr().unwrap()).unwrap();
-        let (mut a, _) = l.accept().unwrap();
-        c.write_all(b"hello").unwrap();
-        let mut buf = [0u8; 5];
-        a.read_exact(&mut buf).unwrap();
-        drop(c);
-        assert_eq!(a.read(&mut buf).unwrap(), 0);
-    };
     session(&other);
     session(&watched);
-    let segs = cap
-        .wait_for(port, DEADLINE, "FIN both ways and the last ACK", |s| {
-            s.iter().filter(|x| x.has(FIN)).count() == 2 && s.last().is_some_and(|x| x.flags == ACK)
-        })
-        .unwrap();
+    let segs = closed(&cap, port);
     assert!(cap.caught_up_to(std::time::SystemTime::now(), DEADLINE));
     let counted = cap.outgoing_dropped() - before;
     assert_eq!(
@@ -167,19 +163,8 @@ fn the_kernel_filter_keeps_ipv6_segments() {
     };
     let port = l.local_addr().unwrap().port();
     cap.watch(port);
-    let mut c = TcpStream::connect(l.local_addr().unwrap()).unwrap();
-    let (mut a, _) = l.accept().unwrap();
-    c.write_all(b"hello").unwrap();
-    let mut buf = [0u8; 5];
-    a.read_exact(&mut buf).unwrap();
-    drop(c);
-    assert_eq!(a.read(&mut buf).unwrap(), 0);
-    drop(a);
-    let segs = cap
-        .wait_for(port, DEADLINE, "FIN both ways and the last ACK on ::1", |s| {
-            s.iter().filter(|x| x.has(FIN)).count() == 2 && s.last().is_some_and(|x| x.flags == ACK)
-        })
-        .unwrap();
+    session(&l);
+    let segs = closed(&cap, port);
     assert!(
         segs[0].has(SYN) && segs[0].src.is_ipv6(),
         "{}",
