@@ -133,3 +133,31 @@ fn the_clock_is_utc_with_milliseconds() {
     let t = SystemTime::UNIX_EPOCH + Duration::from_millis(86_400_000 + 3_723_045);
     assert_eq!(clock(t), "01:02:03.045");
 }
+
+#[test]
+fn segments_come_before_the_look_that_saw_their_states_and_later_ones_after() {
+    use crate::packets::{Rung, in_order};
+    let t = |ms: u64| SystemTime::UNIX_EPOCH + Duration::from_millis(ms);
+    let rung = |ms: u64, text: &str| Rung {
+        time: t(ms),
+        text: text.into(),
+    };
+    let lines = in_order(
+        vec![
+            rung(100, "c -FIN-> s"),
+            rung(150, "c <-ACK- s"),
+            rung(260, "c <-FIN- s"),
+        ],
+        t(200),
+        &["s ↔ c ESTABLISHED → CLOSE_WAIT".to_string()],
+    );
+    assert_eq!(
+        lines,
+        [
+            "00:00:00.100 c -FIN-> s",
+            "00:00:00.150 c <-ACK- s",
+            "00:00:00.200 s ↔ c ESTABLISHED → CLOSE_WAIT",
+            "00:00:00.260 c <-FIN- s",
+        ]
+    );
+}
