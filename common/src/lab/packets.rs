@@ -338,7 +338,10 @@ impl Capture {
                             std::os::fd::AsFd::as_fd(&sock),
                             nix::poll::PollFlags::POLLIN,
                         )];
-                        let _ = nix::poll::poll(&mut fds, nix::poll::PollTimeout::from(50u8));
+                        // Idle, the thread still wakes every 10 ms: a
+                        // reader waiting in caught_up_to (observe, after
+                        // each look) waits at most that long.
+                        let _ = nix::poll::poll(&mut fds, nix::poll::PollTimeout::from(10u8));
                         continue; // look at `stop` again
                     }
                     Err(_) => continue,
