@@ -1,7 +1,9 @@
 //! common::lab::packets on a real loopback connection: the capture sees
 //! each segment once (the outgoing copies are dropped), the ladder names
 //! the handshake, the data and the FIN both ways, and `tcpdump -r` reads
-//! the pcap file. Skips visibly without CAP_NET_RAW.
+//! the pcap file; the kernel's port filter (IPv4 and IPv6); an unthreaded
+//! capture reads when asked and keeps the kernel's times. Skips visibly
+//! without CAP_NET_RAW.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -171,4 +173,35 @@ fn the_kernel_filter_keeps_ipv6_segments() {
         ladder(&segs, port)
     );
     assert!(segs.iter().any(|s| s.len == 5), "{}", ladder(&segs, port));
+}
+
+#[test]
+fn an_unthreaded_capture_reads_when_asked_and_keeps_the_kernels_times() {
+    // Capture::start_unthreaded (the demos, which fork: no thread) reads the
+    // frames the kernel held only when asked, through the same reader as the
+    // threaded capture: each frame keeps the kernel's time (SO_TIMESTAMPNS),
+    // so the SYN, read after the whole session, is still dated before the
+    // session ended; and caught_up_to reads what is queued itself. Shown
+    // failing with the frames dated when read (the SYN after the session's
+    // end) and with caught_up_to not reading (it timed out).
+    let test = "an_unthreaded_capture_reads_when_asked_and_keeps_the_kernels_times";
+    let cap = match Capture::start_unthreaded() {
+        Ok(c) => c,
+        Err(e) => return skip(test, &why_not(&e)),
+    };
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    cap.watch(port);
+    session(&l);
+    let ended = std::time::SystemTime::now();
+    assert!(
+        cap.caught_up_to(ended, DEADLINE),
+        "an unthreaded capture catches up when asked"
+    );
+    let segs = closed(&cap, port);
+    assert!(
+        segs[0].has(SYN) && segs[0].time <= ended,
+        "the SYN is dated by the kernel, before the session ended\n{}",
+        ladder(&segs, port)
+    );
 }

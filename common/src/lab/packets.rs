@@ -5,29 +5,40 @@
 //! - [`Capture::start`] opens an AF_PACKET socket (`ETH_P_ALL`, needs
 //!   CAP_NET_RAW: root on the host, or any user inside a private user +
 //!   network namespace) and reads every frame of the `lo` interface in a
-//!   thread, keeping the TCP ones.
+//!   thread, keeping the TCP ones (a test, observe).
+//!   [`Capture::start_unthreaded`] starts no thread: the kernel holds the
+//!   frames until the caller looks ([`Capture::frames`], ...), so a demo
+//!   that forks or unshares stays single-threaded ([`Segments`]). Both read
+//!   frames the same way, from a non-blocking socket.
+//! - Each frame is dated by the kernel (SO_TIMESTAMPNS), not by its reader:
+//!   a lagging thread or a late look still puts a FIN before the state it
+//!   caused; [`Capture::caught_up_to`] waits until every frame queued
+//!   before a moment has been read.
 //! - **Each loopback segment is seen twice** by a packet socket: once going
 //!   out (`PACKET_OUTGOING` in the address's pkttype) and once coming in
 //!   (`PACKET_HOST`). Only the incoming copy is kept.
 //! - The port filter is set with [`Capture::watch`] once the server's
-//!   ephemeral port is known: in the kernel, a classic BPF program
-//!   ([`port_filter`]) drops every other frame before it is queued, and
-//!   the capture thread checks the port again for frames queued before.
-//!   Until then headers of every loopback TCP frame are kept (a lesson
-//!   whose program picks its own port filters afterwards,
-//!   [`Capture::segments`]).
+//!   ephemeral port is known (a demo that moves on to another port watches
+//!   that one too): in the kernel, a classic BPF program ([`port_filter`],
+//!   tcpdump's program for one or several ports, IPv4 and IPv6) drops every
+//!   other frame before it is queued, and the reader checks the ports again
+//!   for frames queued before. Until then headers of every loopback TCP
+//!   frame are kept (a lesson whose program picks its own port filters
+//!   afterwards, [`Capture::segments`]).
 //! - Parsing (Ethernet, IPv4 or IPv6, TCP) is hand-written: three fixed
 //!   headers, fewer lines than a crate's glue and nothing added to the
 //!   cold build.
 //! - [`ladder`] draws one line per segment: time, client column, arrow,
-//!   server column, flags, relative seq and ack, payload length.
+//!   server column, flags, relative seq and ack, payload length; its rungs
+//!   one at a time are a [`Ladder`]'s.
 //! - [`write_pcap`] writes the classic libpcap format (LINKTYPE_ETHERNET)
-//!   that `tcpdump -r` and Wireshark read.
+//!   that `tcpdump -r` and Wireshark read; [`write_pcap_header`] and
+//!   [`write_pcap_records`] write a file that grows as a capture goes on.
 
 use std::io::{self, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::os::fd::AsRawFd;
-use std::sync::atomic::{AtomicBool, AtomicU16, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -216,191 +227,343 @@ pub fn why_not(e: &io::Error) -> String {
     }
 }
 
-/// A classic BPF program (the kernel's socket filter, SO_ATTACH_FILTER)
-/// that keeps the TCP frames to or from `port` over Ethernet + IPv4 (not
-/// a fragment) or IPv6 (TCP as the first next header, as [`parse`]
-/// wants), cut to [`SNAP`] bytes, and drops every other frame before it
-/// is queued: on a busy machine's loopback the capture then reads only
-/// its own port's frames.
-pub fn port_filter(port: u16) -> Vec<socket2::SockFilter> {
-    use socket2::SockFilter as F;
-    // linux/filter.h: BPF_LD|BPF_H|BPF_ABS, ..., BPF_RET|BPF_K.
-    const LDH: u16 = 0x28;
-    const LDB: u16 = 0x30;
-    const LDH_X: u16 = 0x48; // BPF_LD|BPF_H|BPF_IND: [X + k]
-    const LDX_MSH: u16 = 0xb1; // X = 4 * ([k] & 0xf): the IPv4 header's length
-    const JEQ: u16 = 0x15;
-    const JSET: u16 = 0x45;
-    const RET: u16 = 0x06;
-    let p = u32::from(port);
-    // Jumps are relative: to instruction (this + 1 + offset).
-    vec![
-        F::new(LDH, 0, 0, 12),          //  0 ethertype
-        F::new(JEQ, 0, 9, 0x0800),      //  1 IPv4? else 11
-        F::new(LDB, 0, 0, 14 + 9),      //  2 protocol
-        F::new(JEQ, 0, 15, 6),          //  3 TCP? else drop
-        F::new(LDH, 0, 0, 14 + 6),      //  4 flags + fragment offset
-        F::new(JSET, 13, 0, 0x1fff),    //  5 a later fragment: drop
-        F::new(LDX_MSH, 0, 0, 14),      //  6 X = IPv4 header length
-        F::new(LDH_X, 0, 0, 14),        //  7 source port
-        F::new(JEQ, 9, 0, p),           //  8 → keep
-        F::new(LDH_X, 0, 0, 16),        //  9 destination port
-        F::new(JEQ, 7, 8, p),           // 10 → keep, else drop
-        F::new(JEQ, 0, 7, 0x86dd),      // 11 IPv6? else drop
-        F::new(LDB, 0, 0, 14 + 6),      // 12 next header
-        F::new(JEQ, 0, 5, 6),           // 13 TCP? else drop
-        F::new(LDH, 0, 0, 14 + 40),     // 14 source port
-        F::new(JEQ, 2, 0, p),           // 15 → keep
-        F::new(LDH, 0, 0, 14 + 40 + 2), // 16 destination port
-        F::new(JEQ, 0, 1, p),           // 17 → keep, else drop
-        F::new(RET, 0, 0, SNAP),        // 18 keep, cut to SNAP bytes
-        F::new(RET, 0, 0, 0),           // 19 drop
-    ]
-}
-
 /// A running capture of loopback TCP; stops when dropped.
 pub struct Capture {
-    stop: Arc<AtomicBool>,
-    port: Arc<AtomicU16>,
-    frames: Arc<Mutex<Vec<Frame>>>,
-    outgoing: Arc<AtomicU64>,
-    /// [`nanos`] of the latest moment at which nothing was left to read.
-    caught_up: Arc<AtomicU64>,
-    /// The packet socket, to change its kernel filter ([`Capture::watch`]).
-    sock: Arc<Socket>,
+    reader: Arc<Reader>,
+    /// Read by a thread ([`Capture::start`]), or by the caller whenever it
+    /// asks for frames ([`Capture::start_unthreaded`]).
     thread: Option<JoinHandle<()>>,
 }
+
+/// The packet socket and what has been read from it: shared by the
+/// capture thread and the [`Capture`], or read by the caller alone.
+struct Reader {
+    /// Non-blocking: a read says at once that nothing is queued.
+    sock: Socket,
+    lo: usize,
+    stop: AtomicBool,
+    ports: Mutex<Vec<u16>>,
+    frames: Mutex<Vec<Frame>>,
+    outgoing: AtomicU64,
+    /// [`nanos`] of the latest moment at which nothing was left to read.
+    caught_up: AtomicU64,
+}
+
+/// What reading one frame from the packet socket did.
+enum Read {
+    /// A frame was read (kept, or dropped as not ours).
+    Frame,
+    /// Nothing queued (EAGAIN): every frame queued before the read is read.
+    Empty,
+    /// Another error: give up this round.
+    Failed,
+}
+
+/// The buffer of one read: a whole loopback frame (the frames are cut to
+/// [`SNAP`] once the filter is attached, but not those queued before).
+const FRAME_BUF: usize = 65_600;
 
 /// Nanoseconds since the epoch, for an atomic.
 fn nanos(t: SystemTime) -> u64 {
     t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)
 }
 
-impl Capture {
-    /// Opens the packet socket and starts reading `lo`. Fails (EPERM)
-    /// without CAP_NET_RAW: see [`why_not`].
-    pub fn start() -> io::Result<Capture> {
-        use nix::sys::socket::{MsgFlags, recvmsg, setsockopt, sockopt};
-        let sock = Socket::new(Domain::PACKET, Type::RAW, Some(Protocol::from(ETH_P_ALL_BE)))?;
-        sock.set_nonblocking(true)?;
-        sock.attach_filter(&[socket2::SockFilter::new(0x06, 0, 0, SNAP)])?; // BPF_RET|BPF_K
-        let sock = Arc::new(sock);
-        let _ = setsockopt(&sock, sockopt::RcvBufForce, &RCVBUF);
-        // The kernel's time of each frame (when lo handed it on), not the
-        // time this thread read it: a thread that lags would date a FIN
-        // after the state it caused.
-        setsockopt(&sock, sockopt::ReceiveTimestampns, &true).map_err(io::Error::from)?;
-        let lo = nix::net::if_::if_nametoindex("lo").map_err(io::Error::from)? as usize;
-        let mut cap = Capture {
-            stop: Arc::new(AtomicBool::new(false)),
-            port: Arc::new(AtomicU16::new(0)),
-            frames: Arc::new(Mutex::new(Vec::new())),
-            outgoing: Arc::new(AtomicU64::new(0)),
-            caught_up: Arc::new(AtomicU64::new(0)),
-            sock: Arc::clone(&sock),
-            thread: None,
+impl Reader {
+    /// One frame off the socket into `buf`: its length, where it was seen
+    /// (None: no address, skip it) and the kernel's time of it (SO_TIMESTAMPNS:
+    /// when lo handed it on), not the time it was read: a thread that lags,
+    /// or an unthreaded capture read after a step, would date a FIN after
+    /// the state it caused.
+    fn recv(&self, buf: &mut [u8]) -> nix::Result<(usize, Option<LinkAddr>, SystemTime)> {
+        use nix::sys::socket::{ControlMessageOwned, MsgFlags, recvmsg};
+        let mut space = nix::cmsg_space!(nix::sys::time::TimeSpec);
+        let mut iov = [io::IoSliceMut::new(buf)];
+        let m = recvmsg::<LinkAddr>(
+            self.sock.as_raw_fd(),
+            &mut iov,
+            Some(&mut space),
+            MsgFlags::empty(),
+        )?;
+        let stamp = m.cmsgs().ok().into_iter().flatten().find_map(|c| match c {
+            ControlMessageOwned::ScmTimestampns(t) => Some(UNIX_EPOCH + Duration::from(t)),
+            _ => None,
+        });
+        Ok((m.bytes, m.address, stamp.unwrap_or_else(SystemTime::now)))
+    }
+
+    /// Waits, at most a second, until the kernel dates each frame as it
+    /// arrives. The first socket of the system that asks for timestamps
+    /// turns them on from a work queue, a moment later (net_enable_timestamp);
+    /// until then a frame is dated when it is read (measured: an unthreaded
+    /// capture's first session all dated at its reading, 3 µs apart). A
+    /// UDP datagram to itself on 127.0.0.1 is dated before it was sent back
+    /// to this check, once times are on. Without it (lo down) the capture
+    /// goes on: its frames are dated when read.
+    fn wait_for_kernel_times(&self) {
+        let Ok(probe) = std::net::UdpSocket::bind("127.0.0.1:0") else {
+            return;
         };
-        let (stop, port, frames, outgoing, caught_up) = (
-            Arc::clone(&cap.stop),
-            Arc::clone(&cap.port),
-            Arc::clone(&cap.frames),
-            Arc::clone(&cap.outgoing),
-            Arc::clone(&cap.caught_up),
-        );
-        let thread = thread::spawn(move || {
-            let mut buf = vec![0u8; 65_600];
-            let mut cmsg = nix::cmsg_space!(nix::sys::time::TimeSpec);
-            while !stop.load(Ordering::Relaxed) {
-                let asked = SystemTime::now();
-                let mut iov = [io::IoSliceMut::new(&mut buf)];
-                let (n, addr, kernel_time) = match recvmsg::<LinkAddr>(
-                    sock.as_raw_fd(),
-                    &mut iov,
-                    Some(&mut cmsg),
-                    MsgFlags::MSG_DONTWAIT,
-                ) {
-                    Ok(m) => {
-                        let t = m.cmsgs().ok().and_then(|mut c| {
-                            c.find_map(|c| match c {
-                                nix::sys::socket::ControlMessageOwned::ScmTimestampns(t) => {
-                                    Some(UNIX_EPOCH + Duration::from(t))
-                                }
-                                _ => None,
-                            })
-                        });
-                        (m.bytes, m.address, t)
-                    }
-                    Err(nix::errno::Errno::EAGAIN) => {
-                        // Nothing queued: every frame queued before
-                        // `asked` has been read.
-                        caught_up.store(nanos(asked), Ordering::Release);
-                        let mut fds = [nix::poll::PollFd::new(
-                            std::os::fd::AsFd::as_fd(&sock),
-                            nix::poll::PollFlags::POLLIN,
-                        )];
-                        // Idle, the thread still wakes every 10 ms: a
-                        // reader waiting in caught_up_to (observe, after
-                        // each look) waits at most that long.
-                        let _ = nix::poll::poll(&mut fds, nix::poll::PollTimeout::from(10u8));
-                        continue; // look at `stop` again
-                    }
-                    Err(_) => continue,
-                };
-                let Some(addr) = addr else { continue };
-                let time = kernel_time.unwrap_or_else(SystemTime::now);
-                if addr.ifindex() != lo {
+        let Ok(to) = probe.local_addr() else { return };
+        let mut buf = vec![0u8; FRAME_BUF];
+        let _ = crate::lab::harness::eventually(Duration::from_secs(1), "kernel times", || {
+            probe.send_to(b"unp-lab timestamp probe", to).ok()?;
+            let sent = SystemTime::now();
+            let end = crate::lab::harness::Deadline::after(Duration::from_millis(100));
+            while !end.passed() {
+                let Ok((n, Some(addr), time)) = self.recv(&mut buf) else {
+                    let mut fds = [nix::poll::PollFd::new(
+                        std::os::fd::AsFd::as_fd(&self.sock),
+                        nix::poll::PollFlags::POLLIN,
+                    )];
+                    let _ = nix::poll::poll(&mut fds, nix::poll::PollTimeout::from(10u8));
                     continue;
-                }
-                if addr.pkttype() == PACKET_OUTGOING {
-                    outgoing.fetch_add(1, Ordering::Relaxed);
-                    continue; // its incoming twin follows
-                }
-                let f = Frame {
-                    time,
-                    wire_len: wire_len(&buf[..n]).unwrap_or(n),
-                    data: buf[..n].to_vec(),
                 };
-                let Some(seg) = parse(&f) else { continue };
-                let p = port.load(Ordering::Relaxed);
-                let mut f = f;
-                if p == 0 {
-                    f.data.truncate(HEADERS);
-                } else if !seg.on_port(p) {
-                    continue;
-                }
-                let mut v = frames.lock().unwrap_or_else(|e| e.into_inner());
-                if v.len() < MAX_FRAMES {
-                    v.push(f);
+                // IPv4, UDP, to the probe's port, the incoming copy.
+                let d = &buf[..n];
+                let ours = addr.pkttype() != PACKET_OUTGOING
+                    && d.get(12..14) == Some(&[0x08, 0x00][..])
+                    && d.get(23) == Some(&17)
+                    && d.get(36..38) == Some(&to.port().to_be_bytes()[..]);
+                if ours {
+                    return (time <= sent).then_some(());
                 }
             }
+            None
         });
-        cap.thread = Some(thread);
+    }
+
+    /// Reads one frame into `frames` (the incoming copy of a loopback TCP
+    /// segment on a watched port; headers only while no port is watched).
+    fn read_one(&self, buf: &mut [u8]) -> Read {
+        let asked = SystemTime::now();
+        let (n, addr, time) = match self.recv(buf) {
+            Ok((n, Some(addr), time)) => (n, addr, time),
+            Ok((_, None, _)) => return Read::Frame,
+            Err(nix::errno::Errno::EAGAIN) => {
+                self.caught_up.store(nanos(asked), Ordering::Release);
+                return Read::Empty;
+            }
+            Err(_) => return Read::Failed,
+        };
+        if addr.ifindex() != self.lo {
+            return Read::Frame;
+        }
+        if addr.pkttype() == PACKET_OUTGOING {
+            self.outgoing.fetch_add(1, Ordering::Relaxed);
+            return Read::Frame; // its incoming twin follows
+        }
+        let mut f = Frame {
+            time,
+            wire_len: wire_len(&buf[..n]).unwrap_or(n),
+            data: buf[..n].to_vec(),
+        };
+        let Some(seg) = parse(&f) else {
+            return Read::Frame;
+        };
+        {
+            let ps = self.ports.lock().unwrap_or_else(|e| e.into_inner());
+            if ps.is_empty() {
+                f.data.truncate(HEADERS);
+            } else if !ps.iter().any(|p| seg.on_port(*p)) {
+                return Read::Frame;
+            }
+        }
+        let mut v = self.frames.lock().unwrap_or_else(|e| e.into_inner());
+        if v.len() < MAX_FRAMES {
+            v.push(f);
+        }
+        Read::Frame
+    }
+
+    /// The capture thread: reads until stopped; idle, it waits for the
+    /// socket at most 10 ms at a time, so a reader waiting in
+    /// [`Capture::caught_up_to`] (observe, after each look) waits at most
+    /// that long, and a stop is seen as soon.
+    fn run(&self) {
+        let mut buf = vec![0u8; FRAME_BUF];
+        while !self.stop.load(Ordering::Relaxed) {
+            if let Read::Frame = self.read_one(&mut buf) {
+                continue;
+            }
+            let mut fds = [nix::poll::PollFd::new(
+                std::os::fd::AsFd::as_fd(&self.sock),
+                nix::poll::PollFlags::POLLIN,
+            )];
+            let _ = nix::poll::poll(&mut fds, nix::poll::PollTimeout::from(10u8));
+        }
+    }
+}
+
+/// The kernel's filter for `ports` (classic BPF, the program
+/// `tcpdump -dd 'tcp port A or tcp port B ...'` prints, with our snap
+/// length): Ethernet + IPv6 + TCP, or Ethernet + IPv4 (first fragment) +
+/// TCP, either port one of `ports`; every other frame is dropped in the
+/// kernel, so a busy loopback cannot fill the socket's buffer. No ports:
+/// keep every frame, cut to [`SNAP`].
+pub fn port_filter(ports: &[u16]) -> Vec<socket2::SockFilter> {
+    port_program(ports)
+        .into_iter()
+        .map(|(c, t, f, k)| socket2::SockFilter::new(c, t, f, k))
+        .collect()
+}
+
+/// [`port_filter`]'s instructions as (code, jt, jf, k).
+fn port_program(ports: &[u16]) -> Vec<(u16, u8, u8, u32)> {
+    #[derive(Clone, Copy)]
+    enum To {
+        Next,
+        V4,
+        Accept,
+        Drop,
+    }
+    use To::*;
+    if ports.is_empty() {
+        return vec![(0x06, 0, 0, SNAP)]; // ret #SNAP
+    }
+    // (code, jt, jf, k); the IPv4 part starts at the "jeq #0x800".
+    let mut v: Vec<(u16, To, To, u32)> = vec![
+        (0x28, Next, Next, 12),   // ldh [12]: the ethertype
+        (0x15, Next, V4, 0x86dd), // jeq IPv6
+        (0x30, Next, Next, 20),   // ldb [20]: next header
+        (0x15, Next, Drop, 6),    // jeq TCP
+    ];
+    let compare = |v: &mut Vec<(u16, To, To, u32)>, last: bool| {
+        for (i, p) in ports.iter().enumerate() {
+            let miss = if last && i + 1 == ports.len() { Drop } else { Next };
+            v.push((0x15, Accept, miss, u32::from(*p))); // jeq port
+        }
+    };
+    v.push((0x28, Next, Next, 54)); // ldh [54]: source port
+    compare(&mut v, false);
+    v.push((0x28, Next, Next, 56)); // ldh [56]: destination port
+    compare(&mut v, true);
+    let v4 = v.len();
+    v.extend([
+        (0x15, Next, Drop, 0x800),  // jeq IPv4
+        (0x30, Next, Next, 23),     // ldb [23]: protocol
+        (0x15, Next, Drop, 6),      // jeq TCP
+        (0x28, Next, Next, 20),     // ldh [20]: flags, fragment offset
+        (0x45, Drop, Next, 0x1fff), // jset: not the first fragment
+        (0xb1, Next, Next, 14),     // ldxb 4*([14]&0xf): IP header length
+        (0x48, Next, Next, 14),     // ldh [x+14]: source port
+    ]);
+    compare(&mut v, false);
+    v.push((0x48, Next, Next, 16)); // ldh [x+16]: destination port
+    compare(&mut v, true);
+    let accept = v.len();
+    let at = |i: usize, to: To| -> u8 {
+        let target = match to {
+            Next => i + 1,
+            V4 => v4,
+            Accept => accept,
+            Drop => accept + 1,
+        };
+        (target - i - 1) as u8
+    };
+    let mut out: Vec<(u16, u8, u8, u32)> = v
+        .iter()
+        .enumerate()
+        .map(|(i, &(c, t, f, k))| {
+            if c == 0x15 || c == 0x45 {
+                (c, at(i, t), at(i, f), k)
+            } else {
+                (c, 0, 0, k)
+            }
+        })
+        .collect();
+    out.push((0x06, 0, 0, SNAP)); // ACCEPT: ret #SNAP
+    out.push((0x06, 0, 0, 0)); // DROP: ret #0
+    out
+}
+
+impl Capture {
+    /// Opens the packet socket and starts reading `lo` in a thread. Fails
+    /// (EPERM) without CAP_NET_RAW: see [`why_not`].
+    pub fn start() -> io::Result<Capture> {
+        let mut cap = Capture::open()?;
+        let reader = Arc::clone(&cap.reader);
+        cap.thread = Some(thread::spawn(move || reader.run()));
         Ok(cap)
     }
 
-    /// From now on keep only the segments of `port`, whole. The kernel
-    /// drops the other frames ([`port_filter`]); a frame queued before the
-    /// filter changed is dropped here.
-    pub fn watch(&self, port: u16) {
-        // A failed attach leaves the filter that keeps every frame: the
-        // check in the capture thread still keeps only the port's.
-        let _ = self.sock.attach_filter(&port_filter(port));
-        self.port.store(port, Ordering::Relaxed);
-        self.frames
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .retain(|f| parse(f).is_some_and(|s| s.on_port(port)));
+    /// Opens the packet socket and starts no thread: the kernel keeps the
+    /// frames (of the watched ports, once one is: [`port_filter`]) until
+    /// [`Capture::frames`] (or any other look at the capture) reads them.
+    /// For a program that forks, which must stay single-threaded (a
+    /// thread's locks do not survive fork).
+    pub fn start_unthreaded() -> io::Result<Capture> {
+        Capture::open()
     }
 
-    /// The frames so far (of the watched port, once one is).
+    fn open() -> io::Result<Capture> {
+        use nix::sys::socket::{setsockopt, sockopt};
+        let sock = Socket::new(Domain::PACKET, Type::RAW, Some(Protocol::from(ETH_P_ALL_BE)))?;
+        sock.set_nonblocking(true)?;
+        sock.attach_filter(&port_filter(&[]))?;
+        let _ = setsockopt(&sock, sockopt::RcvBufForce, &RCVBUF);
+        setsockopt(&sock, sockopt::ReceiveTimestampns, &true)?;
+        let lo = nix::net::if_::if_nametoindex("lo").map_err(io::Error::from)? as usize;
+        let reader = Reader {
+            sock,
+            lo,
+            stop: AtomicBool::new(false),
+            ports: Mutex::new(Vec::new()),
+            frames: Mutex::new(Vec::new()),
+            outgoing: AtomicU64::new(0),
+            caught_up: AtomicU64::new(0),
+        };
+        reader.wait_for_kernel_times();
+        Ok(Capture {
+            reader: Arc::new(reader),
+            thread: None,
+        })
+    }
+
+    /// Reads what the kernel holds, for an unthreaded capture (a threaded
+    /// one's thread does).
+    fn read_queued(&self) {
+        if self.thread.is_some() {
+            return;
+        }
+        let mut buf = vec![0u8; FRAME_BUF];
+        while let Read::Frame = self.reader.read_one(&mut buf) {}
+    }
+
+    /// From now on keep only the segments of `port` (and of the ports
+    /// watched before: a demo that moves on to another port), whole. The
+    /// kernel drops the other frames ([`port_filter`]); a frame queued
+    /// before the filter changed is dropped here.
+    pub fn watch(&self, port: u16) {
+        self.read_queued();
+        let mut ps = self.reader.ports.lock().unwrap_or_else(|e| e.into_inner());
+        if !ps.contains(&port) {
+            ps.push(port);
+        }
+        if let Err(e) = self.reader.sock.attach_filter(&port_filter(&ps)) {
+            eprintln!("packets: the kernel port filter: {e} (filtering in user space only)");
+        }
+        self.reader
+            .frames
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|f| parse(f).is_some_and(|s| ps.iter().any(|p| s.on_port(*p))));
+    }
+
+    /// The frames so far (of the watched ports, once one is).
     pub fn frames(&self) -> Vec<Frame> {
-        self.frames.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.read_queued();
+        self.reader
+            .frames
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Takes the frames kept so far out of the capture (a long-running
     /// reader, observe, drains them as it goes instead of keeping them all).
     pub fn drain(&self) -> Vec<Frame> {
-        std::mem::take(&mut *self.frames.lock().unwrap_or_else(|e| e.into_inner()))
+        self.read_queued();
+        std::mem::take(&mut *self.reader.frames.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
     /// Waits, at most `timeout`, until every frame the kernel handed to the
@@ -409,7 +572,8 @@ impl Capture {
     /// a FIN reaches a packet socket before TCP processes it.
     pub fn caught_up_to(&self, t: SystemTime, timeout: Duration) -> bool {
         crate::lab::harness::eventually(timeout, "the capture to catch up", || {
-            (self.caught_up.load(Ordering::Acquire) >= nanos(t)).then_some(())
+            self.read_queued();
+            (self.reader.caught_up.load(Ordering::Acquire) >= nanos(t)).then_some(())
         })
         .is_ok()
     }
@@ -426,7 +590,8 @@ impl Capture {
     /// How many outgoing copies of loopback frames were dropped (each
     /// loopback segment is seen once going out, once coming in).
     pub fn outgoing_dropped(&self) -> u64 {
-        self.outgoing.load(Ordering::Relaxed)
+        self.read_queued();
+        self.reader.outgoing.load(Ordering::Relaxed)
     }
 
     /// Waits until `done` holds for the segments of `port`, with a deadline.
@@ -447,7 +612,7 @@ impl Capture {
 
 impl Drop for Capture {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
+        self.reader.stop.store(true, Ordering::Relaxed);
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
@@ -562,7 +727,229 @@ pub fn capture_for(test: &str) -> Option<Capture> {
     }
 }
 
+/// A client's `--packets` / `--pcap` (tcpcli11, echo_mpclient): its
+/// connection's segments, shown on stderr (stdout is the echo) and saved
+/// by [`client_show`] — tcpcli11 calls it before each write, so the last
+/// time is just before the write that SIGPIPE kills. A static, so the
+/// client's code stays the book's but for one call.
+static CLIENT: Mutex<Option<(Segments, crate::args::PacketArgs)>> = Mutex::new(None);
+
+/// Starts a client's capture of the connection to `port`, if `a` asks.
+pub fn client(a: &crate::args::PacketArgs, port: u16) {
+    let mut segs = Segments::from_args(a).on_stderr();
+    segs.watch(port);
+    if segs.on() {
+        *CLIENT.lock().unwrap_or_else(|e| e.into_inner()) = Some((segs, a.clone()));
+    }
+}
+
+/// Waits (with a deadline) until every segment a client's connection has
+/// sent so far is acknowledged or reset, then prints the new ones and
+/// rewrites the pcap file. Nothing without `--packets` / `--pcap`.
+pub fn client_show() {
+    let mut g = CLIENT.lock().unwrap_or_else(|e| e.into_inner());
+    let Some((segs, a)) = g.as_mut() else { return };
+    segs.show(all_acked);
+    if let Some(p) = a.pcap.as_deref() {
+        segs.save(p)
+            .unwrap_or_else(|e| crate::error::err_quit(&format!("{e:#}")));
+    }
+}
+
+/// Has every segment that takes sequence space (a SYN, data, a FIN) been
+/// acknowledged by the other end, or its connection reset? A demo's "the
+/// step's segments have all arrived".
+pub fn all_acked(segs: &[Segment]) -> bool {
+    segs.iter()
+        .filter(|s| s.next_seq() != s.seq && !s.has(RST))
+        .all(|s| {
+            segs.iter().any(|a| {
+                a.src == s.dst
+                    && a.dst == s.src
+                    && (a.has(RST) || (a.has(ACK) && a.ack.wrapping_sub(s.next_seq()) as i32 >= 0))
+            })
+        })
+}
+
 /// The index of the first segment at or after `from` that matches `pred`.
 pub fn find(segs: &[Segment], from: usize, pred: impl Fn(&Segment) -> bool) -> Option<usize> {
     segs.iter().skip(from).position(pred).map(|i| i + from)
+}
+
+/// `--packets` / `--pcap FILE` of a guided demo: the port's TCP segments,
+/// captured on loopback (needs CAP_NET_RAW) and printed as a ladder after
+/// each step, or saved for tcpdump / Wireshark. No thread: the kernel
+/// holds the frames between two steps, so a demo that forks stays
+/// single-threaded.
+pub struct Segments {
+    cap: Option<Capture>,
+    port: u16,
+    shown: usize,
+    print: bool,
+    stderr: bool,
+    /// The pcap line has been printed (a program that saves before each
+    /// write says it once).
+    said: AtomicBool,
+}
+
+impl Segments {
+    /// Starts a capture if `print` or `pcap` asks for one; says visibly why
+    /// not, on stderr (and goes on without it), when this process may not
+    /// capture.
+    pub fn start(print: bool, pcap: bool) -> Segments {
+        let cap = if print || pcap {
+            match Capture::start_unthreaded() {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    eprintln!("(no segments: {})", why_not(&e));
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        Segments {
+            cap,
+            port: 0,
+            shown: 0,
+            print,
+            stderr: false,
+            said: AtomicBool::new(false),
+        }
+    }
+
+    /// A demo's `--packets` / `--pcap FILE` ([`crate::args::PacketArgs`]).
+    pub fn from_args(a: &crate::args::PacketArgs) -> Segments {
+        Segments::start(a.packets, a.pcap.is_some())
+    }
+
+    /// Prints the ladder and the pcap line on stderr, not stdout (a client
+    /// whose stdout is the data it receives).
+    pub fn on_stderr(mut self) -> Segments {
+        self.stderr = true;
+        self
+    }
+
+    fn say(&self, line: &str) {
+        if self.stderr {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
+    }
+
+    /// The port watched last.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Is a capture running (asked for, and allowed)?
+    pub fn on(&self) -> bool {
+        self.cap.is_some()
+    }
+
+    /// Keeps only `port`'s segments from now on (a new port: a new ladder).
+    pub fn watch(&mut self, port: u16) {
+        if port != self.port {
+            self.shown = 0;
+        }
+        self.port = port;
+        if let Some(c) = &self.cap {
+            c.watch(port);
+        }
+    }
+
+    /// Waits (with a deadline) until the segments so far satisfy `done`
+    /// (the capture thread may lag behind /proc), then prints the new ones
+    /// as ladder lines.
+    pub fn show(&mut self, done: impl FnMut(&[Segment]) -> bool) {
+        let (Some(c), true) = (&self.cap, self.print) else {
+            return;
+        };
+        let all = c
+            .wait_for(
+                self.port,
+                crate::lab::harness::DEADLINE,
+                "the step's segments",
+                done,
+            )
+            .unwrap_or_else(|_| c.segments(self.port));
+        let text = ladder(&all, self.port);
+        let mut lines = text.lines();
+        let head = lines.next().unwrap_or("");
+        if self.shown == 0 {
+            self.say(&format!("  segments │ {head}"));
+        }
+        for l in lines.skip(self.shown) {
+            self.say(&format!("  segments │ {l}"));
+        }
+        self.shown = all.len();
+    }
+
+    /// Saves the capture where `--pcap` says, if it says; then stops it
+    /// (a program that must be single-threaded again, e.g. to unshare a
+    /// user namespace, calls this first).
+    pub fn finish(&mut self, a: &crate::args::PacketArgs) -> anyhow::Result<()> {
+        let saved = a.pcap.as_deref().map_or(Ok(()), |p| self.save(p));
+        self.cap = None;
+        saved
+    }
+
+    /// Writes the capture to `path` as a pcap file (tcpdump -r, Wireshark),
+    /// and says so the first time.
+    pub fn save(&self, path: &std::path::Path) -> anyhow::Result<()> {
+        use anyhow::Context;
+        let Some(c) = &self.cap else { return Ok(()) };
+        let f = std::fs::File::create(path).with_context(|| format!("create {}", path.display()))?;
+        write_pcap(std::io::BufWriter::new(f), &c.frames())?;
+        if self.said.swap(true, Ordering::Relaxed) {
+            return Ok(());
+        }
+        self.say(&format!(
+            "{} segments written to {p} (read it: tcpdump -nn -r {p})",
+            c.frames().len(),
+            p = path.display()
+        ));
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `tcpdump -dd -y EN10MB 'tcp port 9877'` (tcpdump 4.99, libpcap
+    /// 1.10), its snap length 262144 replaced by ours. (With two ports
+    /// tcpdump's optimizer shares instructions between the blocks; ours
+    /// are plain.)
+    const TCPDUMP: [(u16, u8, u8, u32); 20] = [
+        (0x28, 0, 0, 0x0000000c),
+        (0x15, 0, 6, 0x000086dd),
+        (0x30, 0, 0, 0x00000014),
+        (0x15, 0, 15, 0x00000006),
+        (0x28, 0, 0, 0x00000036),
+        (0x15, 12, 0, 0x00002695),
+        (0x28, 0, 0, 0x00000038),
+        (0x15, 10, 11, 0x00002695),
+        (0x15, 0, 10, 0x00000800),
+        (0x30, 0, 0, 0x00000017),
+        (0x15, 0, 8, 0x00000006),
+        (0x28, 0, 0, 0x00000014),
+        (0x45, 6, 0, 0x00001fff),
+        (0xb1, 0, 0, 0x0000000e),
+        (0x48, 0, 0, 0x0000000e),
+        (0x15, 2, 0, 0x00002695),
+        (0x48, 0, 0, 0x00000010),
+        (0x15, 0, 1, 0x00002695),
+        (0x6, 0, 0, SNAP),
+        (0x6, 0, 0, 0x00000000),
+    ];
+
+    #[test]
+    fn the_port_filter_is_tcpdumps_program() {
+        assert_eq!(port_program(&[9877]), TCPDUMP);
+        let two = port_program(&[9877, 1234]);
+        assert_eq!(two.len(), TCPDUMP.len() + 4, "{two:x?}");
+        assert_eq!(port_program(&[]), [(0x06, 0, 0, SNAP)]);
+    }
 }

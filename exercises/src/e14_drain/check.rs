@@ -2,9 +2,13 @@
 //! client B has come and gone (its child reaped by the SIGCHLD handler).
 //! The server gets SIGTERM. Within 5 s /proc/net/tcp must show its listener
 //! gone (new clients refused) while the server itself lives on, asleep,
-//! waiting for the children; each A is still echoed. The A's leave one at
+//! waiting for the children — for a 1 s window it must be runnable at most
+//! half of it (/proc/PID/schedstat: a waitpid(WNOHANG) loop spins); each A
+//! is still echoed. The A's leave one at
 //! a time: after each of the first two the server must still be there,
 //! waiting; when the last leaves, it must exit 0 within 5 s.
+
+use std::time::{Duration, Instant};
 
 use common::lab::harness::{describe, eventually};
 use common::lab::observer;
@@ -13,6 +17,13 @@ use nix::sys::signal::Signal;
 use crate::checks::{STEP, Target, connect, fail_or_gone, finish, roundtrip};
 use crate::report::{Trace, Verdict};
 use crate::rng::Rng;
+
+/// How long the check watches the draining server.
+pub const WINDOW: Duration = Duration::from_secs(1);
+/// The longest a draining server may be runnable in [`WINDOW`] (on a CPU or
+/// waiting for one): a blocking wait() sleeps all of it; a loop that asks
+/// again at once is runnable all of it, on a loaded machine as on an idle one.
+pub const MAX_RUNNABLE: Duration = Duration::from_millis(500);
 
 enum AfterTerm {
     Exited,
@@ -104,6 +115,32 @@ pub fn check(target: &Target) -> Verdict {
         Err(e) => return Err(fail_or_gone(&mut server, &t, e.to_string(), drain)),
     }
     t.did("/proc/net/tcp showed the listener closed; the server lives on, waiting");
+    // Waiting is sleeping. A loop of waitpid(WNOHANG) looks asleep in /proc
+    // too — the kernel marks it so while it looks at the children, at every
+    // call — but it is runnable all along: measure that, over a fixed window.
+    let before = crate::observe::runnable(pid);
+    let start = Instant::now();
+    std::thread::sleep(WINDOW);
+    let (after, took) = (crate::observe::runnable(pid), start.elapsed());
+    if let (Some(b), Some(a)) = (before, after) {
+        let busy = (a.0 + a.1).saturating_sub(b.0 + b.1);
+        if busy > MAX_RUNNABLE {
+            return Err(t.fail(
+                format!(
+                    "the server was runnable for {:.2} s of {:.1} s while it waited for its children: it spins \
+                     (it asks again at once, e.g. waitpid with WNOHANG in a loop)",
+                    busy.as_secs_f64(),
+                    took.as_secs_f64()
+                ),
+                "it sleeps until a child ends: a blocking wait()",
+            ));
+        }
+        t.did(format!(
+            "watched it in /proc/{pid}/schedstat for {:.1} s: runnable {} ms",
+            took.as_secs_f64(),
+            busy.as_millis()
+        ));
+    }
 
     for a in &mut stay {
         roundtrip(a, &rng.line(3, 40)).map_err(|saw| {
