@@ -355,6 +355,10 @@ pub fn adoption_then(
         round_trip(&s, b"hi\n")?; // served by then
         socks.push(s);
     }
+    // The echo came from the worker; the server may not yet have reaped
+    // the middle child that forked it (a `Z` under the server for a moment,
+    // seen under load). Back in accept, it has.
+    wait_idle(spid)?;
     let table = observer::process_table(subreaper);
     while_served(subreaper, spid, &table)?;
     let server_children = observer::children(spid);

@@ -132,11 +132,23 @@ fn the_half_closing_clients_fin_goes_out_while_the_echoes_keep_coming() {
     else {
         return;
     };
-    let (_s, port) = server();
+    let (s, port) = server();
     cap.watch(port);
     let mut c = mpclient_batch(port, &[]);
-    let input = vec![b'x'; 256 << 10];
+    // The child is held (SIGSTOP) until the client's FIN is out, so its
+    // echo comes after that FIN on every run. Unheld, a busy machine can
+    // let the child echo the last byte before the client gets to call
+    // shutdown — all the data before the FIN (seen at load 30). 32 KiB fit
+    // in the buffers on the way, so the held child blocks nobody's FIN.
+    let child = wait_children(s.pid(), 1, DEADLINE).unwrap()[0].pid;
+    common::lab::harness::stop(child).unwrap();
+    let input = vec![b'x'; 32 << 10];
     let feeder = c.feed_stdin(input.clone());
+    cap.wait_for(port, DEADLINE, "the client's FIN", |x| {
+        x.iter().any(|s| s.has(FIN) && s.to(port))
+    })
+    .unwrap();
+    common::lab::harness::cont(child).unwrap();
     c.expect_exit(0, DEADLINE).unwrap();
     feeder.join().unwrap().unwrap();
     assert_eq!(c.stdout_bytes().len(), input.len());

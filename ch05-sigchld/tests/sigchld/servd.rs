@@ -119,6 +119,27 @@ fn eof_within(s: &Socket, timeout: Duration) -> anyhow::Result<()> {
 fn survives_emfile(bin: &str) -> anyhow::Result<()> {
     let (server, addr) = start(bin, &[]);
     let pid = server.pid();
+    // Waiting already: accept(2) takes its descriptor before it sleeps,
+    // so the limit set next lets the first client in and stops the second.
+    // Not yet in accept (a busy machine, just after `listening on`), the
+    // book's server would meet EMFILE with no client at all and die before
+    // the first connect, refused (seen under load).
+    // (tcpservd waits in poll(2) and takes its descriptor only when it
+    // accepts: its first client may meet EMFILE, which it survives.)
+    {
+        use nix::libc::{SYS_accept, SYS_accept4, SYS_epoll_pwait, SYS_epoll_wait, SYS_poll, SYS_ppoll};
+        let waits = [
+            SYS_accept4,
+            SYS_accept,
+            SYS_poll,
+            SYS_ppoll,
+            SYS_epoll_wait,
+            SYS_epoll_pwait,
+        ];
+        eventually(DEADLINE, "the server waiting for a client", || {
+            observer::blocked_in(pid, &waits).then_some(())
+        })?;
+    }
     let n = next_fd(pid).to_string();
     run("prlimit", &["--pid", &pid.to_string(), &format!("--nofile={n}:")])?;
     // A server blocked in accept(2) took its next descriptor before the
@@ -450,6 +471,9 @@ fn ends_with_nothing_left(bin: &str, sig: Signal, args: &[&str]) -> anyhow::Resu
         live_in_group(pgid).is_empty().then_some(())
     })
     .with_context(|| format!("after {sig}: {:?} live", live_in_group(pgid)))?;
+    // Every process gone: its stderr reaches end of file — and then holds
+    // the last line (a moment after the processes end, on a busy machine).
+    server.wait_eof(DEADLINE);
     Ok(server.stderr_text())
 }
 

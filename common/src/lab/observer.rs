@@ -291,6 +291,29 @@ fn waiting_since(fields: &[&str], now: Option<Duration>, fin_timeout: Duration) 
     (now? + left + tick).checked_sub(len)
 }
 
+/// A /proc/net table and the time it was read, for [`waiting_since`]: the
+/// kernel writes each row's timer as it formats it, somewhere between the
+/// clock readings before and after the read. The later one is used — a wait
+/// then never seems to begin earlier than it did — and the read is repeated
+/// (up to 5 times) while the two are more than 5 ms apart: on a busy
+/// machine a reader descheduled for 100 ms made a TIME_WAIT row of a
+/// connection older than the server look younger than it, and the row was
+/// shown as the server's.
+fn read_dated(path: &str) -> Option<(String, Option<Duration>)> {
+    let mut last = None;
+    for _ in 0..5 {
+        let t0 = since_boot();
+        let text = std::fs::read_to_string(path).ok()?;
+        let t1 = since_boot();
+        let tight = matches!((t0, t1), (Some(a), Some(b)) if b.saturating_sub(a) <= Duration::from_millis(5));
+        last = Some((text, t1));
+        if tight {
+            break;
+        }
+    }
+    last
+}
+
 fn fin_timeout() -> Duration {
     std::fs::read_to_string("/proc/sys/net/ipv4/tcp_fin_timeout")
         .ok()
@@ -338,10 +361,9 @@ pub fn tcp_matching(netns_of: Option<i32>, ports: &[u16], inodes: &HashSet<u64>)
     let mut v: Vec<TcpSock> = Vec::new();
     let fin = fin_timeout();
     for file in ["tcp", "tcp6"] {
-        let Ok(text) = std::fs::read_to_string(format!("{dir}/{file}")) else {
+        let Some((text, now)) = read_dated(&format!("{dir}/{file}")) else {
             continue;
         };
-        let now = since_boot();
         let mut lines = text.lines();
         let mut picked = String::from(lines.next().unwrap_or(""));
         picked.push('\n');
