@@ -176,18 +176,43 @@ pub const fn n_(en: &'static str) -> &'static str {
 }
 
 /// `tr(template)` with each `{}` replaced by the next of `args`, in order.
+/// A translation may name an argument by its place instead, `{0}`, `{1}`…
+/// (Chinese often puts them in another order); the English uses `{}` only.
 pub fn trf(template: &'static str, args: &[&dyn std::fmt::Display]) -> String {
-    let t = tr(template);
+    fill(tr(template), args)
+}
+
+fn fill(t: &str, args: &[&dyn std::fmt::Display]) -> String {
     let mut out = String::with_capacity(t.len() + 16);
-    let mut args = args.iter();
-    let mut parts = t.split("{}");
-    out.push_str(parts.next().unwrap_or(""));
-    for p in parts {
-        if let Some(a) = args.next() {
-            out.push_str(&a.to_string());
+    let mut next = 0;
+    let mut rest = t;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let close = after.find('}');
+        let inside = close.map(|c| &after[..c]);
+        let which = match inside {
+            Some("") => Some(next),
+            Some(n) if n.bytes().all(|b| b.is_ascii_digit()) => n.parse().ok(),
+            _ => None,
+        };
+        match (which, close) {
+            (Some(k), Some(c)) => {
+                if inside == Some("") {
+                    next += 1;
+                }
+                if let Some(a) = args.get(k) {
+                    out.push_str(&a.to_string());
+                }
+                rest = &after[c + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
         }
-        out.push_str(p);
     }
+    out.push_str(rest);
     out
 }
 
@@ -232,6 +257,13 @@ mod tests {
         assert_eq!("zh-CN".parse(), Ok(Lang::Zh));
         assert_eq!("en".parse(), Ok(Lang::En));
         assert!("fr".parse::<Lang>().is_err());
+    }
+
+    #[test]
+    fn a_translation_may_reorder_the_values() {
+        assert_eq!(fill("{} of {}", &[&1, &2]), "1 of 2");
+        assert_eq!(fill("共 {1} 中的 {0}", &[&1, &2]), "共 2 中的 1");
+        assert_eq!(fill("{x} {", &[&1]), "{x} {");
     }
 
     #[test]

@@ -302,7 +302,7 @@ fn hint(ex: &'static Exercise, tier: usize) -> ExitCode {
         "{}",
         trf(
             "exercise {} — {}\nyour file: {}\nrelated:   {}\n",
-            &[&ex.num, &ex.title(), &ex.file, &ex.about.related]
+            &[&ex.num, &ex.title(), &ex.file, &ex.related()]
         )
     );
     let name = if tier == 1 { tr("a nudge") } else { tr("specifics") };

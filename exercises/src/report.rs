@@ -53,7 +53,7 @@ impl Trace {
     pub fn fail(&self, saw: impl Into<String>, expected: impl Into<String>) -> Failure {
         Failure {
             did: if self.steps.is_empty() {
-                vec!["nothing yet".into()]
+                vec![common::lang::tr("nothing yet").into()]
             } else {
                 self.steps.clone()
             },
@@ -71,7 +71,7 @@ pub fn tail(text: &str, n: usize) -> String {
         .filter(|l| !l.trim().is_empty() && !l.starts_with("note: "))
         .collect();
     if lines.is_empty() {
-        return "(nothing on stderr)".into();
+        return common::lang::tr("(nothing on stderr)").into();
     }
     lines[lines.len().saturating_sub(n)..].join("\n")
 }
