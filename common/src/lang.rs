@@ -169,6 +169,15 @@ pub fn tr(en: &'static str) -> &'static str {
     }
 }
 
+/// [`tr`] of a string known only at run time (a `what` that was marked
+/// with [`n_`] where it was written): its Chinese if the catalog has it.
+pub fn tr_any(en: &str) -> &str {
+    match current() {
+        Lang::En => en,
+        Lang::Zh => cli().get(en).unwrap_or(en),
+    }
+}
+
 /// Marks `en` for the catalog where it is translated later, through a
 /// variable (gettext's `N_`): the completeness test finds it.
 pub const fn n_(en: &'static str) -> &'static str {

@@ -93,7 +93,7 @@ pub fn listening(p: &mut Proc, t: &Trace) -> Result<SocketAddr, Failure> {
 /// exited (exit code 1); its last words on stderr: ...".
 pub fn gone(p: &mut Proc) -> Option<String> {
     let pid = p.pid();
-    common::lab::harness::eventually(Duration::from_millis(500), "exit", || {
+    common::lab::harness::eventually(Duration::from_millis(500), common::lang::n_("exit"), || {
         crate::observe::exited(pid).then_some(())
     })
     .ok()?;

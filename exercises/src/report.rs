@@ -22,7 +22,10 @@ impl fmt::Display for Failure {
         writeln!(
             f,
             "{}",
-            trf("  did:      {}", &[&self.did.join(";\n            ")])
+            trf(
+                "  did:      {}",
+                &[&self.did.join(&format!("{}\n            ", common::lang::tr(";")))]
+            )
         )?;
         writeln!(f, "{}", trf("  saw:      {}", &[&indent(&self.saw)]))?;
         write!(f, "{}", trf("  expected: {}", &[&indent(&self.expected)]))

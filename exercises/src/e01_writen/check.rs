@@ -68,7 +68,7 @@ pub fn check(target: &Target) -> Verdict {
         let tries = if rounds_left > 0 { 2 } else { 0 };
         rounds_left = rounds_left.saturating_sub(1);
         for _ in 0..tries {
-            let blocked = eventually(Duration::from_millis(200), "the writer to block", || {
+            let blocked = eventually(Duration::from_millis(200), common::lang::n_("the writer to block"), || {
                 observer::blocked_in(pid, &WRITES).then_some(())
             });
             if blocked.is_err() {
