@@ -2,10 +2,12 @@
 
 use common::lab::harness::Proc;
 use common::lab::observer;
+use common::tr_println;
 
-/// Prints a numbered heading.
+/// Prints a numbered heading: `title` in the current language (when it was
+/// marked with `n_` where it is written).
 pub fn step(title: &str) {
-    println!("\n== {title}");
+    println!("\n== {}", common::lang::tr_any(title));
 }
 
 /// Prints the processes (each of `pids` and its children, zombies marked)
@@ -36,7 +38,7 @@ pub fn new_log_lines(p: &Proc, seen: &mut usize) {
     let text = p.stderr_text();
     let lines: Vec<&str> = text.lines().collect();
     for l in lines.iter().skip(*seen) {
-        println!("  {} stderr │ {l}", p.name());
+        tr_println!("  {name} stderr │ {l}", name = p.name(), l);
     }
     *seen = lines.len();
 }
@@ -59,7 +61,7 @@ impl Segments {
             match common::lab::packets::Capture::start() {
                 Ok(c) => Some(c),
                 Err(e) => {
-                    println!("(no segments: {})", common::lab::packets::why_not(&e));
+                    tr_println!("(no segments: {why})", why = common::lab::packets::why_not(&e));
                     None
                 }
             }
@@ -101,10 +103,10 @@ impl Segments {
         let mut lines = text.lines();
         let head = lines.next().unwrap_or("");
         if self.shown == 0 {
-            println!("  segments │ {head}");
+            tr_println!("  segments │ {head}", head);
         }
         for l in lines.skip(self.shown) {
-            println!("  segments │ {l}");
+            tr_println!("  segments │ {l}", l);
         }
         self.shown = all.len();
     }
@@ -115,9 +117,9 @@ impl Segments {
         let Some(c) = &self.cap else { return Ok(()) };
         let f = std::fs::File::create(path).with_context(|| format!("create {}", path.display()))?;
         common::lab::packets::write_pcap(std::io::BufWriter::new(f), &c.frames())?;
-        println!(
-            "{} segments written to {p} (read it: tcpdump -nn -r {p})",
-            c.segments(self.port).len(),
+        tr_println!(
+            "{n} segments written to {p} (read it: tcpdump -nn -r {p})",
+            n = c.segments(self.port).len(),
             p = path.display()
         );
         Ok(())

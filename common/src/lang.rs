@@ -151,6 +151,140 @@ fn unquote(s: &str) -> String {
     out
 }
 
+/// The program's arguments without `--lang X` (or `--lang=X`), which
+/// fixes the language ([`set`]) — before clap parses, so that `--help`
+/// is already in it. Exits with status 2 on an unknown language.
+pub fn take_lang(args: impl IntoIterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let mut out = Vec::new();
+    let mut args = args.into_iter();
+    while let Some(a) = args.next() {
+        let value = match a.to_str() {
+            Some("--") => {
+                out.push(a);
+                out.extend(args.by_ref());
+                break;
+            }
+            Some("--lang") => args.next(),
+            Some(s) if s.starts_with("--lang=") => Some(s["--lang=".len()..].into()),
+            _ => {
+                out.push(a);
+                continue;
+            }
+        };
+        match value.as_ref().and_then(|v| v.to_str()).map(str::parse::<Lang>) {
+            Some(Ok(l)) => set(l),
+            Some(Err(e)) => {
+                eprintln!("error: --lang: {e}");
+                std::process::exit(2);
+            }
+            None => {
+                eprintln!("error: --lang needs a value: en or zh-CN");
+                std::process::exit(2);
+            }
+        }
+    }
+    out
+}
+
+/// `T::parse()` in the current language: `--lang` taken first
+/// ([`take_lang`]), and under 中文 the `--help` text from the CLI catalog
+/// ([`localize`]).
+pub fn parse<T: clap::Parser>() -> T {
+    let argv = take_lang(std::env::args_os());
+    let mut cmd = T::command();
+    if current() == Lang::Zh {
+        cmd = localize(cmd);
+    }
+    let mut m = cmd.get_matches_from(argv);
+    T::from_arg_matches_mut(&mut m).unwrap_or_else(|e| e.exit())
+}
+
+/// `cmd` with its help in Chinese: each about, long about and argument
+/// help the catalog translates (the msgid is the English as clap has it:
+/// the doc comment), clap's own headings, and the help and version flags.
+/// What the catalog lacks stays English ([`untranslated_help`] lists it).
+pub fn localize(cmd: clap::Command) -> clap::Command {
+    use clap::{Arg, ArgAction};
+    let zh = |s: Option<&clap::builder::StyledStr>| s.and_then(|s| cli().get(&s.to_string()));
+    let mut cmd = cmd
+        .help_template("{before-help}{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}")
+        .subcommand_help_heading("命令")
+        .subcommand_value_name("命令")
+        .disable_help_flag(true)
+        .arg(
+            Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .help("打印帮助（-h 为摘要，--help 为全文）"),
+        );
+    if cmd.get_version().is_some() {
+        cmd = cmd.disable_version_flag(true).arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help("打印版本"),
+        );
+    }
+    if let Some(a) = zh(cmd.get_about()) {
+        cmd = cmd.about(a.to_string());
+    }
+    if let Some(a) = zh(cmd.get_long_about()) {
+        cmd = cmd.long_about(a.to_string());
+    }
+    let args: Vec<(clap::Id, bool)> = cmd
+        .get_arguments()
+        .map(|a| (a.get_id().clone(), a.is_positional()))
+        .collect();
+    for (i, (id, positional)) in args.into_iter().enumerate() {
+        cmd = cmd.mut_arg(id, |mut a| {
+            // In the order declared (a heading of our own would sort a
+            // command's arguments by name otherwise).
+            a = a.display_order(i);
+            if let Some(h) = zh(a.get_help()) {
+                a = a.help(h.to_string());
+            }
+            if let Some(h) = zh(a.get_long_help()) {
+                a = a.long_help(h.to_string());
+            }
+            if a.get_help_heading().is_none() {
+                a = a.help_heading(if positional { "参数" } else { "选项" });
+            }
+            a
+        });
+    }
+    let subs: Vec<String> = cmd.get_subcommands().map(|c| c.get_name().to_string()).collect();
+    for name in subs {
+        cmd = cmd.mut_subcommand(name, localize);
+    }
+    cmd
+}
+
+/// Every about and argument help of `cmd` (and its subcommands) that the
+/// CLI catalog does not translate (hidden ones aside): a program's test
+/// keeps this empty.
+pub fn untranslated_help(cmd: &clap::Command) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut want = |s: Option<&clap::builder::StyledStr>| {
+        if let Some(s) = s.map(|s| s.to_string())
+            && cli().get(&s).is_none()
+        {
+            out.push(s);
+        }
+    };
+    want(cmd.get_about());
+    want(cmd.get_long_about());
+    for a in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
+        want(a.get_help());
+        want(a.get_long_help());
+    }
+    for c in cmd.get_subcommands().filter(|c| !c.is_hide_set()) {
+        out.extend(untranslated_help(c));
+    }
+    out
+}
+
 /// The CLI catalog's text, for the completeness test.
 pub const CLI_PO: &str = include_str!("../po/cli.zh-CN.po");
 
@@ -167,6 +301,57 @@ pub fn tr(en: &'static str) -> &'static str {
         Lang::En => en,
         Lang::Zh => cli().get(en).unwrap_or(en),
     }
+}
+
+/// `tr(template)` with each `{name}` replaced by the value of that name
+/// in `args` — what [`crate::tr_println!`] and [`crate::tr_fmt!`] call, so that
+/// narration reads like `println!` in the source and the translator sees
+/// the names. Only `{name}` of a name in `args` is replaced.
+pub fn trn(template: &'static str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+    let t = tr(template);
+    let mut out = String::with_capacity(t.len() + 16);
+    let mut rest = t;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let hit = after
+            .find('}')
+            .and_then(|c| args.iter().find(|(n, _)| *n == &after[..c]).map(|(_, v)| (c, v)));
+        match hit {
+            Some((c, v)) => {
+                out.push_str(&v.to_string());
+                rest = &after[c + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `tr_fmt!("text {a} {b}", a, b = expr)`: the text in the current
+/// language, with `{a}` and `{b}` filled in (see [`trn`]); a String. The
+/// English is the msgid, as for [`tr`]; plain `{name}` only (no `{:?}`).
+#[macro_export]
+macro_rules! tr_fmt {
+    (@v $name:ident = $e:expr) => { $e };
+    (@v $name:ident) => { $name };
+    ($t:literal $(, $name:ident $(= $e:expr)?)* $(,)?) => {
+        $crate::lang::trn(
+            $t,
+            &[$((stringify!($name), &$crate::tr_fmt!(@v $name $(= $e)?) as &dyn ::std::fmt::Display)),*],
+        )
+    };
+}
+
+/// `tr_println!("text {a}", a)`: `println!` of [`crate::tr_fmt!`] — a
+/// line of narration in the current language.
+#[macro_export]
+macro_rules! tr_println {
+    ($($t:tt)*) => { println!("{}", $crate::tr_fmt!($($t)*)) };
 }
 
 /// [`tr`] of a string known only at run time (a `what` that was marked
@@ -269,6 +454,13 @@ mod tests {
     }
 
     #[test]
+    fn named_values_fill_their_names() {
+        let (lfd, n) = (3, 7);
+        assert_eq!(crate::tr_fmt!("fd {lfd}, {n} {x}", lfd, n = n + 1), "fd 3, 8 {x}");
+        assert_eq!(trn("{a}{b}{a}", &[("a", &1), ("b", &"-")]), "1-1");
+    }
+
+    #[test]
     fn a_translation_may_reorder_the_values() {
         assert_eq!(fill("{} of {}", &[&1, &2]), "1 of 2");
         assert_eq!(fill("共 {1} 中的 {0}", &[&1, &2]), "共 2 中的 1");
@@ -348,7 +540,7 @@ mod tests {
     /// The string literals passed first to `tr(` or `trf(` in Rust source.
     fn used(src: &str) -> Vec<String> {
         let mut out = Vec::new();
-        for pat in ["tr(", "trf(", "n_("] {
+        for pat in ["tr(", "trf(", "n_(", "tr_println!(", "tr_fmt!("] {
             for (i, _) in src.match_indices(pat) {
                 let before = src[..i].chars().last();
                 if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {

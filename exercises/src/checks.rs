@@ -59,8 +59,12 @@ impl Target<'_> {
         args: &[String],
         fds: Vec<std::os::fd::OwnedFd>,
     ) -> Result<Proc, Failure> {
-        Proc::spawn(self.exe, self.host, &self.args(args), fds)
-            .map_err(|e| t.fail(trf("could not start the program: {}", &[&format!("{e:#}")]), tr("it starts")))
+        Proc::spawn(self.exe, self.host, &self.args(args), fds).map_err(|e| {
+            t.fail(
+                trf("could not start the program: {}", &[&format!("{e:#}")]),
+                tr("it starts"),
+            )
+        })
     }
 
     /// Starts the exercise's server on an ephemeral loopback port and waits
@@ -116,7 +120,10 @@ pub fn fail_or_gone(p: &mut Proc, t: &Trace, saw: String, expected: &str) -> Fai
                 .rev()
                 .find(|l| l.contains(" WARNING ") || l.contains(" FATAL "))
             {
-                Some(last) => t.fail(trf("{}\nthe server's stderr ends with:\n{}", &[&saw, &last]), expected),
+                Some(last) => t.fail(
+                    trf("{}\nthe server's stderr ends with:\n{}", &[&saw, &last]),
+                    expected,
+                ),
                 None => t.fail(saw, expected),
             }
         }
@@ -138,7 +145,10 @@ pub fn read_exact(s: &mut TcpStream, want: usize) -> Result<Vec<u8>, String> {
     while n < want {
         match s.read(&mut got[n..]) {
             Ok(0) => {
-                return Err(trf("the connection ended (EOF) after {} of {} bytes", &[&n, &want]));
+                return Err(trf(
+                    "the connection ended (EOF) after {} of {} bytes",
+                    &[&n, &want],
+                ));
             }
             Ok(k) => n += k,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}

@@ -152,7 +152,7 @@ fn exercise(which: &str) -> Result<&'static Exercise, ExitCode> {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = common::lang::parse::<Args>(); // --lang, and --help in Chinese
     if let Some(l) = args.lang {
         common::lang::set(l);
     }
@@ -415,5 +415,19 @@ fn solution(exe: &std::path::Path, host: &std::path::Path, ex: &'static Exercise
             );
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod help_tests {
+    /// Every line of `--help` has its Chinese in common/po/cli.zh-CN.po.
+    #[test]
+    fn the_help_is_translated() {
+        use clap::CommandFactory;
+        let missing = common::lang::untranslated_help(&super::Args::command());
+        assert!(
+            missing.is_empty(),
+            "help without Chinese in common/po/cli.zh-CN.po:\n{missing:#?}"
+        );
     }
 }

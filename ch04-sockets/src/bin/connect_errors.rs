@@ -24,6 +24,7 @@ use anyhow::Context;
 use ch04_sockets::{Holder, errno_name, failed};
 use clap::{Parser, ValueEnum};
 use common::LogArgs;
+use common::tr_println;
 use common::wrapsock::{bind, connect, getsockname, listen, socket};
 use nix::sched::CloneFlags;
 use socket2::{Domain, SockAddr, Socket, Type};
@@ -60,7 +61,7 @@ enum Case {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = common::lang::parse::<Args>(); // --lang, and --help in Chinese
     args.log.init(env!("CARGO_BIN_NAME"));
     common::exit_code(run(&args))
 }
@@ -93,10 +94,16 @@ fn try_connect(case: &str, sockfd: &Socket, to: SocketAddr, want: &str) -> bool 
         Ok(()) => ("0".to_string(), "OK".to_string()),
         Err(e) => (failed(e), errno_name(e)),
     };
-    println!("connect({fd}, {to}) = {shown}   after {ms:.3} ms");
+    tr_println!(
+        "connect({fd}, {to}) = {shown}   after {ms} ms",
+        fd,
+        to,
+        shown,
+        ms = format!("{ms:.3}")
+    );
     println!("result: {case} {name} {ms:.3} ms");
     if name != want {
-        println!("    UNEXPECTED: UNP 4.3 says {want}");
+        tr_println!("    UNEXPECTED: UNP 4.3 says {want}", want);
     }
     println!();
     name == want
@@ -107,14 +114,17 @@ fn try_connect(case: &str, sockfd: &Socket, to: SocketAddr, want: &str) -> bool 
 /// port; that host's TCP answers RST. A socket bound but never listening
 /// holds the port, so nobody else can start listening there meanwhile.
 fn refused() -> anyhow::Result<bool> {
-    println!("== ECONNREFUSED: SYN to a port nobody listens on -> RST");
+    tr_println!("== ECONNREFUSED: SYN to a port nobody listens on -> RST");
     let holder = socket(Domain::IPV4, Type::STREAM, None)?;
     bind(
         &holder,
         &SockAddr::from(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))),
     )?;
     let to = getsockname(&holder)?.as_socket().context("no address")?;
-    println!("bind(.., {to}) but no listen(): the port is taken, nobody accepts");
+    tr_println!(
+        "bind(.., {to}) but no listen(): the port is taken, nobody accepts",
+        to
+    );
     let sockfd = socket(Domain::IPV4, Type::STREAM, None)?;
     Ok(try_connect("refused", &sockfd, to, "ECONNREFUSED"))
 }
@@ -127,7 +137,7 @@ fn refused() -> anyhow::Result<bool> {
 /// 4 s ... 127 s in all with tcp_syn_retries = 6) — unless TCP_USER_TIMEOUT
 /// (or TCP_SYNCNT) cuts that short.
 fn timed_out(user_timeout: Duration) -> anyhow::Result<bool> {
-    println!("== ETIMEDOUT: the SYN is never answered");
+    tr_println!("== ETIMEDOUT: the SYN is never answered");
     let listenfd = socket(Domain::IPV4, Type::STREAM, None)?;
     bind(
         &listenfd,
@@ -137,7 +147,10 @@ fn timed_out(user_timeout: Duration) -> anyhow::Result<bool> {
     let to = getsockname(&listenfd)?.as_socket().context("no address")?;
     let filler = socket(Domain::IPV4, Type::STREAM, None)?;
     connect(&filler, &SockAddr::from(to)).context("the first connect")?;
-    println!("listen(.., 0) on {to}; one connect fills its accept queue; nobody accepts");
+    tr_println!(
+        "listen(.., 0) on {to}; one connect fills its accept queue; nobody accepts",
+        to
+    );
     let names = [(listenfd.as_raw_fd(), "listenfd"), (filler.as_raw_fd(), "filler")];
     let me = Holder {
         pid: std::process::id() as i32,
@@ -147,9 +160,9 @@ fn timed_out(user_timeout: Duration) -> anyhow::Result<bool> {
     print!("{}", ch04_sockets::table(to, &[me]));
     let sockfd = socket(Domain::IPV4, Type::STREAM, None)?;
     sockfd.set_tcp_user_timeout(Some(user_timeout))?;
-    println!(
-        "setsockopt(TCP_USER_TIMEOUT, {} ms): give up after that, not after 127 s",
-        user_timeout.as_millis()
+    tr_println!(
+        "setsockopt(TCP_USER_TIMEOUT, {ms} ms): give up after that, not after 127 s",
+        ms = user_timeout.as_millis()
     );
     Ok(try_connect("timeout", &sockfd, to, "ETIMEDOUT"))
 }
@@ -161,11 +174,12 @@ fn timed_out(user_timeout: Duration) -> anyhow::Result<bool> {
 /// a router ends the same way after the retries). A new network namespace
 /// has only a loopback interface, down, and no routes at all.
 fn unreachable() -> anyhow::Result<bool> {
-    println!("== ENETUNREACH / EHOSTUNREACH: no route (in a private network namespace)");
+    tr_println!("== ENETUNREACH / EHOSTUNREACH: no route (in a private network namespace)");
     if let Err(why) = enter_private_netns() {
-        println!(
-            "SKIP: netns: cannot make a user + network namespace here: {why}{}",
-            common::lab::userns_hint()
+        tr_println!(
+            "SKIP: netns: cannot make a user + network namespace here: {why}{hint}",
+            why,
+            hint = common::lab::userns_hint()
                 .map(|h| format!(" — {h}"))
                 .unwrap_or_default()
         );
@@ -173,28 +187,29 @@ fn unreachable() -> anyhow::Result<bool> {
         return Ok(true);
     }
     let to = SocketAddr::from((Ipv4Addr::new(192, 0, 2, 1), 9)); // TEST-NET-1
-    println!("unshare(CLONE_NEWUSER | CLONE_NEWNET): lo is down, the routing table is empty");
+    tr_println!("unshare(CLONE_NEWUSER | CLONE_NEWNET): lo is down, the routing table is empty");
     let sockfd = socket(Domain::IPV4, Type::STREAM, None)?;
     let mut ok = try_connect("netunreach", &sockfd, to, "ENETUNREACH");
 
     let route = ["route", "add", "unreachable", "192.0.2.0/24"];
     match Command::new("ip").args(route).status() {
         Ok(st) if st.success() => {
-            println!(
-                "ip {}: the kernel now knows the network and says no",
-                route.join(" ")
+            tr_println!(
+                "ip {route}: the kernel now knows the network and says no",
+                route = route.join(" ")
             );
             let sockfd = socket(Domain::IPV4, Type::STREAM, None)?;
             ok &= try_connect("hostunreach", &sockfd, to, "EHOSTUNREACH");
         }
-        Ok(st) => println!(
-            "SKIP: hostunreach: `ip {}` failed ({st}){}\n",
-            route.join(" "),
-            common::lab::userns_hint()
+        Ok(st) => tr_println!(
+            "SKIP: hostunreach: `ip {route}` failed ({st}){hint}\n",
+            route = route.join(" "),
+            st,
+            hint = common::lab::userns_hint()
                 .map(|h| format!(" — {h}"))
                 .unwrap_or_default()
         ),
-        Err(e) => println!("SKIP: hostunreach: cannot run `ip`: {e}\n"),
+        Err(e) => tr_println!("SKIP: hostunreach: cannot run `ip`: {e}\n", e),
     }
     Ok(ok)
 }
@@ -213,4 +228,18 @@ fn enter_private_netns() -> io::Result<()> {
     std::fs::write("/proc/self/uid_map", format!("0 {uid} 1"))?;
     std::fs::write("/proc/self/gid_map", format!("0 {gid} 1"))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod help_tests {
+    /// Every line of `--help` has its Chinese in common/po/cli.zh-CN.po.
+    #[test]
+    fn the_help_is_translated() {
+        use clap::CommandFactory;
+        let missing = common::lang::untranslated_help(&super::Args::command());
+        assert!(
+            missing.is_empty(),
+            "help without Chinese in common/po/cli.zh-CN.po:\n{missing:#?}"
+        );
+    }
 }

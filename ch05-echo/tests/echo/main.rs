@@ -8,6 +8,7 @@ mod abort;
 mod badflags;
 mod halfclose;
 mod hostcrash;
+mod lang;
 mod segments;
 mod session;
 mod sigpipe;

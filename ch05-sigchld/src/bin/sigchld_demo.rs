@@ -86,7 +86,7 @@ macro_rules! say_raw {
 
 fn main() -> ExitCode {
     common::lab::harness::kill_all_on_interrupt();
-    let args = Args::parse();
+    let args = common::lang::parse::<Args>(); // --lang, and --help in Chinese
     args.log.init("sigchld_demo");
     if let Some(l) = args.lang {
         common::lang::set(l);
@@ -429,4 +429,18 @@ fn dfork(pause: &mut Pause) -> anyhow::Result<()> {
         )
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod help_tests {
+    /// Every line of `--help` has its Chinese in common/po/cli.zh-CN.po.
+    #[test]
+    fn the_help_is_translated() {
+        use clap::CommandFactory;
+        let missing = common::lang::untranslated_help(&super::Args::command());
+        assert!(
+            missing.is_empty(),
+            "help without Chinese in common/po/cli.zh-CN.po:\n{missing:#?}"
+        );
+    }
 }

@@ -13,6 +13,7 @@
 
 use std::time::{Duration, Instant};
 
+use common::lang::{tr, trf};
 use nix::sys::signal::Signal;
 
 use crate::checks::{Target, connect, fail_or_gone, finish, roundtrip};
@@ -48,7 +49,7 @@ pub fn check(target: &Target) -> Verdict {
     let mut rng = Rng::new(target.seed);
     let (mut server, addr) = target.server(&mut t, &[])?;
     let pid = server.pid();
-    let expected = "the server stays up and backs off: accept fails with EMFILE until a descriptor is freed";
+    let expected = tr("the server stays up and backs off: accept fails with EMFILE until a descriptor is freed");
     let mut a = connect(addr).map_err(|e| fail_or_gone(&mut server, &t, format!("connect: {e}"), expected))?;
     let before = runnable(pid);
     let woke_before = wakeups(pid);
@@ -61,15 +62,15 @@ pub fn check(target: &Target) -> Verdict {
     // hold a logging spinner asleep while the machine is busy).
     let logged = server.stderr_text().lines().count().saturating_sub(lines_before) as u64;
     let woke = woke.max(logged);
-    t.did(format!(
-        "every descriptor of the server is in use (accept fails with EMFILE); a client connected (queued by the kernel); watched the server in /proc/{pid}/schedstat for {:.1} s",
-        took.as_secs_f64()
+    t.did(trf(
+        "every descriptor of the server is in use (accept fails with EMFILE); a client connected (queued by the kernel); watched the server in /proc/{}/schedstat for {} s",
+        &[&pid, &format!("{:.1}", took.as_secs_f64())],
     ));
     let (Some(before), Some(after)) = (before, after) else {
-        return Err(fail_or_gone(&mut server, &t, "the server is gone".into(), expected));
+        return Err(fail_or_gone(&mut server, &t, tr("the server is gone").into(), expected));
     };
     if crate::observe::exited(pid) {
-        return Err(fail_or_gone(&mut server, &t, "the server ended".into(), expected));
+        return Err(fail_or_gone(&mut server, &t, tr("the server ended").into(), expected));
     }
     let (on_cpu, waiting) = (
         after.0.saturating_sub(before.0),
@@ -78,16 +79,18 @@ pub fn check(target: &Target) -> Verdict {
     let busy = on_cpu + waiting;
     if busy > MAX_RUNNABLE {
         return Err(t.fail(
-            format!(
-                "the server was runnable for {:.2} s of {:.1} s while the client waited ({:.2} s on a CPU, {:.2} s waiting for one): it spins — accept fails with EMFILE at once, every time it is asked",
-                busy.as_secs_f64(),
-                took.as_secs_f64(),
-                on_cpu.as_secs_f64(),
-                waiting.as_secs_f64()
+            trf(
+                "the server was runnable for {} s of {} s while the client waited ({} s on a CPU, {} s waiting for one): it spins — accept fails with EMFILE at once, every time it is asked",
+                &[
+                    &format!("{:.2}", busy.as_secs_f64()),
+                    &format!("{:.1}", took.as_secs_f64()),
+                    &format!("{:.2}", on_cpu.as_secs_f64()),
+                    &format!("{:.2}", waiting.as_secs_f64()),
+                ],
             ),
-            format!(
+            trf(
                 "runnable for at most {} ms: it sleeps a little between tries (a back-off)",
-                MAX_RUNNABLE.as_millis()
+                &[&MAX_RUNNABLE.as_millis()],
             ),
         ));
     }
@@ -96,46 +99,45 @@ pub fn check(target: &Target) -> Verdict {
     // machine is busy — yet it wakes for every try: count the wake-ups too.
     if woke > MAX_WAKEUPS {
         return Err(t.fail(
-            format!(
-                "the server woke {woke} times in {:.1} s while the client waited: it retries at once, \
+            trf(
+                "the server woke {} times in {} s while the client waited: it retries at once, \
                  every time (it was runnable {} ms: the rest it sat blocked, e.g. writing its log)",
-                took.as_secs_f64(),
-                busy.as_millis()
+                &[&woke, &format!("{:.1}", took.as_secs_f64()), &busy.as_millis()],
             ),
-            format!("at most {MAX_WAKEUPS} wake-ups: it sleeps a little between tries (a back-off)"),
+            trf("at most {} wake-ups: it sleeps a little between tries (a back-off)", &[&MAX_WAKEUPS]),
         ));
     }
-    t.did(format!("it was runnable for {} ms and woke {woke} times", busy.as_millis()));
+    t.did(trf("it was runnable for {} ms and woke {} times", &[&busy.as_millis(), &woke]));
 
-    server.signal(Signal::SIGUSR1).map_err(|e| t.fail(e.to_string(), "the signal sent"))?;
-    t.did("freed one descriptor (SIGUSR1); the waiting client sent a line");
+    server.signal(Signal::SIGUSR1).map_err(|e| t.fail(e.to_string(), tr("the signal sent")))?;
+    t.did(tr("freed one descriptor (SIGUSR1); the waiting client sent a line"));
     let line = rng.line(3, 40);
     roundtrip(&mut a, &line).map_err(|saw| {
         fail_or_gone(
             &mut server,
             &t,
             saw,
-            "the waiting client is served within 5 s of a descriptor being freed",
+            tr("the waiting client is served within 5 s of a descriptor being freed"),
         )
     })?;
-    finish(a).map_err(|saw| fail_or_gone(&mut server, &t, saw, "the end of the echo"))?;
-    t.did("the waiting client was served");
+    finish(a).map_err(|saw| fail_or_gone(&mut server, &t, saw, tr("the end of the echo")))?;
+    t.did(tr("the waiting client was served"));
 
     // Back in accept(), with a descriptor to spare: a signal (no SA_RESTART)
     // interrupts it twice — EINTR is retried, not returned.
     for _ in 0..2 {
         crate::observe::idle_in_accept(pid, crate::checks::STEP)
             .map_err(|e| fail_or_gone(&mut server, &t, e.to_string(), expected))?;
-        server.signal(Signal::SIGWINCH).map_err(|e| t.fail(e.to_string(), "the signal"))?;
+        server.signal(Signal::SIGWINCH).map_err(|e| t.fail(e.to_string(), tr("the signal")))?;
         crate::checks::delivered(pid, nix::sys::signal::Signal::SIGWINCH)
-        .map_err(|e| t.fail(e.to_string(), "the signal delivered"))?;
+        .map_err(|e| t.fail(e.to_string(), tr("the signal delivered")))?;
     }
-    t.did("interrupted the server's accept() twice with a signal (no SA_RESTART: EINTR)");
+    t.did(tr("interrupted the server's accept() twice with a signal (no SA_RESTART: EINTR)"));
     let mut b = connect(addr).map_err(|e| fail_or_gone(&mut server, &t, format!("connect: {e}"), expected))?;
     roundtrip(&mut b, &rng.line(3, 40))
-        .map_err(|saw| fail_or_gone(&mut server, &t, saw, "a new client is served: EINTR is retried"))?;
-    finish(b).map_err(|saw| fail_or_gone(&mut server, &t, saw, "the end of the echo"))?;
-    t.did("a new client was served");
+        .map_err(|saw| fail_or_gone(&mut server, &t, saw, tr("a new client is served: EINTR is retried")))?;
+    finish(b).map_err(|saw| fail_or_gone(&mut server, &t, saw, tr("the end of the echo")))?;
+    t.did(tr("a new client was served"));
     crate::checks::broken_listener_ends_the_server(&mut server, &mut t)
 }
 

@@ -1,0 +1,102 @@
+//! The ch04 demos speak the student's language (issue 19): under
+//! `LANG=zh_CN.UTF-8` (or `--lang zh-CN`) their narration and `--help` are
+//! Chinese, from common/po/cli.zh-CN.po; under `LANG=C.UTF-8` the English,
+//! unchanged. The lines the other tests read (`result: ...`, the tables)
+//! stay as they are in both.
+
+use std::time::Duration;
+
+use common::lab::harness::Proc;
+
+/// `bin ARGS` under the locale `lang` (LC_ALL, LC_MESSAGES and LANGUAGE
+/// removed): its stdout, once it has exited 0.
+fn run_in(bin: &str, lang: &str, args: &[&str]) -> String {
+    let mut cmd = std::process::Command::new(bin);
+    cmd.args(args)
+        .env("LANG", lang)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANGUAGE");
+    let mut p = Proc::spawn_command(cmd).expect("start the demo");
+    p.expect_exit(0, Duration::from_secs(30))
+        .expect("the demo ends with 0");
+    String::from_utf8_lossy(&p.stdout_bytes()).into_owned()
+}
+
+fn han(s: &str) -> bool {
+    s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+#[test]
+fn tour_narrates_in_the_locale_s_language() {
+    let tour = env!("CARGO_BIN_EXE_tour");
+    let zh = run_in(tour, "zh_CN.UTF-8", &[]);
+    for w in [
+        "<- listenfd（监听套接字）\n",
+        "    还没有 TCP 条目：既不在监听也没有连接的套接字不出现在 /proc/net/tcp 中\n",
+        "<- SYN、SYN+ACK、ACK：三路握手完成\n",
+        "<- 服务器先关闭（主动关闭）：向客户发出 FIN\n",
+    ] {
+        assert!(zh.contains(w), "{w:?} in\n{zh}");
+    }
+    assert!(
+        zh.contains("  LISTEN "),
+        "the tables stay as /proc has them:\n{zh}"
+    );
+    let en = run_in(tour, "C.UTF-8", &[]);
+    assert!(
+        en.contains(
+            "    no TCP entry yet: a socket neither listening nor connected is not in /proc/net/tcp\n"
+        ),
+        "{en}"
+    );
+    assert!(!han(&en), "English only:\n{en}");
+    let over = run_in(tour, "C.UTF-8", &["--lang", "zh-CN"]);
+    assert!(
+        over.contains("<- listenfd（监听套接字）"),
+        "--lang zh-CN over C:\n{over}"
+    );
+    let over = run_in(tour, "zh_CN.UTF-8", &["--lang=en"]);
+    assert!(!han(&over), "--lang=en over zh_CN:\n{over}");
+}
+
+#[test]
+fn connect_errors_and_fork_refcount_narrate_in_chinese() {
+    let zh = run_in(
+        env!("CARGO_BIN_EXE_connect_errors"),
+        "zh_CN.UTF-8",
+        &["--case", "refused"],
+    );
+    assert!(
+        zh.contains("== ECONNREFUSED：SYN 发往无人监听的端口 -> RST\n"),
+        "{zh}"
+    );
+    assert!(
+        zh.contains("\nresult: refused ECONNREFUSED "),
+        "the test's line unchanged:\n{zh}"
+    );
+    let zh = run_in(env!("CARGO_BIN_EXE_fork_refcount"), "zh_CN.UTF-8", &[]);
+    assert!(
+        zh.contains("== 图 4.14：客户已经连接；accept 还没有返回\n"),
+        "{zh}"
+    );
+    assert!(
+        zh.contains("== 用 shutdown() 代替 close()：第二条连接，第二个子进程\n"),
+        "{zh}"
+    );
+}
+
+#[test]
+fn tour_help_in_chinese() {
+    let tour = env!("CARGO_BIN_EXE_tour");
+    let zh = run_in(tour, "zh_CN.UTF-8", &["--help"]);
+    assert!(zh.contains("\n用法：tour [OPTIONS]\n"), "{zh}");
+    assert!(zh.contains("传给 listen 的积压值"), "{zh}");
+    assert!(zh.contains("-h, --help") && zh.contains("打印帮助"), "{zh}");
+    let en = run_in(tour, "C.UTF-8", &["--help"]);
+    assert!(
+        en.contains("\nUsage: tour [OPTIONS]\n") && en.contains("Backlog passed to listen"),
+        "{en}"
+    );
+    assert!(!han(&en), "English only:\n{en}");
+}
