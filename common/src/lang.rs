@@ -285,6 +285,27 @@ pub fn untranslated_help(cmd: &clap::Command) -> Vec<String> {
     out
 }
 
+/// A test, in the binary that calls it, that every line of `--help` of
+/// its clap struct `$args` has its Chinese in common/po/cli.zh-CN.po
+/// ([`untranslated_help`] is empty).
+#[macro_export]
+macro_rules! help_is_translated {
+    ($args:ident) => {
+        #[cfg(test)]
+        mod help_tests {
+            #[test]
+            fn the_help_is_translated() {
+                use clap::CommandFactory;
+                let missing = $crate::lang::untranslated_help(&super::$args::command());
+                assert!(
+                    missing.is_empty(),
+                    "help without Chinese in common/po/cli.zh-CN.po:\n{missing:#?}"
+                );
+            }
+        }
+    };
+}
+
 /// The CLI catalog's text, for the completeness test.
 pub const CLI_PO: &str = include_str!("../po/cli.zh-CN.po");
 

@@ -143,9 +143,10 @@ enum Format {
 
 fn exercise(which: &str) -> Result<&'static Exercise, ExitCode> {
     find(which).ok_or_else(|| {
+        let (which, n) = (format!("{which:?}"), EXERCISES.len());
         eprintln!(
-            "no exercise {which:?}: try 1..{} or a name from `list`",
-            EXERCISES.len()
+            "{}",
+            common::tr_fmt!("no exercise {which}: try 1..{n} or a name from `list`", which, n)
         );
         ExitCode::from(2)
     })
@@ -229,7 +230,8 @@ fn main() -> ExitCode {
 fn host(exe: &std::path::Path) -> Result<PathBuf, ExitCode> {
     verify::host_binary(exe).map_err(|errors| {
         eprintln!(
-            "{errors}\nyour code does not compile yet: fix the errors above (they name the file and line)"
+            "{errors}\n{}",
+            tr("your code does not compile yet: fix the errors above (they name the file and line)")
         );
         ExitCode::FAILURE
     })
@@ -393,41 +395,40 @@ fn solution(exe: &std::path::Path, host: &std::path::Path, ex: &'static Exercise
     let path = exercises::classroom::root().join(format!("exercises/src/{}/solution.rs", ex.id));
     let Ok(text) = std::fs::read_to_string(&path) else {
         println!(
-            "exercise {}: this copy has no reference solutions (a classroom kit) — ask your instructor",
-            ex.num
+            "{}",
+            common::tr_fmt!(
+                "exercise {num}: this copy has no reference solutions (a classroom kit) — ask your instructor",
+                num = ex.num
+            )
         );
         return ExitCode::FAILURE;
     };
     match verify::run_check(exe, host, ex, STUDENT) {
         Ok(()) => {
             println!(
-                "exercise {} — {}: the lab's reference solution ({}):\n\n{text}",
-                ex.num,
-                ex.title(),
-                path.display()
+                "{}\n\n{text}",
+                common::tr_fmt!(
+                    "exercise {num} — {title}: the lab's reference solution ({path}):",
+                    num = ex.num,
+                    title = ex.title(),
+                    path = path.display()
+                )
             );
             ExitCode::SUCCESS
         }
         Err(_) => {
             println!(
-                "exercise {} is not solved yet: the reference is shown once your own passes its check\n(cargo test -p exercises {}; hints: cargo run -p exercises -- hint {})",
-                ex.num, ex.id, ex.num
+                "{}",
+                common::tr_fmt!(
+                    "exercise {num} is not solved yet: the reference is shown once your own passes its check\n(cargo test -p exercises {id}; hints: cargo run -p exercises -- hint {num})",
+                    num = ex.num,
+                    id = ex.id
+                )
             );
             ExitCode::FAILURE
         }
     }
 }
 
-#[cfg(test)]
-mod help_tests {
-    /// Every line of `--help` has its Chinese in common/po/cli.zh-CN.po.
-    #[test]
-    fn the_help_is_translated() {
-        use clap::CommandFactory;
-        let missing = common::lang::untranslated_help(&super::Args::command());
-        assert!(
-            missing.is_empty(),
-            "help without Chinese in common/po/cli.zh-CN.po:\n{missing:#?}"
-        );
-    }
-}
+// Every line of `--help` has its Chinese (a test).
+common::help_is_translated!(Args);

@@ -253,16 +253,5 @@ fn time_wait(old: bool, new: bool) -> anyhow::Result<()> {
 }
 // ANCHOR_END: timewait
 
-#[cfg(test)]
-mod help_tests {
-    /// Every line of `--help` has its Chinese in common/po/cli.zh-CN.po.
-    #[test]
-    fn the_help_is_translated() {
-        use clap::CommandFactory;
-        let missing = common::lang::untranslated_help(&super::Args::command());
-        assert!(
-            missing.is_empty(),
-            "help without Chinese in common/po/cli.zh-CN.po:\n{missing:#?}"
-        );
-    }
-}
+// Every line of `--help` has its Chinese (a test).
+common::help_is_translated!(Args);

@@ -229,16 +229,5 @@ fn show(at: SocketAddr, expect: &[&str], pid: i32, names: &[(i32, &str)]) {
     print!("{}", format_table(&socks, &holders, 4));
 }
 
-#[cfg(test)]
-mod help_tests {
-    /// Every line of `--help` has its Chinese in common/po/cli.zh-CN.po.
-    #[test]
-    fn the_help_is_translated() {
-        use clap::CommandFactory;
-        let missing = common::lang::untranslated_help(&super::Args::command());
-        assert!(
-            missing.is_empty(),
-            "help without Chinese in common/po/cli.zh-CN.po:\n{missing:#?}"
-        );
-    }
-}
+// Every line of `--help` has its Chinese (a test).
+common::help_is_translated!(Args);

@@ -61,12 +61,9 @@ fn tour_narrates_in_the_locale_s_language() {
 }
 
 #[test]
-fn connect_errors_and_fork_refcount_narrate_in_chinese() {
-    let zh = run_in(
-        env!("CARGO_BIN_EXE_connect_errors"),
-        "zh_CN.UTF-8",
-        &["--case", "refused"],
-    );
+fn connect_errors_and_fork_refcount_narrate_in_the_locale_s_language() {
+    let ce = env!("CARGO_BIN_EXE_connect_errors");
+    let zh = run_in(ce, "zh_CN.UTF-8", &["--case", "refused"]);
     assert!(
         zh.contains("== ECONNREFUSED：SYN 发往无人监听的端口 -> RST\n"),
         "{zh}"
@@ -75,7 +72,14 @@ fn connect_errors_and_fork_refcount_narrate_in_chinese() {
         zh.contains("\nresult: refused ECONNREFUSED "),
         "the test's line unchanged:\n{zh}"
     );
-    let zh = run_in(env!("CARGO_BIN_EXE_fork_refcount"), "zh_CN.UTF-8", &[]);
+    let en = run_in(ce, "C.UTF-8", &["--case", "refused"]);
+    assert!(
+        en.contains("== ECONNREFUSED: SYN to a port nobody listens on -> RST\n"),
+        "{en}"
+    );
+    assert!(!han(&en), "English only:\n{en}");
+    let fr = env!("CARGO_BIN_EXE_fork_refcount");
+    let zh = run_in(fr, "zh_CN.UTF-8", &[]);
     assert!(
         zh.contains("== 图 4.14：客户已经连接；accept 还没有返回\n"),
         "{zh}"
@@ -84,6 +88,37 @@ fn connect_errors_and_fork_refcount_narrate_in_chinese() {
         zh.contains("== 用 shutdown() 代替 close()：第二条连接，第二个子进程\n"),
         "{zh}"
     );
+    let en = run_in(fr, "C.UTF-8", &[]);
+    assert!(
+        en.contains("== Fig 4.14: the client has connected; accept has not returned yet\n"),
+        "{en}"
+    );
+    assert!(!han(&en), "English only:\n{en}");
+}
+
+#[test]
+fn bind_demo_and_backlog_narrate_in_the_locale_s_language() {
+    let bd = env!("CARGO_BIN_EXE_bind_demo");
+    let zh = run_in(bd, "zh_CN.UTF-8", &["--case", "wildcard"]);
+    assert!(zh.contains("== 通配地址 0.0.0.0（INADDR_ANY）\n"), "{zh}");
+    assert!(zh.contains("<- 内核填入了客户所用的地址\n"), "{zh}");
+    assert!(
+        zh.contains("\nresult: wildcard "),
+        "the test's line unchanged:\n{zh}"
+    );
+    let en = run_in(bd, "C.UTF-8", &["--case", "wildcard"]);
+    assert!(
+        en.contains("<- the kernel filled in the address the client used\n"),
+        "{en}"
+    );
+    assert!(!han(&en), "English only:\n{en}");
+    let zh = run_in(
+        env!("CARGO_BIN_EXE_backlog"),
+        "zh_CN.UTF-8",
+        &["--backlog", "1", "--extra", "1"],
+    );
+    assert!(zh.contains("这个服务器从不调用 accept\n"), "{zh}");
+    assert!(zh.contains("：队列中空出一个位置\n"), "{zh}");
 }
 
 #[test]

@@ -145,16 +145,5 @@ fn run(mut pause: Pause, port: u16, segs: &mut Segments) -> anyhow::Result<()> {
     Ok(())
 }
 
-#[cfg(test)]
-mod help_tests {
-    /// Every line of `--help` has its Chinese in common/po/cli.zh-CN.po.
-    #[test]
-    fn the_help_is_translated() {
-        use clap::CommandFactory;
-        let missing = common::lang::untranslated_help(&super::Args::command());
-        assert!(
-            missing.is_empty(),
-            "help without Chinese in common/po/cli.zh-CN.po:\n{missing:#?}"
-        );
-    }
-}
+// Every line of `--help` has its Chinese (a test).
+common::help_is_translated!(Args);
