@@ -8,7 +8,7 @@ use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::path::Path;
 use std::time::Duration;
 
-use common::lab::harness::describe;
+use common::lab::harness::{Deadline, describe};
 use common::lang::{tr, trf};
 
 use crate::catalog::Exercise;
@@ -142,8 +142,9 @@ pub fn connect(addr: SocketAddr) -> io::Result<TcpStream> {
 pub fn read_exact(s: &mut TcpStream, want: usize) -> Result<Vec<u8>, String> {
     let mut got = vec![0u8; want];
     let mut n = 0;
+    let end = Deadline::after(STEP);
     while n < want {
-        match s.read(&mut got[n..]) {
+        match read_by(s, &mut got[n..], &end) {
             Ok(0) => {
                 return Err(trf(
                     "the connection ended (EOF) after {} of {} bytes",
@@ -163,6 +164,26 @@ pub fn read_exact(s: &mut TcpStream, want: usize) -> Result<Vec<u8>, String> {
     }
     got.truncate(n);
     Ok(got)
+}
+
+/// One read(2) that waits no longer than `end` (a [`Deadline`]: it grows
+/// while the machine keeps runnable tasks waiting for a CPU). The socket's
+/// own read timeout is put back afterwards.
+pub fn read_by(s: &mut TcpStream, buf: &mut [u8], end: &Deadline) -> io::Result<usize> {
+    let before = s.read_timeout()?;
+    loop {
+        let left = end.left();
+        if left.is_zero() {
+            return Err(io::ErrorKind::TimedOut.into());
+        }
+        s.set_read_timeout(Some(left))?;
+        let r = s.read(buf);
+        s.set_read_timeout(before)?;
+        match r {
+            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {}
+            r => return r,
+        }
+    }
 }
 
 /// Sends `line` and expects it echoed back byte for byte.
@@ -189,9 +210,18 @@ pub fn reset(s: TcpStream) {
 /// Half-closes and waits for the server's EOF.
 pub fn finish(mut s: TcpStream) -> Result<(), String> {
     let _ = s.shutdown(Shutdown::Write);
-    let mut rest = Vec::new();
-    match s.read_to_end(&mut rest) {
-        Ok(_) => Ok(()),
+    let end = Deadline::after(STEP);
+    let mut buf = [0u8; 4096];
+    let result = loop {
+        match read_by(&mut s, &mut buf, &end) {
+            Ok(0) => break Ok(()),
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => break Err(e),
+        }
+    };
+    match result {
+        Ok(()) => Ok(()),
         Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => Err(trf(
             "after the client's FIN no end of file came back within {} s",
             &[&STEP.as_secs()],

@@ -335,12 +335,13 @@ impl Contained {
             return Ok(st);
         }
         self.note_programs();
-        let end = Instant::now() + timeout;
+        let end = common::lab::harness::Deadline::after(timeout);
         loop {
-            let left = end.saturating_duration_since(Instant::now());
+            let left = end.left();
             if left.is_zero() {
                 return Err(anyhow!(
-                    "timed out after {timeout:?} waiting for the program to exit; stderr so far:\n{}",
+                    "timed out after {timeout:?} waiting for the program to exit{}; stderr so far:\n{}",
+                    end.note(),
                     self.stderr_text()
                 ));
             }

@@ -94,6 +94,11 @@ fn reset_before_write(extra: &[&str]) -> Result<String, String> {
         let mut buf = String::new();
         s.read_to_string(&mut buf).map(|_| buf)
     });
+    // Either server logs its write error before it serves anyone else or
+    // exits (the book's dies of it, and the kernel then resets the second
+    // client queued on its listener): wait for that line, or the text
+    // taken below may be a moment older than the server's last words.
+    let _ = srv.wait_stderr("write error", WAIT);
     match served {
         Ok(line) if line.ends_with("\r\n") => Ok(srv.stderr_text()),
         Ok(line) => Err(format!(

@@ -67,19 +67,19 @@ impl Sink {
 
     /// Waits until `pred(bytes, eof)` gives Some, or the deadline passes.
     fn wait<T>(&self, timeout: Duration, mut pred: impl FnMut(&[u8], bool) -> Option<T>) -> Option<T> {
-        let end = Instant::now() + timeout;
+        let end = Deadline::after(timeout);
         let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
         loop {
             if let Some(t) = pred(&st.0, st.1) {
                 return Some(t);
             }
-            let now = Instant::now();
-            if now >= end || st.1 {
+            let left = end.left();
+            if left.is_zero() || st.1 {
                 return None;
             }
             st = self
                 .cv
-                .wait_timeout(st, end - now)
+                .wait_timeout(st, left)
                 .unwrap_or_else(|p| p.into_inner())
                 .0;
         }
@@ -406,13 +406,9 @@ impl Proc {
     /// Waits up to `timeout` until both output pipes reach end of file (every
     /// process holding them has ended); true if they did.
     pub fn wait_eof(&self, timeout: Duration) -> bool {
-        let end = Instant::now() + timeout;
+        let end = Deadline::after(timeout);
         let out = self.stdout.wait(timeout, |_, eof| eof.then_some(()));
-        let err = self
-            .stderr
-            .wait(end.saturating_duration_since(Instant::now()), |_, eof| {
-                eof.then_some(())
-            });
+        let err = self.stderr.wait(end.left(), |_, eof| eof.then_some(()));
         out.is_some() && err.is_some()
     }
 
@@ -472,21 +468,112 @@ impl Drop for Proc {
     }
 }
 
+/// A deadline that does not count the time this machine made runnable tasks
+/// wait for a CPU. A wait of "5 s" on a 2-core machine beside a dozen busy
+/// processes may give the program it waits for a few hundred milliseconds
+/// of CPU; the verdict "it never answered" would then be the machine's
+/// fault. So the deadline grows by the CPU stall measured while it runs —
+/// Linux's pressure stall information, /proc/pressure/cpu `some total=`
+/// (microseconds during which at least one runnable task waited) — or,
+/// where the kernel has no PSI, by the load above the number of CPUs.
+/// The credit is capped at 3× the timeout, so every wait still ends: on a
+/// quiet machine it is the timeout itself, on a saturated one at most 4×.
+#[derive(Clone, Copy, Debug)]
+pub struct Deadline {
+    start: Instant,
+    timeout: Duration,
+    stall0: Option<u64>,
+}
+
+/// The cap of [`Deadline`]'s credit, as a multiple of its timeout.
+const MAX_CREDIT: u32 = 3;
+
+impl Deadline {
+    /// A deadline `timeout` from now (plus the machine's CPU stall meanwhile).
+    pub fn after(timeout: Duration) -> Deadline {
+        Deadline {
+            start: Instant::now(),
+            timeout,
+            stall0: cpu_stall_micros(),
+        }
+    }
+
+    /// The extra time granted so far for CPU stall.
+    pub fn credit(&self) -> Duration {
+        let elapsed = self.start.elapsed();
+        let stalled = match (self.stall0, cpu_stall_micros()) {
+            (Some(a), Some(b)) => Duration::from_micros(b.saturating_sub(a)),
+            _ => elapsed.mul_f64(overload()),
+        };
+        stalled.min(elapsed).min(self.timeout * MAX_CREDIT)
+    }
+
+    /// Time left (zero once passed).
+    pub fn left(&self) -> Duration {
+        (self.start + self.timeout + self.credit()).saturating_duration_since(Instant::now())
+    }
+
+    pub fn passed(&self) -> bool {
+        self.left().is_zero()
+    }
+
+    /// The timeout it was made with.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// For the end of a "timed out" message: "" on a quiet machine, else
+    /// how much longer than its timeout the deadline waited, and why.
+    pub fn note(&self) -> String {
+        let credit = self.credit();
+        if credit >= Duration::from_millis(100) {
+            crate::lang::trf(
+                " (and {} s more: the machine kept runnable tasks waiting for a CPU)",
+                &[&format!("{:.1}", credit.as_secs_f64())],
+            )
+        } else {
+            String::new()
+        }
+    }
+}
+
+/// PSI's cumulative CPU stall ("some"), in microseconds; None without PSI.
+fn cpu_stall_micros() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/pressure/cpu").ok()?;
+    let some = s.lines().find(|l| l.starts_with("some "))?;
+    some.split_whitespace()
+        .find_map(|w| w.strip_prefix("total="))?
+        .parse()
+        .ok()
+}
+
+/// Without PSI: how far the 1-minute load exceeds the CPUs, as a fraction
+/// of the time (0 on a machine with a CPU for every runnable task).
+fn overload() -> f64 {
+    let load: f64 = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0.0);
+    let cpus = thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+    ((load - cpus) / load.max(1.0)).clamp(0.0, 1.0)
+}
+
 /// Calls `f` until it returns Some, polling with a short back-off, for at
-/// most `timeout`; the error names `what` was awaited.
+/// most `timeout` (a [`Deadline`]: plus the machine's CPU stall meanwhile);
+/// the error names `what` was awaited.
 pub fn eventually<T>(timeout: Duration, what: &str, mut f: impl FnMut() -> Option<T>) -> anyhow::Result<T> {
-    let end = Instant::now() + timeout;
+    let end = Deadline::after(timeout);
     let mut pause = Duration::from_micros(200);
     loop {
         if let Some(t) = f() {
             return Ok(t);
         }
-        if Instant::now() >= end {
+        if end.passed() {
             bail!(
                 "{}",
                 crate::lang::trf(
-                    "timed out after {} waiting for {}",
-                    &[&format!("{timeout:?}"), &crate::lang::tr_any(what)],
+                    "timed out after {} waiting for {}{}",
+                    &[&format!("{timeout:?}"), &crate::lang::tr_any(what), &end.note()],
                 )
             );
         }
@@ -636,4 +723,53 @@ pub fn stop(pid: i32) -> anyhow::Result<()> {
 /// SIGCONT `pid`.
 pub fn cont(pid: i32) -> anyhow::Result<()> {
     kill(Pid::from_raw(pid), Signal::SIGCONT).context("SIGCONT")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Busy threads, more than the CPUs, make runnable tasks wait: the
+    /// deadline's credit grows (never past the elapsed time, nor past 3×
+    /// its timeout). Without the credit the deadline would pass at 200 ms.
+    #[test]
+    fn a_deadline_grows_while_the_cpus_are_oversubscribed() {
+        if cpu_stall_micros().is_none() {
+            // The load-average fallback moves over a minute, not 300 ms.
+            return crate::lab::skip(
+                "a_deadline_grows_while_the_cpus_are_oversubscribed",
+                "no /proc/pressure/cpu (kernel without PSI)",
+            );
+        }
+        let d = Deadline::after(Duration::from_millis(200));
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let n = 3 * thread::available_parallelism().map_or(1, |n| n.get());
+        let hogs: Vec<_> = (0..n)
+            .map(|_| {
+                let stop = stop.clone();
+                thread::spawn(move || {
+                    while !stop.load(Ordering::Relaxed) {
+                        std::hint::spin_loop();
+                    }
+                })
+            })
+            .collect();
+        let busy = Instant::now();
+        while busy.elapsed() < Duration::from_millis(300) {
+            std::hint::spin_loop();
+        }
+        let credit = d.credit();
+        let left = d.left();
+        stop.store(true, Ordering::Relaxed);
+        for h in hogs {
+            let _ = h.join();
+        }
+        assert!(credit > Duration::from_millis(50), "credit {credit:?}");
+        assert!(credit <= d.start.elapsed() && credit <= Duration::from_millis(600));
+        assert!(
+            !left.is_zero(),
+            "300 ms of a 200 ms deadline passed, but the CPUs were busy"
+        );
+        assert!(d.note().contains("waiting for a CPU"), "{}", d.note());
+    }
 }

@@ -250,7 +250,11 @@ const WRITES: [i64; 4] = [
 fn interrupt_writes(pid: i32) -> usize {
     let mut done = 0;
     for _ in 0..3 {
-        let tid = eventually(STEP, common::lang::n_("a writer asleep in write(2)"), || {
+        // As long as the client may run: on a busy machine reading its
+        // 8 MiB of input alone can take longer than one STEP, and a look
+        // that gave up early would interrupt nothing (a single send(2)
+        // then passed).
+        let tid = eventually(STEP * 3, common::lang::n_("a writer asleep in write(2)"), || {
             if crate::observe::exited(pid) {
                 return Some(None);
             }
