@@ -189,7 +189,19 @@ pub fn take_lang(args: impl IntoIterator<Item = std::ffi::OsString>) -> Vec<std:
 /// `T::parse()` in the current language: `--lang` taken first
 /// ([`take_lang`]), and under 中文 the `--help` text from the CLI catalog
 /// ([`localize`]).
+///
+/// With `UNP_HELP_UNTRANSLATED=1` in the environment it only prints, one
+/// per line, each help text the catalog lacks ([`untranslated_help`]) and
+/// exits (1 if any): how each program's test keeps its help translated
+/// (the binaries have no tests of their own).
 pub fn parse<T: clap::Parser>() -> T {
+    if std::env::var_os("UNP_HELP_UNTRANSLATED").is_some() {
+        let missing = untranslated_help(&T::command());
+        for m in &missing {
+            println!("{m:?}");
+        }
+        std::process::exit(i32::from(!missing.is_empty()));
+    }
     let argv = take_lang(std::env::args_os());
     let mut cmd = T::command();
     if current() == Lang::Zh {
@@ -263,7 +275,7 @@ pub fn localize(cmd: clap::Command) -> clap::Command {
 
 /// Every about and argument help of `cmd` (and its subcommands) that the
 /// CLI catalog does not translate (hidden ones aside): a program's test
-/// keeps this empty.
+/// keeps this empty (see [`parse`]).
 pub fn untranslated_help(cmd: &clap::Command) -> Vec<String> {
     let mut out = Vec::new();
     let mut want = |s: Option<&clap::builder::StyledStr>| {
@@ -283,27 +295,6 @@ pub fn untranslated_help(cmd: &clap::Command) -> Vec<String> {
         out.extend(untranslated_help(c));
     }
     out
-}
-
-/// A test, in the binary that calls it, that every line of `--help` of
-/// its clap struct `$args` has its Chinese in common/po/cli.zh-CN.po
-/// ([`untranslated_help`] is empty).
-#[macro_export]
-macro_rules! help_is_translated {
-    ($args:ident) => {
-        #[cfg(test)]
-        mod help_tests {
-            #[test]
-            fn the_help_is_translated() {
-                use clap::CommandFactory;
-                let missing = $crate::lang::untranslated_help(&super::$args::command());
-                assert!(
-                    missing.is_empty(),
-                    "help without Chinese in common/po/cli.zh-CN.po:\n{missing:#?}"
-                );
-            }
-        }
-    };
 }
 
 /// The CLI catalog's text, for the completeness test.

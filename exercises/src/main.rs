@@ -429,6 +429,3 @@ fn solution(exe: &std::path::Path, host: &std::path::Path, ex: &'static Exercise
         }
     }
 }
-
-// Every line of `--help` has its Chinese (a test).
-common::help_is_translated!(Args);

@@ -240,6 +240,3 @@ fn summary(port: u16, socks: &[TcpSock], clients: &[Socket]) -> io::Result<()> {
     );
     Ok(())
 }
-
-// Every line of `--help` has its Chinese (a test).
-common::help_is_translated!(Args);

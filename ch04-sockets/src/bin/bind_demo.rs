@@ -252,6 +252,3 @@ fn time_wait(old: bool, new: bool) -> anyhow::Result<()> {
     Ok(())
 }
 // ANCHOR_END: timewait
-
-// Every line of `--help` has its Chinese (a test).
-common::help_is_translated!(Args);

@@ -229,6 +229,3 @@ fn enter_private_netns() -> io::Result<()> {
     std::fs::write("/proc/self/gid_map", format!("0 {gid} 1"))?;
     Ok(())
 }
-
-// Every line of `--help` has its Chinese (a test).
-common::help_is_translated!(Args);

@@ -379,6 +379,3 @@ fn read_line(fd: impl AsFd) -> String {
     Readline(&mut rl, &mut line);
     String::from_utf8_lossy(&line).trim_end().to_string()
 }
-
-// Every line of `--help` has its Chinese (a test).
-common::help_is_translated!(Args);

@@ -228,6 +228,3 @@ fn show(at: SocketAddr, expect: &[&str], pid: i32, names: &[(i32, &str)]) {
     }];
     print!("{}", format_table(&socks, &holders, 4));
 }
-
-// Every line of `--help` has its Chinese (a test).
-common::help_is_translated!(Args);

@@ -23,6 +23,18 @@ fn run_in(bin: &str, lang: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&p.stdout_bytes()).into_owned()
 }
 
+/// What `bin` lists as help without Chinese (`UNP_HELP_UNTRANSLATED`, see
+/// `common::lang::parse`): nothing, for a program whose help is translated.
+fn untranslated_help_of(bin: &str) -> String {
+    let mut cmd = std::process::Command::new(bin);
+    cmd.env("UNP_HELP_UNTRANSLATED", "1");
+    let mut p = Proc::spawn_command(cmd).expect("start the program");
+    let st = p.wait_exit(Duration::from_secs(30)).expect("it ends");
+    let out = String::from_utf8_lossy(&p.stdout_bytes()).into_owned();
+    assert_eq!(st.code(), Some(i32::from(!out.is_empty())), "{bin}: {out}");
+    out
+}
+
 fn han(s: &str) -> bool {
     s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
 }
@@ -134,4 +146,22 @@ fn tour_help_in_chinese() {
         "{en}"
     );
     assert!(!han(&en), "English only:\n{en}");
+}
+
+/// Every line of each demo's `--help` has its Chinese in the catalog.
+#[test]
+fn every_demo_s_help_is_translated() {
+    for bin in [
+        env!("CARGO_BIN_EXE_tour"),
+        env!("CARGO_BIN_EXE_connect_errors"),
+        env!("CARGO_BIN_EXE_backlog"),
+        env!("CARGO_BIN_EXE_fork_refcount"),
+        env!("CARGO_BIN_EXE_bind_demo"),
+    ] {
+        let missing = untranslated_help_of(bin);
+        assert!(
+            missing.is_empty(),
+            "{bin}: help without Chinese in common/po/cli.zh-CN.po:\n{missing}"
+        );
+    }
 }

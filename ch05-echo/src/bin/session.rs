@@ -144,6 +144,3 @@ fn run(mut pause: Pause, port: u16, segs: &mut Segments) -> anyhow::Result<()> {
     drop(serv); // kills tcpserv01; its zombie goes with it: nothing is left
     Ok(())
 }
-
-// Every line of `--help` has its Chinese (a test).
-common::help_is_translated!(Args);

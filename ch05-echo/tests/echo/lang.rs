@@ -22,6 +22,18 @@ fn session_in(lang: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&p.stdout_bytes()).into_owned()
 }
 
+/// What `bin` lists as help without Chinese (`UNP_HELP_UNTRANSLATED`, see
+/// `common::lang::parse`): nothing, for a program whose help is translated.
+fn untranslated_help_of(bin: &str) -> String {
+    let mut cmd = std::process::Command::new(bin);
+    cmd.env("UNP_HELP_UNTRANSLATED", "1");
+    let mut p = Proc::spawn_command(cmd).expect("start the program");
+    let st = p.wait_exit(Duration::from_secs(30)).expect("it ends");
+    let out = String::from_utf8_lossy(&p.stdout_bytes()).into_owned();
+    assert_eq!(st.code(), Some(i32::from(!out.is_empty())), "{bin}: {out}");
+    out
+}
+
 fn han(s: &str) -> bool {
     s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
 }
@@ -52,6 +64,11 @@ fn session_narrates_in_the_locale_s_language() {
 
 #[test]
 fn session_help_in_chinese() {
+    let missing = untranslated_help_of(env!("CARGO_BIN_EXE_session"));
+    assert!(
+        missing.is_empty(),
+        "help without Chinese in common/po/cli.zh-CN.po:\n{missing}"
+    );
     let zh = session_in("zh_CN.UTF-8", &["-h"]);
     assert!(
         zh.contains("\n用法：session [OPTIONS]\n") && zh.contains("服务器的端口（0，默认：一个临时端口）"),

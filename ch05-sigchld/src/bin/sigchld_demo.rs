@@ -430,6 +430,3 @@ fn dfork(pause: &mut Pause) -> anyhow::Result<()> {
     );
     Ok(())
 }
-
-// Every line of `--help` has its Chinese (a test).
-common::help_is_translated!(Args);

@@ -242,3 +242,32 @@ fn the_demo_speaks_chinese_under_zh_cn() {
     }
     assert!(!out.contains("zombies"), "English left:\n{out}");
 }
+
+/// Every line of `sigchld_demo --help` has its Chinese in the catalog
+/// (`UNP_HELP_UNTRANSLATED`, see common::lang::parse), and under zh_CN the
+/// help is Chinese.
+#[test]
+fn the_demo_s_help_is_translated() {
+    let mut cmd = std::process::Command::new(bin!("sigchld_demo"));
+    cmd.env("UNP_HELP_UNTRANSLATED", "1");
+    let mut p = Proc::spawn_command(cmd).unwrap();
+    let st = p.wait_exit(DEADLINE).unwrap();
+    let missing = String::from_utf8_lossy(&p.stdout_bytes()).into_owned();
+    assert!(
+        st.success() && missing.is_empty(),
+        "help without Chinese:\n{missing}"
+    );
+    let mut cmd = std::process::Command::new(bin!("sigchld_demo"));
+    cmd.arg("--help")
+        .env("LANG", "zh_CN.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANGUAGE");
+    let mut p = Proc::spawn_command(cmd).unwrap();
+    p.expect_exit(0, DEADLINE).unwrap();
+    let out = String::from_utf8_lossy(&p.stdout_bytes()).into_owned();
+    assert!(
+        out.contains("\n用法：sigchld_demo [OPTIONS]\n") && out.contains("只运行一步"),
+        "{out}"
+    );
+}
