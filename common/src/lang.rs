@@ -263,12 +263,45 @@ pub fn localize(cmd: clap::Command) -> clap::Command {
             if a.get_help_heading().is_none() {
                 a = a.help_heading(if positional { "参数" } else { "选项" });
             }
+            // clap's "[default: …]" and "[possible values: …]", in Chinese.
+            let mut notes = String::new();
+            let values: Vec<String> = a
+                .get_possible_values()
+                .iter()
+                .map(|v| v.get_name().to_string())
+                .collect();
+            if !values.is_empty() && !a.is_hide_possible_values_set() && a.get_action().takes_values() {
+                notes.push_str(&format!("［可选值：{}］", values.join("、")));
+                a = a.hide_possible_values(true);
+            }
+            let defaults: Vec<String> = a
+                .get_default_values()
+                .iter()
+                .map(|v| v.to_string_lossy().into_owned())
+                .collect();
+            if !defaults.is_empty() && !a.is_hide_default_value_set() && a.get_action().takes_values() {
+                notes.push_str(&format!("［默认：{}］", defaults.join("、")));
+                a = a.hide_default_value(true);
+            }
+            if !notes.is_empty() {
+                let help = a.get_help().map(|h| h.to_string()).unwrap_or_default();
+                a = a.help(format!("{help}{notes}"));
+                if let Some(long) = a.get_long_help().map(|h| h.to_string()) {
+                    a = a.long_help(format!("{long}{notes}"));
+                }
+            }
             a
         });
     }
     let subs: Vec<String> = cmd.get_subcommands().map(|c| c.get_name().to_string()).collect();
     for name in subs {
         cmd = cmd.mut_subcommand(name, localize);
+    }
+    if cmd.has_subcommands() && !cmd.is_disable_help_subcommand_set() {
+        // clap adds `help` when it builds the command: build it, then say
+        // what it does in Chinese.
+        cmd.build();
+        cmd = cmd.mut_subcommand("help", |c| c.about("打印本帮助，或给定子命令的帮助"));
     }
     cmd
 }

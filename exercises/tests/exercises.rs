@@ -836,10 +836,16 @@ fn lang_help_follows_the_locale() {
         "\n用法：exercises [OPTIONS] <命令>\n",
         "  list       每个练习，已解决或尚未解决——通过在你的代码上运行检查得出\n",
         "  hint       一个练习的一条提示：1，点拨（默认）；2，具体细节\n",
+        "  help       打印本帮助，或给定子命令的帮助\n",
         "打印帮助",
     ] {
         assert!(zh.contains(w), "{w:?} in\n{zh}");
     }
+    let (_, zh) = exercises_in("zh_CN.UTF-8", &["grade", "--help"]);
+    assert!(
+        zh.contains("［可选值：table、json、junit］［默认：table］"),
+        "clap's notes:\n{zh}"
+    );
     let (_, zh) = exercises_in("C.UTF-8", &["--lang", "zh-CN", "check", "--help"]);
     assert!(
         zh.contains("编号（4）、id（e04_reap）或名称（reap）"),
