@@ -19,7 +19,7 @@ use std::path::Path;
 use std::process::Command;
 
 use anyhow::{Context, bail};
-use common::lab::harness::Proc;
+use common::lab::harness::{DEADLINE, Proc};
 use nix::sched::CloneFlags;
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
@@ -100,6 +100,20 @@ impl ServerHost {
         host.ip(&["addr", "add", &format!("{SERVER_IP}/24"), "dev", "v1"])?;
         host.ip(&["link", "set", "v1", "up"])?;
         host.ip(&["link", "set", "lo", "up"])?;
+        // "up" is a request: the kernel brings the carrier up later (the
+        // link watch, delayed under load). An ARP request sent before that
+        // is lost and asked again only after 1 s — the first segment with it.
+        let nsenter = ["nsenter", "-t", &pid, "-n", "ip"];
+        common::lab::harness::eventually(DEADLINE, "both ends of the cable up", || {
+            let up = |cmd: &[&str], dev: &str| {
+                Command::new(cmd[0])
+                    .args(&cmd[1..])
+                    .args(["-o", "link", "show", "dev", dev])
+                    .output()
+                    .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("state UP"))
+            };
+            (up(&["ip"], "v0") && up(&nsenter, "v1")).then_some(())
+        })?;
         Ok(host)
     }
 

@@ -75,6 +75,43 @@ pub fn wait_idle(pid: i32) -> anyhow::Result<char> {
     })
 }
 
+/// Waits until the server `pid` listening on `addr` has settled after a
+/// burst of clients: every connection accepted (its listener's queue is
+/// empty), every child it forked has ended, and it is idle in accept
+/// ([`wait_idle`]) with still no child alive and nothing queued. Only then
+/// is its zombie count final. Without the queue a bench that does not wait
+/// for echoes finishes while connections still queue; the children of those
+/// may end *after* the server was seen idle, and be counted as zombies
+/// before their SIGCHLD was handled (tcpserv04 "zombies after: 6" under load).
+pub fn wait_settled(pid: i32, addr: SocketAddr) -> anyhow::Result<char> {
+    let calm = || {
+        let queued = observer::tcp_sockets_at(addr)
+            .iter()
+            .any(|t| t.state == "LISTEN" && t.recv_q > 0);
+        !queued && observer::children(pid).iter().all(ProcInfo::is_zombie)
+    };
+    eventually(
+        DEADLINE,
+        &format!("pid {pid} to settle: queue empty, children ended, idle in accept"),
+        || {
+            if !calm() {
+                return None;
+            }
+            let state = if observer::idle_in_accept(pid) {
+                'S'
+            } else {
+                match observer::state(pid) {
+                    Some('Z') => return Some('Z'),
+                    None => return Some('-'),
+                    _ => return None,
+                }
+            };
+            calm().then_some(state)
+        },
+    )
+    .with_context(|| observer::process_table(pid))
+}
+
 /// Waits until `pid` is blocked in accept(2) — /proc/PID/syscall names the
 /// system call a sleeping process is in — so that a signal sent now
 /// interrupts accept, not some other step of the loop.

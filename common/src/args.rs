@@ -217,3 +217,16 @@ mod tests {
         assert!(parse_port("x").unwrap_err().contains("a number 0–65535"));
     }
 }
+
+/// `--packets` and `--pcap FILE` of a demo that shows the TCP segments of
+/// its own connections ([`crate::lab::packets::Segments`]).
+#[derive(Args, Debug, Clone, Default)]
+pub struct PacketArgs {
+    /// Print the port's TCP segments after each step (needs CAP_NET_RAW).
+    #[arg(long)]
+    pub packets: bool,
+
+    /// Write the segments to FILE as pcap (tcpdump -r FILE, Wireshark).
+    #[arg(long, value_name = "FILE")]
+    pub pcap: Option<std::path::PathBuf>,
+}

@@ -11,6 +11,9 @@
 //!             was dropped, no RST came, so a blocking connect would wait
 //!             ~127 s. After one accept, a waiting client gets in at its next
 //!             SYN retransmit (~1 s).
+//!             --packets (root or `unshare -rn`): the SYNs, the SYN-ACKs of
+//!             the queued ones, no answer and no RST for the others, then
+//!             the retransmitted SYN that gets in; --pcap FILE saves them.
 //! Changed from the book: non-blocking connects, so one process can start
 //! them all and nothing hangs (the book's Fig 4.10 table is about other
 //! kernels: Linux 6.x queues exactly backlog+1).
@@ -26,6 +29,7 @@ use ch04_sockets::{Holder, errno_name, format_table, wait_states};
 use clap::Parser;
 use common::LogArgs;
 use common::lab::observer::TcpSock;
+use common::lab::packets::{SYN, Segment, Segments};
 use common::lab::pause::Pause;
 use common::tr_println;
 use common::wrapsock::{accept, bind, connect, getsockname, listen, socket};
@@ -51,16 +55,29 @@ struct Args {
     pause: bool,
 
     #[command(flatten)]
+    packets: common::args::PacketArgs,
+
+    #[command(flatten)]
     log: LogArgs,
 }
 
 fn main() -> ExitCode {
     let args = common::lang::parse::<Args>(); // --lang, and --help in Chinese
     args.log.init(env!("CARGO_BIN_NAME"));
-    common::exit_code(run(&args))
+    let mut segs = Segments::from_args(&args.packets);
+    let done = run(&args, &mut segs);
+    let saved = segs.finish(&args.packets);
+    common::exit_code(done.and(saved))
 }
 
-fn run(args: &Args) -> anyhow::Result<()> {
+/// How many SYNs `client` has sent to `port` (2 or more: retransmitted).
+fn syns(s: &[Segment], port: u16, client: SocketAddr) -> usize {
+    s.iter()
+        .filter(|x| x.src == client && x.to(port) && x.flags == SYN)
+        .count()
+}
+
+fn run(args: &Args, segs: &mut Segments) -> anyhow::Result<()> {
     let pid = std::process::id() as i32;
     let mut pause = Pause::new(args.pause);
 
@@ -74,6 +91,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
     let servaddr = getsockname(&listenfd)?;
     let listen_addr = servaddr.as_socket().context("no address")?;
     let port = listen_addr.port();
+    segs.watch(port);
     tr_println!(
         "listen(fd {fd}, backlog {backlog}) on {port}; this server never calls accept",
         fd = listenfd.as_raw_fd(),
@@ -117,6 +135,13 @@ fn run(args: &Args) -> anyhow::Result<()> {
     let socks = wait_states(listen_addr, &expect, Duration::from_secs(2));
     print!("{}", format_table(&socks, &holders, 4));
     summary(port, &socks, &clients)?;
+    // Every client's SYN: answered (SYN-ACK) for the first backlog+1,
+    // dropped without an answer for the others.
+    let locals: Vec<SocketAddr> = clients
+        .iter()
+        .filter_map(|c| c.local_addr().ok()?.as_socket())
+        .collect();
+    segs.show(|s| locals.iter().all(|c| syns(s, port, *c) >= 1));
     pause.wait();
 
     // ANCHOR: accept_one
@@ -162,6 +187,8 @@ fn run(args: &Args) -> anyhow::Result<()> {
             }
             print!("{}", format_table(&socks, &holders, 4));
             summary(port, &socks, &clients)?;
+            // The SYN that got in was sent again: no RST had come.
+            segs.show(|s| locals.iter().any(|c| syns(s, port, *c) >= 2));
             explain_serverless(port, &socks);
             if socks.iter().any(|t| t.state == "SYN_RCVD") {
                 tr_println!("    (a server end still in SYN_RCVD while its client is ESTABLISHED: that");

@@ -9,6 +9,8 @@
 //!             to ~1 s with TCP_USER_TIMEOUT; the kernel default is 127 s);
 //!             ENETUNREACH / EHOSTUNREACH when there is no route — inside a
 //!             private user + network namespace, as `unshare -rn` makes.
+//!             --packets (root or `unshare -rn`): the SYN and its RST; the
+//!             filler's handshake, then SYNs that nothing answers.
 //! Changed from the book: the book's cases need a second host or a router;
 //! here a bound-but-not-listening port gives the RST, a full accept queue
 //! (backlog 0) swallows the SYN, and a namespace with no routes (then an
@@ -24,6 +26,7 @@ use anyhow::Context;
 use ch04_sockets::{Holder, errno_name, failed};
 use clap::{Parser, ValueEnum};
 use common::LogArgs;
+use common::lab::packets::{RST, SYN, Segments};
 use common::tr_println;
 use common::wrapsock::{bind, connect, getsockname, listen, socket};
 use nix::sched::CloneFlags;
@@ -49,6 +52,9 @@ struct Args {
     user_timeout_ms: u64,
 
     #[command(flatten)]
+    packets: common::args::PacketArgs,
+
+    #[command(flatten)]
     log: LogArgs,
 }
 
@@ -68,12 +74,16 @@ fn main() -> ExitCode {
 
 fn run(args: &Args) -> anyhow::Result<()> {
     let mut ok = true;
+    let mut segs = Segments::from_args(&args.packets);
     if matches!(args.case, Case::All | Case::Refused) {
-        ok &= refused()?;
+        ok &= refused(&mut segs)?;
     }
     if matches!(args.case, Case::All | Case::Timeout) {
-        ok &= timed_out(Duration::from_millis(args.user_timeout_ms))?;
+        ok &= timed_out(Duration::from_millis(args.user_timeout_ms), &mut segs)?;
     }
+    // The capture ends here (saved first): nothing it could see is sent in
+    // the new namespace.
+    segs.finish(&args.packets)?;
     // Last: it moves this process into a new network namespace for good.
     if matches!(args.case, Case::All | Case::Netns) {
         ok &= unreachable()?;
@@ -113,7 +123,7 @@ fn try_connect(case: &str, sockfd: &Socket, to: SocketAddr, want: &str) -> bool 
 /// ECONNREFUSED: the SYN reaches a host where no process listens on the
 /// port; that host's TCP answers RST. A socket bound but never listening
 /// holds the port, so nobody else can start listening there meanwhile.
-fn refused() -> anyhow::Result<bool> {
+fn refused(segs: &mut Segments) -> anyhow::Result<bool> {
     tr_println!("== ECONNREFUSED: SYN to a port nobody listens on -> RST");
     let holder = socket(Domain::IPV4, Type::STREAM, None)?;
     bind(
@@ -125,8 +135,11 @@ fn refused() -> anyhow::Result<bool> {
         "bind(.., {to}) but no listen(): the port is taken, nobody accepts",
         to
     );
+    segs.watch(to.port());
     let sockfd = socket(Domain::IPV4, Type::STREAM, None)?;
-    Ok(try_connect("refused", &sockfd, to, "ECONNREFUSED"))
+    let ok = try_connect("refused", &sockfd, to, "ECONNREFUSED");
+    segs.show(|s| s.iter().any(|x| x.has(RST)));
+    Ok(ok)
 }
 // ANCHOR_END: refused
 
@@ -136,7 +149,7 @@ fn refused() -> anyhow::Result<bool> {
 /// drops every further SYN silently; the client retransmits it (1 s, 2 s,
 /// 4 s ... 127 s in all with tcp_syn_retries = 6) — unless TCP_USER_TIMEOUT
 /// (or TCP_SYNCNT) cuts that short.
-fn timed_out(user_timeout: Duration) -> anyhow::Result<bool> {
+fn timed_out(user_timeout: Duration, segs: &mut Segments) -> anyhow::Result<bool> {
     tr_println!("== ETIMEDOUT: the SYN is never answered");
     let listenfd = socket(Domain::IPV4, Type::STREAM, None)?;
     bind(
@@ -145,6 +158,7 @@ fn timed_out(user_timeout: Duration) -> anyhow::Result<bool> {
     )?;
     listen(&listenfd, 0)?;
     let to = getsockname(&listenfd)?.as_socket().context("no address")?;
+    segs.watch(to.port());
     let filler = socket(Domain::IPV4, Type::STREAM, None)?;
     connect(&filler, &SockAddr::from(to)).context("the first connect")?;
     tr_println!(
@@ -164,7 +178,10 @@ fn timed_out(user_timeout: Duration) -> anyhow::Result<bool> {
         "setsockopt(TCP_USER_TIMEOUT, {ms} ms): give up after that, not after 127 s",
         ms = user_timeout.as_millis()
     );
-    Ok(try_connect("timeout", &sockfd, to, "ETIMEDOUT"))
+    let ok = try_connect("timeout", &sockfd, to, "ETIMEDOUT");
+    let me = sockfd.local_addr()?.as_socket();
+    segs.show(|s| s.iter().any(|x| Some(x.src) == me && x.flags == SYN));
+    Ok(ok)
 }
 // ANCHOR_END: timeout
 

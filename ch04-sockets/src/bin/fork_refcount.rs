@@ -12,6 +12,8 @@
 //!             the client still talks to the child; after the parent's
 //!             shutdown() the client reads end of file and so does the child,
 //!             although the child never closed anything.
+//!             --packets (root or `unshare -rn`): the segments with each
+//!             table — none at the parent's close(), a FIN at its shutdown().
 //! Changed from the book: three processes in one program — the server
 //! (parent), its child, and a client forked first — so the whole of Fig
 //! 4.14–4.17 is printed from one run. The client obeys the parent through a
@@ -21,6 +23,7 @@
 use std::io::{self, Read as _, Write as _};
 use std::net::{Ipv4Addr, Shutdown, SocketAddr};
 use std::os::fd::{AsFd, AsRawFd};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use ch04_sockets::{Holder, wait_states};
@@ -28,6 +31,7 @@ use clap::Parser;
 use common::LogArgs;
 use common::lab::harness::{eventually, wait_state};
 use common::lab::observer::socket_fds;
+use common::lab::packets::{Segments, all_acked};
 use common::lab::pause::Pause;
 use common::readline::{Readline, Rline};
 use common::tr_println;
@@ -49,6 +53,9 @@ struct Args {
     /// Wait for Enter between steps (`--step` is an older spelling).
     #[arg(long, alias = "step")]
     pause: bool,
+
+    #[command(flatten)]
+    packets: common::args::PacketArgs,
 
     #[command(flatten)]
     log: LogArgs,
@@ -78,6 +85,9 @@ fn main() {
         .as_socket()
         .unwrap_or_else(|| common::error::err_quit("not an IP address"));
     let lfd = listenfd.as_raw_fd();
+    let mut segs = Segments::from_args(&args.packets);
+    segs.watch(at.port());
+    *SEGMENTS.lock().unwrap_or_else(|e| e.into_inner()) = Some(segs);
     tr_println!(
         "parent (the server) pid {parent}: listenfd = {lfd}, listening on {servaddr}",
         parent,
@@ -236,6 +246,11 @@ fn main() {
         client,
         status = format!("{:?}", Waitpid(Some(Pid::from_raw(client)), None))
     );
+    if let Some(segs) = SEGMENTS.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+        segs.show(all_acked);
+        segs.finish(&args.packets)
+            .unwrap_or_else(|e| common::error::err_quit(&format!("{e:#}")));
+    }
     std::process::exit(0);
 }
 
@@ -275,7 +290,8 @@ fn print_fds(who: &str, pid: i32, at: SocketAddr) {
 /// Who holds what: (pid, role, the program's names for its descriptors).
 type Who<'a> = (i32, &'a str, &'a [(i32, &'a str)]);
 
-/// Waits for the states, then prints the table with the holders named.
+/// Waits for the states, then prints the table with the holders named
+/// (and, with --packets, the segments since the last table).
 fn show(at: SocketAddr, expect: &[&str], who: &[Who]) {
     let socks = wait_states(at, expect, Duration::from_secs(1));
     let holders: Vec<Holder> = who
@@ -283,7 +299,15 @@ fn show(at: SocketAddr, expect: &[&str], who: &[Who]) {
         .map(|&(pid, who, names)| Holder { pid, who, names })
         .collect();
     print!("{}", ch04_sockets::format_table(&socks, &holders, 4));
+    if let Some(segs) = SEGMENTS.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+        segs.show(all_acked);
+    }
 }
+
+/// `--packets` / `--pcap`: the port's segments, shown with each table.
+/// A static, so the figures' code stays as it is. No thread (the parent
+/// forks): the kernel holds the frames until `show` reads them.
+static SEGMENTS: Mutex<Option<Segments>> = Mutex::new(None);
 
 // ANCHOR: serve
 /// The server child: answers each line with "child PID echoes: LINE" until

@@ -9,13 +9,16 @@ use common::lab::packets::{self, ACK, FIN, RST, SYN, find, ladder};
 
 use crate::support::{WAIT, after, step};
 
+/// Red on a wrong program: connect_errors whose port holder also called
+/// listen() (handshake, FIN, then an RST at exit: 5 segments, not 2).
 #[test]
 fn refused_port_answers_the_syn_with_rst() {
     let Some(cap) = packets::capture_for("refused_port_answers_the_syn_with_rst") else {
         return;
     };
     let mut p = Proc::spawn(env!("CARGO_BIN_EXE_connect_errors"), &["--case", "refused"]).unwrap();
-    p.expect_exit(0, WAIT).unwrap();
+    // Its exit status last: the segments say more about a wrong program.
+    let status = p.wait_exit(WAIT).unwrap();
     let out = String::from_utf8_lossy(&p.stdout_bytes()).into_owned();
     let port: u16 = after(&out, "bind(.., 127.0.0.1:")
         .trim_end_matches(')')
@@ -38,6 +41,7 @@ fn refused_port_answers_the_syn_with_rst() {
         "then the RST:\n{text}"
     );
     assert_eq!(rst.ack, syn.next_seq(), "the RST acknowledges the SYN:\n{text}");
+    assert!(status.success(), "connect_errors: {status}\n{out}");
 }
 
 #[test]
@@ -104,6 +108,8 @@ fn parent_close_sends_no_fin_shutdown_does() {
     p.expect_exit(0, WAIT).unwrap();
 }
 
+/// Red on a wrong program: backlog that shuts its listener down while the
+/// clients wait (the queued connection and each retransmitted SYN get RST).
 #[test]
 fn a_full_accept_queue_drops_the_syn_which_is_retransmitted_and_never_reset() {
     let test = "a_full_accept_queue_drops_the_syn_which_is_retransmitted_and_never_reset";
@@ -148,5 +154,59 @@ fn a_full_accept_queue_drops_the_syn_which_is_retransmitted_and_never_reset() {
     assert_eq!(
         segs[first].seq, segs[again].seq,
         "the same SYN, sent again:\n{text}"
+    );
+}
+
+/// The `  segments │` lines of `out` between the heading that starts with
+/// `from` and the next heading (`== `).
+fn ladder_lines<'a>(out: &'a str, from: &str) -> Vec<&'a str> {
+    out.lines()
+        .skip_while(|l| !l.starts_with(from))
+        .skip(1)
+        .take_while(|l| !l.starts_with("== "))
+        .filter(|l| l.starts_with("  segments │"))
+        .collect()
+}
+
+#[test]
+fn the_demos_print_their_own_segments_with_packets() {
+    let test = "the_demos_print_their_own_segments_with_packets";
+    if let Err(e) = packets::Capture::start_unthreaded() {
+        return common::lab::skip(test, &packets::why_not(&e));
+    }
+    // connect_errors: the refused port's SYN and RST; the full queue's
+    // filler handshake, then a SYN nobody answers.
+    let mut p = Proc::spawn(
+        env!("CARGO_BIN_EXE_connect_errors"),
+        &["--case", "refused", "--packets"],
+    )
+    .unwrap();
+    p.expect_exit(0, WAIT).unwrap();
+    let out = String::from_utf8_lossy(&p.stdout_bytes()).into_owned();
+    let lines = ladder_lines(&out, "== ECONNREFUSED");
+    assert_eq!(lines.len(), 3, "a heading, the SYN, the RST:\n{out}");
+    assert!(lines[1].contains("-SYN---------->"), "{out}");
+    assert!(lines[2].contains("<------RST-ACK-"), "{out}");
+    // fork_refcount: nothing at the parent's close (Fig 4.17); the
+    // shutdown's FIN from the server's side before the client's.
+    let mut p = Proc::spawn(env!("CARGO_BIN_EXE_fork_refcount"), &["--packets"]).unwrap();
+    p.expect_exit(0, WAIT).unwrap();
+    let out = String::from_utf8_lossy(&p.stdout_bytes()).into_owned();
+    let handshake = ladder_lines(&out, "== Fig 4.14");
+    assert_eq!(handshake.len(), 4, "a heading and the handshake:\n{out}");
+    assert!(
+        ladder_lines(&out, "== Fig 4.17").is_empty(),
+        "close() in the parent sends nothing:\n{out}"
+    );
+    let shut = ladder_lines(&out, "== shutdown()");
+    let second = shut.iter().rposition(|l| l.contains("-SYN---")).expect(&out);
+    let fin = shut
+        .iter()
+        .skip(second)
+        .position(|l| l.contains("FIN"))
+        .expect(&out);
+    assert!(
+        shut[second + fin].contains("<------FIN-ACK-"),
+        "on the second connection the server's end sends the first FIN:\n{out}"
     );
 }

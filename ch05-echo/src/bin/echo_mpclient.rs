@@ -18,6 +18,8 @@
 //!             input, and the reader waits for ever — every echo arrives,
 //!             the end never does. --timeout-ms bounds that wait (read then
 //!             fails with EAGAIN).
+//!             --packets (root or `unshare -rn`): at the end, the segments
+//!             on stderr — the writer's FIN, then echoes still coming back.
 //! Test and bench switches (--batch, --timeout-ms) live outside the figure:
 //! the docs include `main`, `fork`, `write_routine` and `read_routine` only.
 //! Changed from Yoon's echo_mpclient.c: the parent waits for the writer (no orphan), the
@@ -30,6 +32,7 @@ use clap::Parser;
 use common::ClientArgs;
 use common::args::Tcp_connect;
 use common::error::err_sys;
+use common::lab::packets;
 use common::readline::{Readline, Rline};
 use common::wrapsock::{Close, Shutdown};
 use common::wrapunix::{Fork, Waitpid, read};
@@ -55,6 +58,9 @@ struct Args {
     /// Give up when no byte arrives for this many milliseconds (0: never).
     #[arg(long, default_value_t = 0, value_name = "MS")]
     timeout_ms: u64,
+
+    #[command(flatten)]
+    packets: common::args::PacketArgs,
 }
 
 /// Buffer size of the raw copies: large, so a bulk copy costs few calls.
@@ -99,6 +105,7 @@ fn read_routine(sock: &socket2::Socket) {
 fn main() {
     let args = Args::parse();
     args.cli.log.init(env!("CARGO_BIN_NAME"));
+    packets::client(&args.packets, args.cli.port); // before fork: no thread
     // ANCHOR: main
     let sockfd = Tcp_connect(&args.cli.host, args.cli.port); // socket + connect, each address in turn
     // ANCHOR_END: main
@@ -114,6 +121,7 @@ fn main() {
         }
         ForkResult::Parent { child } => {
             read_routine(&sockfd);
+            packets::client_show(); // --packets: the connection's segments
             match Waitpid(Some(child), None) {
                 WaitStatus::Exited(_, 0) => std::process::exit(0),
                 _ => std::process::exit(1), // the writer reported its error

@@ -19,12 +19,12 @@
 //! Changed from the book: the book shows these steps with `netstat -a` and
 //! `ps` typed by hand (§5.6, 5.7); here /proc is read between the steps.
 
-use ch05_echo::demo::{Segments, new_log_lines, show, step};
+use ch05_echo::demo::{new_log_lines, show, step};
 use clap::Parser;
 use common::lab::harness::{
     DEADLINE, Proc, bin_path, cont, kill_all_on_interrupt, stop, wait_children, wait_server_tcp, wait_zombies,
 };
-use common::lab::packets::{ACK, FIN, Segment};
+use common::lab::packets::{ACK, FIN, Segment, Segments};
 use common::lab::pause::Pause;
 use common::lang::n_;
 use common::tr_println;
@@ -44,13 +44,8 @@ struct Args {
     #[arg(short, long, default_value_t = 0, value_parser = common::args::parse_port, allow_negative_numbers = true)]
     port: u16,
 
-    /// Print the port's TCP segments after each step (needs CAP_NET_RAW).
-    #[arg(long)]
-    packets: bool,
-
-    /// Write the segments to FILE as pcap (tcpdump -r FILE, Wireshark).
-    #[arg(long, value_name = "FILE")]
-    pcap: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    packets: common::args::PacketArgs,
 
     #[command(flatten)]
     log: common::LogArgs,
@@ -59,9 +54,9 @@ struct Args {
 fn main() -> ExitCode {
     let args = common::lang::parse::<Args>(); // --lang, and --help in Chinese
     args.log.init("session");
-    let mut segs = Segments::start(args.packets, args.pcap.is_some());
+    let mut segs = Segments::from_args(&args.packets);
     let done = run(Pause::new(args.pause), args.port, &mut segs);
-    let saved = args.pcap.as_deref().map_or(Ok(()), |p| segs.save(p));
+    let saved = segs.finish(&args.packets);
     common::exit_code(done.and(saved))
 }
 

@@ -14,6 +14,8 @@
 //!             EPIPE: "writen error: Broken pipe", exit 1.
 //!             --std-write: SIG_DFL, but the writes go through
 //!             std::net::TcpStream, which sends with MSG_NOSIGNAL: EPIPE again.
+//!             --packets (root or `unshare -rn`): before each write, the
+//!             segments so far — the child's FIN, the first byte, the RST.
 //! Changed from tcpcli01: str_cli writes each line in two pieces with a
 //! pause between them, and main restores the default action of SIGPIPE.
 //!
@@ -33,6 +35,7 @@ use clap::Parser;
 use common::ClientArgs;
 use common::args::Tcp_connect;
 use common::error::err_sys;
+use common::lab::packets;
 use common::notice;
 use common::readline::{Readline, Rline};
 use common::unp::MAXLINE;
@@ -64,6 +67,9 @@ struct Args {
     /// The pause between the two writes, in milliseconds (the book sleeps 1 s).
     #[arg(long, default_value_t = 1000, value_name = "MS")]
     pause_ms: u64,
+
+    #[command(flatten)]
+    packets: common::args::PacketArgs,
 }
 
 /// Writes with plain write(2) (Writen), or through std's TcpStream.
@@ -74,6 +80,7 @@ enum Writer {
 
 impl Writer {
     fn writen(&self, buf: &[u8]) {
+        packets::client_show(); // --packets: the segments so far
         match self {
             Writer::Raw(s) => Writen(s, buf),
             Writer::Std(s) => (&*s)
@@ -135,6 +142,7 @@ fn main() {
     }
     // ANCHOR_END: sigpipe
     args.cli.log.init("tcpcli11");
+    packets::client(&args.packets, args.cli.port);
     // ANCHOR: main
     let sockfd = Tcp_connect(&args.cli.host, args.cli.port); // socket + connect, each address in turn
     let sockfd = match args.std_write {

@@ -6,6 +6,7 @@
 
 mod abort;
 mod badflags;
+mod figures;
 mod halfclose;
 mod hostcrash;
 mod lang;

@@ -13,7 +13,7 @@ use common::lab::packets::{self, ACK, FIN, PSH, RST, SYN, Segment, find, ladder}
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
-use crate::support::{client, server};
+use crate::support::{client, mpclient_batch, server};
 
 /// Has `port`'s connection ended both ways: two FINs and the ACK of the last?
 fn closed_both_ways(s: &[Segment]) -> bool {
@@ -134,12 +134,7 @@ fn the_half_closing_clients_fin_goes_out_while_the_echoes_keep_coming() {
     };
     let (_s, port) = server();
     cap.watch(port);
-    let p = port.to_string();
-    let mut c = Proc::spawn(
-        env!("CARGO_BIN_EXE_echo_mpclient"),
-        &["127.0.0.1", "--port", &p, "--batch"],
-    )
-    .unwrap();
+    let mut c = mpclient_batch(port, &[]);
     let input = vec![b'x'; 256 << 10];
     let feeder = c.feed_stdin(input.clone());
     c.expect_exit(0, DEADLINE).unwrap();

@@ -27,6 +27,15 @@ pub fn client(port: u16) -> Proc {
     Proc::spawn(CLI01, &["127.0.0.1", "--port", &port.to_string()]).unwrap()
 }
 
+/// An echo_mpclient copying raw stdin (`--batch`) to a server on `port`,
+/// with `more` switches.
+pub fn mpclient_batch(port: u16, more: &[&str]) -> Proc {
+    let p = port.to_string();
+    let mut args = vec!["127.0.0.1", "--port", &p, "--batch"];
+    args.extend_from_slice(more);
+    Proc::spawn(env!("CARGO_BIN_EXE_echo_mpclient"), &args).unwrap()
+}
+
 /// Runs `bin args` and asserts: exit `code`, and `needle` in a single-line
 /// stderr without any panic text.
 pub fn rejects(bin: &str, args: &[&str], code: i32, needle: &str) {

@@ -69,8 +69,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
         per_s
     )
     .context("write to stdout")?;
-    experiment::wait_children_ended(server.pid())?;
-    experiment::wait_idle(server.pid())?;
+    experiment::wait_settled(server.pid(), addr)?;
     let zombies = observer::zombies(server.pid()).len();
     writeln!(std::io::stdout(), "zombies after: {zombies}").context("write to stdout")?;
     Ok(())

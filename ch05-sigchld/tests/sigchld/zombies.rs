@@ -74,8 +74,7 @@ fn tcpserv04_has_no_zombie_after_300_churns() {
     // but by chance: the exact failing case is the stopped run above.)
     let (server, addr) = experiment::start_server(bin!("tcpserv04"), &["-q"]).unwrap();
     experiment::churn(addr, 300, false).unwrap();
-    experiment::wait_children_ended(server.pid()).unwrap();
-    experiment::wait_idle(server.pid()).unwrap();
+    experiment::wait_settled(server.pid(), addr).unwrap();
     assert_eq!(
         observer::zombies(server.pid()).len(),
         0,

@@ -8,6 +8,7 @@
 //! |---|---|
 //! | [`observer`] | processes and TCP sockets, read from /proc |
 //! | [`packets`] | a port's TCP segments on loopback: capture, ladder, pcap |
+//! | [`ladder_svg`] | one captured connection drawn as the book's figures draw it |
 //! | [`harness`] | spawn lab programs in guarded process groups; deadlines |
 //! | [`pause`] | `--pause`: wait for Enter between a guided program's steps |
 //! | [`skip`] | the one way a test says it could not run here, and why |
@@ -15,6 +16,7 @@
 //! A figure program (tcpserv01, tcpcli04, ...) never uses this module.
 
 pub mod harness;
+pub mod ladder_svg;
 pub mod observer;
 pub mod packets;
 pub mod pause;

@@ -9,10 +9,12 @@
 //! - **Each loopback segment is seen twice** by a packet socket: once going
 //!   out (`PACKET_OUTGOING` in the address's pkttype) and once coming in
 //!   (`PACKET_HOST`). Only the incoming copy is kept.
-//! - The port filter is in user space (no BPF): set it with
-//!   [`Capture::watch`] once the server's ephemeral port is known; until
-//!   then headers of every loopback TCP frame are kept (a lesson whose
-//!   program picks its own port filters afterwards, [`Capture::segments`]).
+//! - The port filter ([`port_filter`], classic BPF in the kernel, and
+//!   again in user space) is set with
+//!   [`Capture::watch`] once the server's ephemeral port is known (a demo
+//!   that moves on to another port watches that one too); until then
+//!   headers of every loopback TCP frame are kept (a lesson whose program
+//!   picks its own port filters afterwards, [`Capture::segments`]).
 //! - Parsing (Ethernet, IPv4 or IPv6, TCP) is hand-written: three fixed
 //!   headers, fewer lines than a crate's glue and nothing added to the
 //!   cold build.
@@ -24,12 +26,12 @@
 use std::io::{self, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::os::fd::AsRawFd;
-use std::sync::atomic::{AtomicBool, AtomicU16, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use nix::sys::socket::{LinkAddr, recvfrom};
+use nix::sys::socket::LinkAddr;
 use socket2::{Domain, Protocol, Socket, Type};
 
 /// `ETH_P_ALL` (linux/if_ether.h), every protocol, in network byte order
@@ -205,93 +207,268 @@ pub fn parse(frame: &Frame) -> Option<Segment> {
 /// Why a capture cannot start here, in words a student can act on.
 pub fn why_not(e: &io::Error) -> String {
     if e.raw_os_error() == Some(nix::libc::EPERM) {
-        "capturing packets needs CAP_NET_RAW: run as root, or inside a private \
-         user + network namespace (unshare -rn)"
-            .into()
+        crate::lang::tr(
+            "capturing packets needs CAP_NET_RAW: run as root, or inside a private \
+             user + network namespace (unshare -rn)",
+        )
+        .into()
     } else {
-        format!("cannot open a packet socket: {e}")
+        crate::lang::trf("cannot open a packet socket: {}", &[e])
     }
 }
 
 /// A running capture of loopback TCP; stops when dropped.
 pub struct Capture {
+    sock: Arc<Socket>,
+    /// Read by a thread ([`Capture::start`]), or by the caller whenever it
+    /// asks for frames ([`Capture::start_unthreaded`]).
+    threaded: bool,
+    lo: usize,
     stop: Arc<AtomicBool>,
-    port: Arc<AtomicU16>,
+    ports: Arc<Mutex<Vec<u16>>>,
     frames: Arc<Mutex<Vec<Frame>>>,
     outgoing: Arc<AtomicU64>,
     thread: Option<JoinHandle<()>>,
 }
 
-impl Capture {
-    /// Opens the packet socket and starts reading `lo`. Fails (EPERM)
-    /// without CAP_NET_RAW: see [`why_not`].
-    pub fn start() -> io::Result<Capture> {
-        let sock = Socket::new(Domain::PACKET, Type::RAW, Some(Protocol::from(ETH_P_ALL_BE)))?;
-        sock.set_read_timeout(Some(Duration::from_millis(50)))?;
-        sock.attach_filter(&[socket2::SockFilter::new(0x06, 0, 0, SNAP)])?; // BPF_RET|BPF_K
-        let _ = nix::sys::socket::setsockopt(&sock, nix::sys::socket::sockopt::RcvBufForce, &RCVBUF);
-        let lo = nix::net::if_::if_nametoindex("lo").map_err(io::Error::from)? as usize;
-        let mut cap = Capture {
-            stop: Arc::new(AtomicBool::new(false)),
-            port: Arc::new(AtomicU16::new(0)),
-            frames: Arc::new(Mutex::new(Vec::new())),
-            outgoing: Arc::new(AtomicU64::new(0)),
-            thread: None,
+/// What reading one frame from the packet socket did.
+enum Read {
+    /// Nothing there (the read timeout, or EAGAIN when non-blocking).
+    Nothing,
+    Done,
+}
+
+/// Reads one frame of `sock` into `frames` (the incoming copy of a
+/// loopback TCP segment on a watched port; headers only while no port is
+/// watched).
+fn read_one(
+    sock: &Socket,
+    buf: &mut [u8],
+    lo: usize,
+    ports: &Mutex<Vec<u16>>,
+    frames: &Mutex<Vec<Frame>>,
+    outgoing: &AtomicU64,
+) -> Read {
+    use nix::sys::socket::{ControlMessageOwned, MsgFlags, recvmsg};
+    let mut space = nix::cmsg_space!(nix::sys::time::TimeVal);
+    let (n, addr, stamp) = {
+        let mut iov = [io::IoSliceMut::new(buf)];
+        let Ok(m) = recvmsg::<LinkAddr>(sock.as_raw_fd(), &mut iov, Some(&mut space), MsgFlags::empty())
+        else {
+            return Read::Nothing;
         };
-        let (stop, port, frames, outgoing) = (
+        // The kernel's time of arrival (SO_TIMESTAMP): an unthreaded
+        // capture reads frames long after they came.
+        let stamp = m.cmsgs().ok().into_iter().flatten().find_map(|c| match c {
+            ControlMessageOwned::ScmTimestamp(tv) => {
+                Some(UNIX_EPOCH + Duration::new(tv.tv_sec() as u64, tv.tv_usec() as u32 * 1000))
+            }
+            _ => None,
+        });
+        let Some(addr) = m.address else {
+            return Read::Nothing;
+        };
+        (m.bytes, addr, stamp)
+    };
+    let time = stamp.unwrap_or_else(SystemTime::now);
+    if addr.ifindex() != lo {
+        return Read::Done;
+    }
+    if addr.pkttype() == PACKET_OUTGOING {
+        outgoing.fetch_add(1, Ordering::Relaxed);
+        return Read::Done; // its incoming twin follows
+    }
+    let mut f = Frame {
+        time,
+        wire_len: wire_len(&buf[..n]).unwrap_or(n),
+        data: buf[..n].to_vec(),
+    };
+    let Some(seg) = parse(&f) else {
+        return Read::Done;
+    };
+    {
+        let ps = ports.lock().unwrap_or_else(|e| e.into_inner());
+        if ps.is_empty() {
+            f.data.truncate(HEADERS);
+        } else if !ps.iter().any(|p| seg.on_port(*p)) {
+            return Read::Done;
+        }
+    }
+    let mut v = frames.lock().unwrap_or_else(|e| e.into_inner());
+    if v.len() < MAX_FRAMES {
+        v.push(f);
+    }
+    Read::Done
+}
+
+/// The kernel's filter for `ports` (classic BPF, the program
+/// `tcpdump -dd 'tcp port A or tcp port B ...'` prints, with our snap
+/// length): Ethernet + IPv6 + TCP, or Ethernet + IPv4 (first fragment) +
+/// TCP, either port one of `ports`; every other frame is dropped in the
+/// kernel, so a busy loopback cannot fill the socket's buffer. No ports:
+/// keep every frame, cut to [`SNAP`].
+pub fn port_filter(ports: &[u16]) -> Vec<socket2::SockFilter> {
+    port_program(ports)
+        .into_iter()
+        .map(|(c, t, f, k)| socket2::SockFilter::new(c, t, f, k))
+        .collect()
+}
+
+/// [`port_filter`]'s instructions as (code, jt, jf, k).
+fn port_program(ports: &[u16]) -> Vec<(u16, u8, u8, u32)> {
+    #[derive(Clone, Copy)]
+    enum To {
+        Next,
+        V4,
+        Accept,
+        Drop,
+    }
+    use To::*;
+    if ports.is_empty() {
+        return vec![(0x06, 0, 0, SNAP)]; // ret #SNAP
+    }
+    // (code, jt, jf, k); the IPv4 part starts at the "jeq #0x800".
+    let mut v: Vec<(u16, To, To, u32)> = vec![
+        (0x28, Next, Next, 12),   // ldh [12]: the ethertype
+        (0x15, Next, V4, 0x86dd), // jeq IPv6
+        (0x30, Next, Next, 20),   // ldb [20]: next header
+        (0x15, Next, Drop, 6),    // jeq TCP
+    ];
+    let compare = |v: &mut Vec<(u16, To, To, u32)>, last: bool| {
+        for (i, p) in ports.iter().enumerate() {
+            let miss = if last && i + 1 == ports.len() { Drop } else { Next };
+            v.push((0x15, Accept, miss, u32::from(*p))); // jeq port
+        }
+    };
+    v.push((0x28, Next, Next, 54)); // ldh [54]: source port
+    compare(&mut v, false);
+    v.push((0x28, Next, Next, 56)); // ldh [56]: destination port
+    compare(&mut v, true);
+    let v4 = v.len();
+    v.extend([
+        (0x15, Next, Drop, 0x800),  // jeq IPv4
+        (0x30, Next, Next, 23),     // ldb [23]: protocol
+        (0x15, Next, Drop, 6),      // jeq TCP
+        (0x28, Next, Next, 20),     // ldh [20]: flags, fragment offset
+        (0x45, Drop, Next, 0x1fff), // jset: not the first fragment
+        (0xb1, Next, Next, 14),     // ldxb 4*([14]&0xf): IP header length
+        (0x48, Next, Next, 14),     // ldh [x+14]: source port
+    ]);
+    compare(&mut v, false);
+    v.push((0x48, Next, Next, 16)); // ldh [x+16]: destination port
+    compare(&mut v, true);
+    let accept = v.len();
+    let at = |i: usize, to: To| -> u8 {
+        let target = match to {
+            Next => i + 1,
+            V4 => v4,
+            Accept => accept,
+            Drop => accept + 1,
+        };
+        (target - i - 1) as u8
+    };
+    let mut out: Vec<(u16, u8, u8, u32)> = v
+        .iter()
+        .enumerate()
+        .map(|(i, &(c, t, f, k))| {
+            if c == 0x15 || c == 0x45 {
+                (c, at(i, t), at(i, f), k)
+            } else {
+                (c, 0, 0, k)
+            }
+        })
+        .collect();
+    out.push((0x06, 0, 0, SNAP)); // ACCEPT: ret #SNAP
+    out.push((0x06, 0, 0, 0)); // DROP: ret #0
+    out
+}
+
+impl Capture {
+    /// Opens the packet socket and starts reading `lo` in a thread. Fails
+    /// (EPERM) without CAP_NET_RAW: see [`why_not`].
+    pub fn start() -> io::Result<Capture> {
+        let mut cap = Capture::open(true)?;
+        let (sock, lo, stop, ports, frames, outgoing) = (
+            Arc::clone(&cap.sock),
+            cap.lo,
             Arc::clone(&cap.stop),
-            Arc::clone(&cap.port),
+            Arc::clone(&cap.ports),
             Arc::clone(&cap.frames),
             Arc::clone(&cap.outgoing),
         );
         let thread = thread::spawn(move || {
             let mut buf = vec![0u8; 65_600];
             while !stop.load(Ordering::Relaxed) {
-                let Ok((n, Some(addr))) = recvfrom::<LinkAddr>(sock.as_raw_fd(), &mut buf) else {
-                    continue; // the read timeout: look at `stop` again
-                };
-                let time = SystemTime::now();
-                if addr.ifindex() != lo {
-                    continue;
-                }
-                if addr.pkttype() == PACKET_OUTGOING {
-                    outgoing.fetch_add(1, Ordering::Relaxed);
-                    continue; // its incoming twin follows
-                }
-                let f = Frame {
-                    time,
-                    wire_len: wire_len(&buf[..n]).unwrap_or(n),
-                    data: buf[..n].to_vec(),
-                };
-                let Some(seg) = parse(&f) else { continue };
-                let p = port.load(Ordering::Relaxed);
-                let mut f = f;
-                if p == 0 {
-                    f.data.truncate(HEADERS);
-                } else if !seg.on_port(p) {
-                    continue;
-                }
-                let mut v = frames.lock().unwrap_or_else(|e| e.into_inner());
-                if v.len() < MAX_FRAMES {
-                    v.push(f);
-                }
+                read_one(&sock, &mut buf, lo, &ports, &frames, &outgoing);
             }
         });
         cap.thread = Some(thread);
         Ok(cap)
     }
 
-    /// From now on keep only the segments of `port`, whole.
+    /// Opens the packet socket and starts no thread: the kernel keeps the
+    /// frames (of the watched ports, once one is: [`port_filter`]) until
+    /// [`Capture::frames`] reads them. For a program that forks, which
+    /// must stay single-threaded (a thread's locks do not survive fork).
+    pub fn start_unthreaded() -> io::Result<Capture> {
+        let cap = Capture::open(false)?;
+        cap.sock.set_nonblocking(true)?;
+        Ok(cap)
+    }
+
+    fn open(threaded: bool) -> io::Result<Capture> {
+        let sock = Socket::new(Domain::PACKET, Type::RAW, Some(Protocol::from(ETH_P_ALL_BE)))?;
+        sock.set_read_timeout(Some(Duration::from_millis(50)))?;
+        sock.attach_filter(&port_filter(&[]))?;
+        let _ = nix::sys::socket::setsockopt(&sock, nix::sys::socket::sockopt::RcvBufForce, &RCVBUF);
+        nix::sys::socket::setsockopt(&sock, nix::sys::socket::sockopt::ReceiveTimestamp, &true)?;
+        let lo = nix::net::if_::if_nametoindex("lo").map_err(io::Error::from)? as usize;
+        Ok(Capture {
+            sock: Arc::new(sock),
+            threaded,
+            lo,
+            stop: Arc::new(AtomicBool::new(false)),
+            ports: Arc::new(Mutex::new(Vec::new())),
+            frames: Arc::new(Mutex::new(Vec::new())),
+            outgoing: Arc::new(AtomicU64::new(0)),
+            thread: None,
+        })
+    }
+
+    /// Reads what the kernel holds for an unthreaded capture.
+    fn drain(&self) {
+        if self.threaded {
+            return;
+        }
+        let mut buf = vec![0u8; 2 * SNAP as usize];
+        while let Read::Done = read_one(
+            &self.sock,
+            &mut buf,
+            self.lo,
+            &self.ports,
+            &self.frames,
+            &self.outgoing,
+        ) {}
+    }
+
+    /// From now on keep only the segments of `port` (and of the ports
+    /// watched before), whole; the kernel drops the others.
     pub fn watch(&self, port: u16) {
-        self.port.store(port, Ordering::Relaxed);
+        self.drain();
+        let mut ps = self.ports.lock().unwrap_or_else(|e| e.into_inner());
+        ps.push(port);
+        if let Err(e) = self.sock.attach_filter(&port_filter(&ps)) {
+            eprintln!("packets: the kernel port filter: {e} (filtering in user space only)");
+        }
         self.frames
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .retain(|f| parse(f).is_some_and(|s| s.on_port(port)));
+            .retain(|f| parse(f).is_some_and(|s| ps.iter().any(|p| s.on_port(*p))));
     }
 
-    /// The frames so far (of the watched port, once one is).
+    /// The frames so far (of the watched ports, once one is).
     pub fn frames(&self) -> Vec<Frame> {
+        self.drain();
         self.frames.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
@@ -411,7 +588,229 @@ pub fn capture_for(test: &str) -> Option<Capture> {
     }
 }
 
+/// A client's `--packets` / `--pcap` (tcpcli11, echo_mpclient): its
+/// connection's segments, shown on stderr (stdout is the echo) and saved
+/// by [`client_show`] — tcpcli11 calls it before each write, so the last
+/// time is just before the write that SIGPIPE kills. A static, so the
+/// client's code stays the book's but for one call.
+static CLIENT: Mutex<Option<(Segments, crate::args::PacketArgs)>> = Mutex::new(None);
+
+/// Starts a client's capture of the connection to `port`, if `a` asks.
+pub fn client(a: &crate::args::PacketArgs, port: u16) {
+    let mut segs = Segments::from_args(a).on_stderr();
+    segs.watch(port);
+    if segs.on() {
+        *CLIENT.lock().unwrap_or_else(|e| e.into_inner()) = Some((segs, a.clone()));
+    }
+}
+
+/// Waits (with a deadline) until every segment a client's connection has
+/// sent so far is acknowledged or reset, then prints the new ones and
+/// rewrites the pcap file. Nothing without `--packets` / `--pcap`.
+pub fn client_show() {
+    let mut g = CLIENT.lock().unwrap_or_else(|e| e.into_inner());
+    let Some((segs, a)) = g.as_mut() else { return };
+    segs.show(all_acked);
+    if let Some(p) = a.pcap.as_deref() {
+        segs.save(p)
+            .unwrap_or_else(|e| crate::error::err_quit(&format!("{e:#}")));
+    }
+}
+
+/// Has every segment that takes sequence space (a SYN, data, a FIN) been
+/// acknowledged by the other end, or its connection reset? A demo's "the
+/// step's segments have all arrived".
+pub fn all_acked(segs: &[Segment]) -> bool {
+    segs.iter()
+        .filter(|s| s.next_seq() != s.seq && !s.has(RST))
+        .all(|s| {
+            segs.iter().any(|a| {
+                a.src == s.dst
+                    && a.dst == s.src
+                    && (a.has(RST) || (a.has(ACK) && a.ack.wrapping_sub(s.next_seq()) as i32 >= 0))
+            })
+        })
+}
+
 /// The index of the first segment at or after `from` that matches `pred`.
 pub fn find(segs: &[Segment], from: usize, pred: impl Fn(&Segment) -> bool) -> Option<usize> {
     segs.iter().skip(from).position(pred).map(|i| i + from)
+}
+
+/// `--packets` / `--pcap FILE` of a guided demo: the port's TCP segments,
+/// captured on loopback (needs CAP_NET_RAW) and printed as a ladder after
+/// each step, or saved for tcpdump / Wireshark. No thread: the kernel
+/// holds the frames between two steps, so a demo that forks stays
+/// single-threaded.
+pub struct Segments {
+    cap: Option<Capture>,
+    port: u16,
+    shown: usize,
+    print: bool,
+    stderr: bool,
+    /// The pcap line has been printed (a program that saves before each
+    /// write says it once).
+    said: AtomicBool,
+}
+
+impl Segments {
+    /// Starts a capture if `print` or `pcap` asks for one; says visibly why
+    /// not, on stderr (and goes on without it), when this process may not
+    /// capture.
+    pub fn start(print: bool, pcap: bool) -> Segments {
+        let cap = if print || pcap {
+            match Capture::start_unthreaded() {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    eprintln!("{}", crate::tr_fmt!("(no segments: {why})", why = why_not(&e)));
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        Segments {
+            cap,
+            port: 0,
+            shown: 0,
+            print,
+            stderr: false,
+            said: AtomicBool::new(false),
+        }
+    }
+
+    /// A demo's `--packets` / `--pcap FILE` ([`crate::args::PacketArgs`]).
+    pub fn from_args(a: &crate::args::PacketArgs) -> Segments {
+        Segments::start(a.packets, a.pcap.is_some())
+    }
+
+    /// Prints the ladder and the pcap line on stderr, not stdout (a client
+    /// whose stdout is the data it receives).
+    pub fn on_stderr(mut self) -> Segments {
+        self.stderr = true;
+        self
+    }
+
+    fn say(&self, line: &str) {
+        if self.stderr {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
+    }
+
+    /// The port watched last.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Is a capture running (asked for, and allowed)?
+    pub fn on(&self) -> bool {
+        self.cap.is_some()
+    }
+
+    /// Keeps only `port`'s segments from now on (a new port: a new ladder).
+    pub fn watch(&mut self, port: u16) {
+        if port != self.port {
+            self.shown = 0;
+        }
+        self.port = port;
+        if let Some(c) = &self.cap {
+            c.watch(port);
+        }
+    }
+
+    /// Waits (with a deadline) until the segments so far satisfy `done`
+    /// (the capture thread may lag behind /proc), then prints the new ones
+    /// as ladder lines.
+    pub fn show(&mut self, done: impl FnMut(&[Segment]) -> bool) {
+        let (Some(c), true) = (&self.cap, self.print) else {
+            return;
+        };
+        let all = c
+            .wait_for(
+                self.port,
+                crate::lab::harness::DEADLINE,
+                "the step's segments",
+                done,
+            )
+            .unwrap_or_else(|_| c.segments(self.port));
+        let text = ladder(&all, self.port);
+        let mut lines = text.lines();
+        let head = lines.next().unwrap_or("");
+        if self.shown == 0 {
+            self.say(&crate::tr_fmt!("  segments │ {head}", head));
+        }
+        for l in lines.skip(self.shown) {
+            self.say(&crate::tr_fmt!("  segments │ {l}", l));
+        }
+        self.shown = all.len();
+    }
+
+    /// Saves the capture where `--pcap` says, if it says; then stops it
+    /// (a program that must be single-threaded again, e.g. to unshare a
+    /// user namespace, calls this first).
+    pub fn finish(&mut self, a: &crate::args::PacketArgs) -> anyhow::Result<()> {
+        let saved = a.pcap.as_deref().map_or(Ok(()), |p| self.save(p));
+        self.cap = None;
+        saved
+    }
+
+    /// Writes the capture to `path` as a pcap file (tcpdump -r, Wireshark),
+    /// and says so the first time.
+    pub fn save(&self, path: &std::path::Path) -> anyhow::Result<()> {
+        use anyhow::Context;
+        let Some(c) = &self.cap else { return Ok(()) };
+        let f = std::fs::File::create(path).with_context(|| format!("create {}", path.display()))?;
+        write_pcap(std::io::BufWriter::new(f), &c.frames())?;
+        if self.said.swap(true, Ordering::Relaxed) {
+            return Ok(());
+        }
+        self.say(&crate::tr_fmt!(
+            "{n} segments written to {p} (read it: tcpdump -nn -r {p})",
+            n = c.frames().len(),
+            p = path.display()
+        ));
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `tcpdump -dd -y EN10MB 'tcp port 9877'` (tcpdump 4.99, libpcap
+    /// 1.10), its snap length 262144 replaced by ours. (With two ports
+    /// tcpdump's optimizer shares instructions between the blocks; ours
+    /// are plain.)
+    const TCPDUMP: [(u16, u8, u8, u32); 20] = [
+        (0x28, 0, 0, 0x0000000c),
+        (0x15, 0, 6, 0x000086dd),
+        (0x30, 0, 0, 0x00000014),
+        (0x15, 0, 15, 0x00000006),
+        (0x28, 0, 0, 0x00000036),
+        (0x15, 12, 0, 0x00002695),
+        (0x28, 0, 0, 0x00000038),
+        (0x15, 10, 11, 0x00002695),
+        (0x15, 0, 10, 0x00000800),
+        (0x30, 0, 0, 0x00000017),
+        (0x15, 0, 8, 0x00000006),
+        (0x28, 0, 0, 0x00000014),
+        (0x45, 6, 0, 0x00001fff),
+        (0xb1, 0, 0, 0x0000000e),
+        (0x48, 0, 0, 0x0000000e),
+        (0x15, 2, 0, 0x00002695),
+        (0x48, 0, 0, 0x00000010),
+        (0x15, 0, 1, 0x00002695),
+        (0x6, 0, 0, SNAP),
+        (0x6, 0, 0, 0x00000000),
+    ];
+
+    #[test]
+    fn the_port_filter_is_tcpdumps_program() {
+        assert_eq!(port_program(&[9877]), TCPDUMP);
+        let two = port_program(&[9877, 1234]);
+        assert_eq!(two.len(), TCPDUMP.len() + 4, "{two:x?}");
+        assert_eq!(port_program(&[]), [(0x06, 0, 0, SNAP)]);
+    }
 }
