@@ -330,6 +330,47 @@ pub fn untranslated_help(cmd: &clap::Command) -> Vec<String> {
     out
 }
 
+/// What the tests of the Chinese output share: run a program under a
+/// locale, list its untranslated help, spot Chinese.
+pub mod testing {
+    use std::time::Duration;
+
+    use crate::lab::harness::Proc;
+
+    /// `bin ARGS` under the locale `lang` (`LANG`; `LC_ALL`, `LC_MESSAGES`
+    /// and `LANGUAGE` removed): its stdout, once it has exited 0.
+    pub fn stdout_in(bin: &str, lang: &str, args: &[&str]) -> String {
+        let mut cmd = std::process::Command::new(bin);
+        cmd.args(args)
+            .env("LANG", lang)
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env_remove("LANGUAGE");
+        let mut p = Proc::spawn_command(cmd).expect("start the program");
+        p.expect_exit(0, Duration::from_secs(30))
+            .unwrap_or_else(|e| panic!("{bin} {args:?} under {lang}: {e:#}"));
+        String::from_utf8_lossy(&p.stdout_bytes()).into_owned()
+    }
+
+    /// What `bin` lists as help without Chinese (`UNP_HELP_UNTRANSLATED`,
+    /// see [`super::parse`]): nothing, for a program whose help is
+    /// translated.
+    pub fn untranslated_help_of(bin: &str) -> String {
+        let mut cmd = std::process::Command::new(bin);
+        cmd.env("UNP_HELP_UNTRANSLATED", "1");
+        let mut p = Proc::spawn_command(cmd).expect("start the program");
+        let st = p.wait_exit(Duration::from_secs(30)).expect("it ends");
+        let out = String::from_utf8_lossy(&p.stdout_bytes()).into_owned();
+        assert_eq!(st.code(), Some(i32::from(!out.is_empty())), "{bin}: {out}");
+        out
+    }
+
+    /// Does `s` contain a CJK ideograph?
+    pub fn has_han(s: &str) -> bool {
+        s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    }
+}
+
 /// The CLI catalog's text, for the completeness test.
 pub const CLI_PO: &str = include_str!("../po/cli.zh-CN.po");
 

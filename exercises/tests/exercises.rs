@@ -821,13 +821,9 @@ fn lang_hint_follows_the_locale() {
 #[test]
 fn lang_help_follows_the_locale() {
     // Every line of the help has its Chinese (see common::lang::parse).
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_exercises"));
-    cmd.env("UNP_HELP_UNTRANSLATED", "1");
-    let mut p = common::lab::harness::Proc::spawn_command(cmd).expect("start exercises");
-    let st = p.wait_exit(Duration::from_secs(30)).expect("it ends");
-    let missing = String::from_utf8_lossy(&p.stdout_bytes()).into_owned();
+    let missing = common::lang::testing::untranslated_help_of(env!("CARGO_BIN_EXE_exercises"));
     assert!(
-        st.success() && missing.is_empty(),
+        missing.is_empty(),
         "help without Chinese in common/po/cli.zh-CN.po:\n{missing}"
     );
     let (code, zh) = exercises_in("zh_CN.UTF-8", &["--help"]);

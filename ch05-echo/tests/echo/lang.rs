@@ -3,39 +3,11 @@
 //! Chinese, from common/po/cli.zh-CN.po; under `LANG=C.UTF-8` the English,
 //! unchanged.
 
-use std::time::Duration;
+use common::lang::testing::{has_han as han, stdout_in, untranslated_help_of};
 
-use common::lab::harness::Proc;
-
-/// `session ARGS` under the locale `lang` (LC_ALL, LC_MESSAGES and
-/// LANGUAGE removed): its stdout, once it has exited 0.
+/// `session ARGS` under the locale `lang`: its stdout.
 fn session_in(lang: &str, args: &[&str]) -> String {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_session"));
-    cmd.args(args)
-        .env("LANG", lang)
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env_remove("LANGUAGE");
-    let mut p = Proc::spawn_command(cmd).expect("start session");
-    p.expect_exit(0, Duration::from_secs(30))
-        .expect("session ends with 0");
-    String::from_utf8_lossy(&p.stdout_bytes()).into_owned()
-}
-
-/// What `bin` lists as help without Chinese (`UNP_HELP_UNTRANSLATED`, see
-/// `common::lang::parse`): nothing, for a program whose help is translated.
-fn untranslated_help_of(bin: &str) -> String {
-    let mut cmd = std::process::Command::new(bin);
-    cmd.env("UNP_HELP_UNTRANSLATED", "1");
-    let mut p = Proc::spawn_command(cmd).expect("start the program");
-    let st = p.wait_exit(Duration::from_secs(30)).expect("it ends");
-    let out = String::from_utf8_lossy(&p.stdout_bytes()).into_owned();
-    assert_eq!(st.code(), Some(i32::from(!out.is_empty())), "{bin}: {out}");
-    out
-}
-
-fn han(s: &str) -> bool {
-    s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    stdout_in(env!("CARGO_BIN_EXE_session"), lang, args)
 }
 
 #[test]

@@ -248,24 +248,9 @@ fn the_demo_speaks_chinese_under_zh_cn() {
 /// help is Chinese.
 #[test]
 fn the_demo_s_help_is_translated() {
-    let mut cmd = std::process::Command::new(bin!("sigchld_demo"));
-    cmd.env("UNP_HELP_UNTRANSLATED", "1");
-    let mut p = Proc::spawn_command(cmd).unwrap();
-    let st = p.wait_exit(DEADLINE).unwrap();
-    let missing = String::from_utf8_lossy(&p.stdout_bytes()).into_owned();
-    assert!(
-        st.success() && missing.is_empty(),
-        "help without Chinese:\n{missing}"
-    );
-    let mut cmd = std::process::Command::new(bin!("sigchld_demo"));
-    cmd.arg("--help")
-        .env("LANG", "zh_CN.UTF-8")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env_remove("LANGUAGE");
-    let mut p = Proc::spawn_command(cmd).unwrap();
-    p.expect_exit(0, DEADLINE).unwrap();
-    let out = String::from_utf8_lossy(&p.stdout_bytes()).into_owned();
+    let missing = common::lang::testing::untranslated_help_of(bin!("sigchld_demo"));
+    assert!(missing.is_empty(), "help without Chinese:\n{missing}");
+    let out = common::lang::testing::stdout_in(bin!("sigchld_demo"), "zh_CN.UTF-8", &["--help"]);
     assert!(
         out.contains("\n用法：sigchld_demo [OPTIONS]\n") && out.contains("只运行一步"),
         "{out}"
