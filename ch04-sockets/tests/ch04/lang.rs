@@ -98,6 +98,13 @@ fn bind_demo_and_backlog_narrate_in_the_locale_s_language() {
     );
     assert!(zh.contains("这个服务器从不调用 accept\n"), "{zh}");
     assert!(zh.contains("：队列中空出一个位置\n"), "{zh}");
+    let en = run_in(
+        env!("CARGO_BIN_EXE_backlog"),
+        "C.UTF-8",
+        &["--backlog", "1", "--extra", "1"],
+    );
+    assert!(en.contains("; this server never calls accept\n"), "{en}");
+    assert!(!han(&en), "English only:\n{en}");
 }
 
 #[test]

@@ -255,4 +255,10 @@ fn the_demo_s_help_is_translated() {
         out.contains("\n用法：sigchld_demo [OPTIONS]\n") && out.contains("只运行一步"),
         "{out}"
     );
+    let en = common::lang::testing::stdout_in(bin!("sigchld_demo"), "C.UTF-8", &["--help"]);
+    assert!(
+        en.contains("\nUsage: sigchld_demo [OPTIONS]\n") && en.contains("Run one step only"),
+        "{en}"
+    );
+    assert!(!common::lang::testing::has_han(&en), "English only:\n{en}");
 }
