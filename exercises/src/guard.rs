@@ -13,6 +13,11 @@
 //! generic instance names its arguments too, so `opt.map(common::writen::writen)`
 //! shows `common::writen::writen` in the instance's name.
 //!
+//! A rule may also hold for everything one of the student's functions
+//! *reaches* ([`reach`]): a signal handler's whole call graph must stay
+//! clear of allocation, locks and stdio, however many of the lab's or std's
+//! functions stand between the handler and the call.
+//!
 //! What it cannot see: a call made only through a `dyn` vtable built
 //! elsewhere, and code copied into the student's file (that is the student's
 //! own code then).
@@ -25,6 +30,8 @@ use object::{Object, ObjectSection, ObjectSymbol, RelocationTarget, SymbolKind};
 pub struct Hit {
     pub caller: String,
     pub callee: String,
+    /// For [`reach`]: the functions between `caller` and `callee`.
+    pub via: Vec<String>,
 }
 
 /// A function symbol of the binary: address, size, demangled name (no hash).
@@ -38,16 +45,8 @@ fn demangle(raw: &str) -> String {
     format!("{:#}", rustc_demangle::demangle(raw))
 }
 
-/// Does the student's code in module `module` (a path such as
-/// `exercises_student::e01_writen`) refer to anything whose name contains
-/// one of `forbidden`? Err: the binary could not be read as expected.
-pub fn scan(binary: &Path, module: &str, forbidden: &[&str]) -> Result<Option<Hit>, String> {
-    if forbidden.is_empty() {
-        return Ok(None);
-    }
-    let data = std::fs::read(binary).map_err(|e| format!("read {}: {e}", binary.display()))?;
-    let file = object::File::parse(&*data).map_err(|e| format!("parse {}: {e}", binary.display()))?;
-    let x86 = file.architecture() == object::Architecture::X86_64;
+/// The functions of the binary, by address.
+fn functions(file: &object::File) -> Vec<Func> {
     let mut funcs: Vec<Func> = file
         .symbols()
         .filter(|s| s.kind() == SymbolKind::Text && s.size() > 0)
@@ -60,6 +59,60 @@ pub fn scan(binary: &Path, module: &str, forbidden: &[&str]) -> Result<Option<Hi
         })
         .collect();
     funcs.sort_by_key(|f| f.addr);
+    funcs
+}
+
+/// The function of `funcs` (sorted by address) that holds `addr`.
+fn holding(funcs: &[Func], addr: u64) -> Option<usize> {
+    let i = funcs.partition_point(|f| f.addr <= addr).checked_sub(1)?;
+    (addr < funcs[i].addr + funcs[i].size.max(1)).then_some(i)
+}
+
+/// What a relocation of code refers to: the target's name, and the
+/// function of this binary it lies in (None: in a shared library, or data).
+fn target(file: &object::File, funcs: &[Func], rel: &object::Relocation) -> Option<(String, Option<usize>)> {
+    let RelocationTarget::Symbol(idx) = rel.target() else {
+        return None;
+    };
+    let sym = file.symbol_by_index(idx).ok()?;
+    let named = sym
+        .name()
+        .ok()
+        .filter(|n| !n.is_empty() && sym.kind() != SymbolKind::Section);
+    match named {
+        Some(n) => {
+            let inside = (sym.is_definition() && sym.kind() == SymbolKind::Text)
+                .then(|| holding(funcs, sym.address()))
+                .flatten();
+            Some((demangle(n), inside))
+        }
+        None => {
+            // A section-relative reference: find what lies there.
+            let pc_relative = matches!(
+                rel.kind(),
+                object::RelocationKind::Relative
+                    | object::RelocationKind::PltRelative
+                    | object::RelocationKind::GotRelative
+            );
+            let x86 = file.architecture() == object::Architecture::X86_64;
+            let bias = if x86 && pc_relative { 4 } else { 0 };
+            let at = sym.address().wrapping_add(rel.addend() as u64).wrapping_add(bias);
+            let i = holding(funcs, at)?;
+            Some((funcs[i].name.clone(), Some(i)))
+        }
+    }
+}
+
+/// Does the student's code in module `module` (a path such as
+/// `exercises_student::e01_writen`) refer to anything whose name contains
+/// one of `forbidden`? Err: the binary could not be read as expected.
+pub fn scan(binary: &Path, module: &str, forbidden: &[&str]) -> Result<Option<Hit>, String> {
+    if forbidden.is_empty() {
+        return Ok(None);
+    }
+    let data = std::fs::read(binary).map_err(|e| format!("read {}: {e}", binary.display()))?;
+    let file = object::File::parse(&*data).map_err(|e| format!("parse {}: {e}", binary.display()))?;
+    let funcs = functions(&file);
     let mine = |name: &str| name.contains(module) && contains_path(name, module);
     let bad = |name: &str| forbidden.iter().any(|f| name.contains(f));
     // A generic instance over the student's types may itself be forbidden.
@@ -67,6 +120,7 @@ pub fn scan(binary: &Path, module: &str, forbidden: &[&str]) -> Result<Option<Hi
         return Ok(Some(Hit {
             caller: f.name.clone(),
             callee: f.name.clone(),
+            via: Vec::new(),
         }));
     }
     let ranges: Vec<(u64, u64, usize)> = funcs
@@ -87,11 +141,6 @@ pub fn scan(binary: &Path, module: &str, forbidden: &[&str]) -> Result<Option<Hi
         }
         return Ok(None);
     }
-    let at = |addr: u64| -> Option<&Func> {
-        let i = funcs.partition_point(|f| f.addr <= addr);
-        let f = funcs.get(i.checked_sub(1)?)?;
-        (addr < f.addr + f.size.max(1)).then_some(f)
-    };
     let mut seen_relocations = false;
     // Only code: a relocation of a debug or unwind section has an offset
     // within that section, not an address, and could fall inside a
@@ -107,33 +156,8 @@ pub fn scan(binary: &Path, module: &str, forbidden: &[&str]) -> Result<Option<Hi
             if offset < start || offset >= end {
                 continue;
             }
-            let RelocationTarget::Symbol(idx) = rel.target() else {
+            let Some((callee, _)) = target(&file, &funcs, &rel) else {
                 continue;
-            };
-            let Ok(sym) = file.symbol_by_index(idx) else {
-                continue;
-            };
-            let named = sym
-                .name()
-                .ok()
-                .filter(|n| !n.is_empty() && sym.kind() != SymbolKind::Section);
-            let callee = match named {
-                Some(n) => demangle(n),
-                None => {
-                    // A section-relative reference: find what lies there.
-                    let pc_relative = matches!(
-                        rel.kind(),
-                        object::RelocationKind::Relative
-                            | object::RelocationKind::PltRelative
-                            | object::RelocationKind::GotRelative
-                    );
-                    let bias = if x86 && pc_relative { 4 } else { 0 };
-                    let target = sym.address().wrapping_add(rel.addend() as u64).wrapping_add(bias);
-                    match at(target) {
-                        Some(f) => f.name.clone(),
-                        None => continue,
-                    }
-                }
             };
             if std::env::var_os("UNP_GUARD_DEBUG").is_some() {
                 // What each of the student's functions calls, for whoever
@@ -144,6 +168,7 @@ pub fn scan(binary: &Path, module: &str, forbidden: &[&str]) -> Result<Option<Hi
                 return Ok(Some(Hit {
                     caller: funcs[who].name.clone(),
                     callee,
+                    via: Vec::new(),
                 }));
             }
         }
@@ -153,6 +178,95 @@ pub fn scan(binary: &Path, module: &str, forbidden: &[&str]) -> Result<Option<Hi
             "{} has no relocations (was it linked without --emit-relocs?)",
             binary.display()
         ));
+    }
+    Ok(None)
+}
+
+/// Where a walk of the call graph stops: a panic (the process ends, it does
+/// not return into the interrupted code) and `core`, which allocates and
+/// locks nothing except through a panic or a `dyn` call it cannot see.
+fn beyond(name: &str) -> bool {
+    name.starts_with("core::") || name.starts_with("std::panicking") || name.contains("rust_begin_unwind")
+}
+
+/// Does anything the student's function `root` (in `module`, with its
+/// closures) reaches — directly or through any chain of the binary's
+/// functions — have a name containing one of `forbidden`? The walk does not
+/// enter [`beyond`]. Err: the binary could not be read as expected.
+pub fn reach(binary: &Path, module: &str, root: &str, forbidden: &[&str]) -> Result<Option<Hit>, String> {
+    let data = std::fs::read(binary).map_err(|e| format!("read {}: {e}", binary.display()))?;
+    let file = object::File::parse(&*data).map_err(|e| format!("parse {}: {e}", binary.display()))?;
+    let funcs = functions(&file);
+    // Every relocation of code, by the address it patches (its offset, in a
+    // linked binary).
+    let mut rels: Vec<(u64, object::Relocation)> = Vec::new();
+    for section in file.sections().filter(|s| s.kind() == object::SectionKind::Text) {
+        rels.extend(section.relocations());
+    }
+    if rels.is_empty() {
+        return Err(format!(
+            "{} has no relocations (was it linked without --emit-relocs?)",
+            binary.display()
+        ));
+    }
+    rels.sort_by_key(|r| r.0);
+    let callees = |f: usize| -> Vec<(String, Option<usize>)> {
+        let (start, end) = (funcs[f].addr, funcs[f].addr + funcs[f].size);
+        let from = rels.partition_point(|r| r.0 < start);
+        rels[from..]
+            .iter()
+            .take_while(|r| r.0 < end)
+            .filter_map(|(_, rel)| target(&file, &funcs, rel))
+            .collect::<Vec<_>>()
+    };
+    let roots: Vec<usize> = funcs
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| {
+            contains_path(&f.name, module)
+                && f.name.match_indices(module).any(|(i, _)| {
+                    f.name[i + module.len()..]
+                        .strip_prefix("::")
+                        .is_some_and(|rest| rest == root || rest.starts_with(&format!("{root}::")))
+                })
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let bad = |name: &str| forbidden.iter().any(|f| name.contains(f));
+    // Breadth first: the shortest chain to a forbidden call is the one shown.
+    let mut parent: std::collections::HashMap<usize, Option<usize>> =
+        roots.iter().map(|&r| (r, None)).collect();
+    let mut queue: std::collections::VecDeque<usize> = roots.iter().copied().collect();
+    let chain = |parent: &std::collections::HashMap<usize, Option<usize>>, mut f: usize| {
+        let mut names = vec![funcs[f].name.clone()];
+        while let Some(&Some(p)) = parent.get(&f) {
+            names.push(funcs[p].name.clone());
+            f = p;
+        }
+        names.reverse();
+        names
+    };
+    while let Some(f) = queue.pop_front() {
+        for (name, inside) in callees(f) {
+            if bad(&name) {
+                let mut via = chain(&parent, f);
+                let caller = via.remove(0);
+                return Ok(Some(Hit {
+                    caller,
+                    callee: name,
+                    via,
+                }));
+            }
+            if let Some(g) = inside.filter(|g| !beyond(&funcs[*g].name) && !parent.contains_key(g)) {
+                parent.insert(g, Some(f));
+                queue.push_back(g);
+            }
+        }
+    }
+    if std::env::var_os("UNP_GUARD_DEBUG").is_some() {
+        for f in parent.keys() {
+            eprintln!("guard: {root} reaches {}", funcs[*f].name);
+        }
     }
     Ok(None)
 }

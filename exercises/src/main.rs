@@ -19,6 +19,29 @@ use clap::{Parser, Subcommand};
 use exercises::catalog::{Exercise, find};
 use exercises::{EXERCISES, STUDENT, verify};
 
+/// `println!`, except that a reader who went away (`exercises hint 4 | head
+/// -1`) ends the command quietly, exit 0, as any Unix filter does — not
+/// with std's panic on EPIPE. (SIGPIPE stays ignored: the checks in this
+/// same binary must see EPIPE from the sockets they write to.)
+macro_rules! println {
+    ($($t:tt)*) => {
+        say(format_args!($($t)*))
+    };
+}
+
+fn say(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_fmt(args).and_then(|()| out.write_all(b"\n")) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => {
+            eprintln!("exercises: cannot write to standard output: {e}");
+            std::process::exit(1)
+        }
+    }
+}
+
 /// Self-checking exercises for UNP ch.4–5. Edit the files in
 /// exercises/src/student/, then run `cargo test -p exercises` (all) or
 /// `cargo test -p exercises e04` (one), or `list` here for your progress.

@@ -25,43 +25,7 @@ pub fn run_check(exe: &Path, host: &Path, ex: &Exercise, variant: &str) -> Verdi
         ));
     }
     if variant != SOLUTION && variant != STUB {
-        let module = crate::guard::module_of(ex.id, variant);
-        let paths: Vec<&str> = ex
-            .about
-            .forbidden
-            .iter()
-            .map(|f| f.split(" | ").next().unwrap_or(f))
-            .collect();
-        match crate::guard::scan(host, &module, &paths) {
-            Ok(None) => {}
-            Ok(Some(hit)) => {
-                let mut t = Trace::new();
-                t.did(format!("read what the compiled code of {} calls", ex.file));
-                // An entry "path | why" says why that call is not allowed.
-                let why = ex.about.forbidden.iter().find_map(|f| {
-                    f.split_once(" | ")
-                        .filter(|(p, _)| hit.callee.contains(p))
-                        .map(|(_, w)| w)
-                });
-                return Err(match why {
-                    Some(why) => t.fail(format!("`{}` calls `{}`: {why}", hit.caller, hit.callee), "only async-signal-safe calls in a handler: waitpid(2), write(2) (common::log::SigLine), atomics"),
-                    None => t.fail(
-                        format!(
-                            "`{}` calls `{}`, which does the exercise's work for you (the lab's own answer, or std's)",
-                            hit.caller, hit.callee
-                        ),
-                        "your own implementation, with the tools the file's header names (a ready-made one would pass \
-                         without teaching anything)",
-                    ),
-                });
-            }
-            Err(e) => {
-                return Err(Trace::new().fail(
-                    format!("the check could not read the compiled program: {e}"),
-                    "a debug build of exercises-host (cargo test -p exercises)",
-                ));
-            }
-        }
+        guard(host, ex, variant)?;
     }
     let target = Target {
         exe,
@@ -85,6 +49,71 @@ pub fn run_check(exe: &Path, host: &Path, ex: &Exercise, variant: &str) -> Verdi
         ));
     }
     verdict
+}
+
+/// The guard (src/guard.rs) on `variant`'s compiled code: no forbidden
+/// call. An entry of `forbidden` is "path" or "path | why"; a path
+/// "root >> path" holds for everything the student's function `root` reaches.
+pub fn guard(host: &Path, ex: &Exercise, variant: &str) -> Verdict {
+    let module = crate::guard::module_of(ex.id, variant);
+    let paths = ex
+        .about
+        .forbidden
+        .iter()
+        .map(|f| f.split(" | ").next().unwrap_or(f));
+    let direct: Vec<&str> = paths.clone().filter(|p| !p.contains(" >> ")).collect();
+    let mut found = crate::guard::scan(host, &module, &direct);
+    let mut roots: Vec<&str> = paths
+        .filter_map(|p| p.split_once(" >> ").map(|(r, _)| r))
+        .collect();
+    roots.dedup();
+    for root in roots {
+        if !matches!(found, Ok(None)) {
+            break;
+        }
+        let reached: Vec<&str> = ex
+            .about
+            .forbidden
+            .iter()
+            .filter_map(|f| f.split(" | ").next()?.strip_prefix(root)?.strip_prefix(" >> "))
+            .collect();
+        found = crate::guard::reach(host, &module, root, &reached);
+    }
+    match found {
+        Ok(None) => Ok(()),
+        Ok(Some(hit)) => {
+            let mut t = Trace::new();
+            t.did(format!("read what the compiled code of {} calls", ex.file));
+            // An entry "path | why" says why that call is not allowed.
+            let why = ex.about.forbidden.iter().find_map(|f| {
+                f.split_once(" | ")
+                    .filter(|(p, _)| hit.callee.contains(p.rsplit(" >> ").next().unwrap_or(p)))
+                    .map(|(_, w)| w)
+            });
+            let calls = if hit.via.is_empty() {
+                format!("`{}` calls `{}`", hit.caller, hit.callee)
+            } else {
+                format!(
+                    "`{}` calls `{}`, through `{}`",
+                    hit.caller,
+                    hit.callee,
+                    hit.via.join("` → `")
+                )
+            };
+            Err(match why {
+                Some(why) => t.fail(format!("{calls}: {why}"), "only async-signal-safe calls in a handler: waitpid(2), write(2) (common::log::SigLine), atomics"),
+                None => t.fail(
+                    format!("{calls}, which does the exercise's work for you (the lab's own answer, or std's)"),
+                    "your own implementation, with the tools the file's header names (a ready-made one would pass \
+                     without teaching anything)",
+                ),
+            })
+        }
+        Err(e) => Err(Trace::new().fail(
+            format!("the check could not read the compiled program: {e}"),
+            "a debug build of exercises-host (cargo test -p exercises)",
+        )),
+    }
 }
 
 /// `exercises-host`, beside the running `exercises`, rebuilt first when we

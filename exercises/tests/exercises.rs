@@ -274,6 +274,55 @@ fn registry_pristine_stubs_are_the_committed_student_files() {
 }
 
 #[test]
+fn guard_passes_every_reference_solution() {
+    // The proofs guard the wrong answers and the alternatives. A rule of the
+    // lesson ("path | why": no allocation in a handler, also through
+    // guard::reach) that caught the lab's own solution would be a rule no
+    // correct answer can keep. (The solution may call the lab's answer: it
+    // is that answer.)
+    if !exercises::REFERENCE_MODE {
+        return;
+    }
+    let host = Path::new(env!("CARGO_BIN_EXE_exercises-host"));
+    for e in EXERCISES {
+        let rules: Vec<&'static str> = e
+            .about
+            .forbidden
+            .iter()
+            .copied()
+            .filter(|f| f.contains(" | "))
+            .collect();
+        let about = Box::leak(Box::new(exercises::catalog::About {
+            forbidden: Box::leak(rules.into_boxed_slice()),
+            ..*e.about
+        }));
+        let e = exercises::Exercise { about, ..*e };
+        if let Err(f) = exercises::verify::guard(host, &e, exercises::SOLUTION) {
+            panic!("{}: the guard rejects the reference solution:\n{f}", e.id);
+        }
+    }
+}
+
+#[test]
+fn cli_a_reader_that_went_away_ends_the_command_quietly() {
+    // `exercises hint 4 | head -1`, with head already gone: the first
+    // write fails with EPIPE (SIGPIPE is ignored), every time.
+    let (rd, wr) = nix::unistd::pipe().expect("pipe");
+    drop(rd);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_exercises"))
+        .args(["hint", "4"])
+        .stdout(std::process::Stdio::from(wr))
+        .output()
+        .expect("run exercises hint 4");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && err.is_empty(),
+        "{:?}, stderr: {err}",
+        out.status
+    );
+}
+
+#[test]
 fn lab_daytime_looks_like_ctime() {
     let s = exercises::daytime();
     assert!(s.ends_with("\r\n"), "{s:?}");

@@ -5,10 +5,12 @@
 //! the waitpid loop exactly 0 — every run. (Eight, not the book's five: a
 //! loop that reaps a fixed number of times must not pass.)
 //!
-//! A sixth client stays connected throughout: its child is alive while the
+//! A ninth client stays connected throughout: its child is alive while the
 //! others end, so a handler that blocks (wait() or waitpid without WNOHANG
 //! in a loop) sleeps in wait4(2) for it and the server never returns to
-//! accept(). A seventh client, after the handler, must then be served.
+//! accept(). A tenth client, after the handler, must then be served, and
+//! the ninth still is. Last, the errno probe (SIGUSR2: errno set, then
+//! SIGCHLD raised with no child left): errno must be as it was.
 
 use common::lab::harness::{cont, stop, wait_children, wait_zombies};
 use common::lab::observer;

@@ -18,6 +18,13 @@ pub const ABOUT: crate::catalog::About = crate::catalog::About {
         "std::io::stdio::_eprint | not async-signal-safe: eprintln! takes stderr's lock and may allocate",
         "alloc::fmt::format | not async-signal-safe: format! allocates, and malloc may be the code the signal interrupted",
         "std::sync::poison::mutex | not async-signal-safe: a lock the interrupted code may hold",
+        // The same, however deep: through the lab's or std's functions
+        // (a log line with common::warning!, a String), guard::reach.
+        "sig_chld >> __rust_alloc | not async-signal-safe: it allocates (a log line, format!, a String), and malloc may be the code the signal interrupted",
+        "sig_chld >> __rust_realloc | not async-signal-safe: it allocates, and malloc may be the code the signal interrupted",
+        "sig_chld >> std::io::stdio::_print | not async-signal-safe: println! takes stdout's lock, which the interrupted code may hold (deadlock)",
+        "sig_chld >> std::io::stdio::_eprint | not async-signal-safe: eprintln! takes stderr's lock and may allocate",
+        "sig_chld >> std::sync::poison::mutex | not async-signal-safe: a lock the interrupted code may hold",
     ],
     points: 10,
 };

@@ -1,8 +1,9 @@
 //! Exercise 10's server: a concurrent echo server with **no** SIGCHLD
 //! handling at all; each connection goes to the exercise's `handoff`, which
-//! must arrange for a grandchild to serve it (the to_upper blog post's version two). The
-//! check runs it under `exercises reaper`, a child subreaper, so orphans
-//! are adopted by (and reaped by) the check, not by PID 1.
+//! must arrange for a grandchild to serve it (the to_upper blog post's version two). Like
+//! every check's program it runs under the check's warden (`exercises
+//! warden`, src/warden.rs), a child subreaper, so orphans are adopted by
+//! (and reaped by) the warden, not by PID 1.
 
 use std::io;
 use std::process::ExitCode;

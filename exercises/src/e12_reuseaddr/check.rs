@@ -20,7 +20,7 @@ use crate::report::{Trace, Verdict};
 
 pub fn check(target: &Target) -> Verdict {
     let mut t = Trace::new();
-    let handed = fresh_address().map_err(|e| t.fail(trf("no free port: {}", &[&e]), tr("a free port")))?;
+    let (handed, _claim) = fresh_address().map_err(|e| t.fail(trf("no free port: {}", &[&e]), tr("a free port")))?;
     let args = vec![
         "--host".to_string(),
         handed.ip().to_string(),
@@ -50,16 +50,27 @@ pub fn check(target: &Target) -> Verdict {
         ));
     }
     t.did(trf("/proc/net/tcp showed the server's own listener on {}", &[&handed]));
-    // The backlog it listens with: only `ss` shows it (a listener's Send-Q).
-    match backlog_of(handed) {
-        Some(b) if b != common::unp::LISTENQ as u64 => {
+    // The backlog it listens with: the kernel tells it over sock_diag (what
+    // `ss -ltn` shows as Send-Q); /proc/net/tcp does not.
+    let v4 = match handed {
+        std::net::SocketAddr::V4(a) => a,
+        std::net::SocketAddr::V6(_) => return Err(t.fail(tr("an IPv6 address was handed"), tr("an IPv4 loopback address"))),
+    };
+    match crate::observe::listen_backlog(v4) {
+        Ok(Some(b)) if b != common::unp::LISTENQ as u32 => {
             return Err(t.fail(
                 trf("the listener's backlog is {} (ss -ltn: Send-Q)", &[&b]),
                 trf("listen(fd, LISTENQ): a backlog of {}, as the task says", &[&common::unp::LISTENQ]),
             ));
         }
-        Some(b) => t.did(trf("ss showed its backlog: {} (LISTENQ)", &[&b])),
-        None => t.did(tr("(no `ss` here: the backlog was not checked)")),
+        Ok(Some(b)) => t.did(trf("the kernel showed its backlog (sock_diag, as ss -ltn): {} (LISTENQ)", &[&b])),
+        Ok(None) => return Err(t.fail(trf("sock_diag shows no listener on {}", &[&handed]), tr("the server's listener"))),
+        Err(e) => {
+            return Err(t.fail(
+                trf("the check could not ask the kernel for the listener's backlog (sock_diag): {}", &[&e]),
+                tr("a kernel that answers sock_diag(7) queries, as `ss` needs"),
+            ));
+        }
     }
     let mut rival = target.spawn(&t, &args)?;
     match rival.wait_exit(STEP) {
@@ -133,20 +144,27 @@ pub fn check(target: &Target) -> Verdict {
 /// A loopback address other than 127.0.0.1 and a port free a moment ago:
 /// fresh each run, so a server that ignores what it is handed (binds
 /// 127.0.0.1 or port 9877 anyway) cannot pass, and two checks at once never
-/// meet.
-fn fresh_address() -> std::io::Result<std::net::SocketAddr> {
-    let ip = std::net::Ipv4Addr::new(127, 0, 0, 2 + (std::process::id() % 250) as u8);
-    let probe = std::net::TcpListener::bind((ip, 0))?;
-    probe.local_addr()
+/// meet: each first claims an address of its own for as long as it runs —
+/// a UDP socket bound to it on [`CLAIM_PORT`], which the kernel lets only
+/// one process have — so the TCP port it then gets from the kernel (bind to
+/// port 0) cannot be handed to another check between the probe and the
+/// server's bind. Hold the returned socket until the check ends.
+fn fresh_address() -> std::io::Result<(std::net::SocketAddr, std::net::UdpSocket)> {
+    let start = std::process::id() % 250;
+    let mut last = None;
+    for k in 0..250 {
+        let ip = std::net::Ipv4Addr::new(127, 0, 0, 2 + ((start + k) % 250) as u8);
+        match std::net::UdpSocket::bind((ip, CLAIM_PORT)) {
+            Ok(claim) => {
+                let probe = std::net::TcpListener::bind((ip, 0))?;
+                return Ok((probe.local_addr()?, claim));
+            }
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no loopback address left")))
 }
 
-/// A listener's backlog, as `ss -Hltn` shows it (Send-Q of a LISTEN row);
-/// None without `ss`.
-fn backlog_of(addr: std::net::SocketAddr) -> Option<u64> {
-    let out = std::process::Command::new("ss")
-        .args(["-Hltn", &format!("src = {addr}")])
-        .output()
-        .ok()?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    text.lines().next()?.split_whitespace().nth(2)?.parse().ok()
-}
+/// The UDP port on which a check claims its loopback address (the lab has
+/// no UDP server; TCP ports are another space).
+const CLAIM_PORT: u16 = 9877;

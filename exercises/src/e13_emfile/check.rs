@@ -6,18 +6,24 @@
 //! all the window; a loop that retries at once is runnable all of it, on a
 //! loaded machine as on an idle one (load only moves time from "on a CPU"
 //! to "waiting for one": a CPU-time threshold would pass a spinner there).
+//! The shortage then lasts [`SHORTAGE`] in all, the check noting each time
+//! the server wakes from its sleep to try again: no pause may be longer
+//! than [`MAX_GAP`] (a back-off that doubles without a cap passes it).
 //! Then SIGUSR1 frees a descriptor and the waiting client must be served.
 //! Back in accept(), a signal (no SA_RESTART) interrupts it twice: EINTR is
-//! retried and a new client served. Last the listener breaks for good
-//! (ENOTSOCK): the server must end, not back off and retry for ever.
+//! retried and a new client served. Then the listener breaks for good
+//! (ENOTSOCK): the server must end, not back off and retry for ever. Last,
+//! a second server runs out of the system's descriptors instead: accept
+//! fails with ENFILE (host.rs, `--enfile`), which is a shortage too — it
+//! must back off the same way and serve its client once SIGUSR1 ends it.
 
 use std::time::{Duration, Instant};
 
-use common::lang::{tr, trf};
 use nix::sys::signal::Signal;
 
+use common::lang::tr;
 use crate::checks::{Target, connect, fail_or_gone, finish, roundtrip};
-use crate::report::{Trace, Verdict};
+use crate::report::{Failure, Trace, Verdict};
 use crate::rng::Rng;
 
 /// How long the check watches the server with the client waiting.
@@ -29,8 +35,26 @@ pub const WINDOW: Duration = Duration::from_secs(1);
 pub const MAX_RUNNABLE: Duration = Duration::from_millis(500);
 
 /// The most a patient server may wake in [`WINDOW`]: a back-off of 10 ms
-/// or more, doubling or not, wakes at most 100 times.
-pub const MAX_WAKEUPS: u64 = 100;
+/// or more, doubling or not, wakes at most 100 times; a spinner that logs
+/// each try writes hundreds of lines for every time its stderr pipe (64 KiB)
+/// is drained, however busy the machine.
+pub const MAX_WAKEUPS: u64 = 250;
+
+/// How long the first shortage lasts in all: long enough for a back-off
+/// that doubles without a cap to be seen sleeping longer than [`MAX_GAP`]
+/// — from 50 ms its 3.2 s sleep starts 3.15 s in and is caught at 5.65 s;
+/// from 10, 100, 200, 500 ms or 1 s, by 6.0 s (some starts, such as
+/// 300 ms, take longer: the rule holds for them, this window is too short).
+pub const SHORTAGE: Duration = Duration::from_millis(6500);
+
+/// The longest the server may sleep between two tries during a shortage:
+/// its back-off is capped (the hint says 1 s); the rest is a loaded
+/// machine's margin (waiting for a CPU after the sleep, and for the check's
+/// own next look).
+pub const MAX_GAP: Duration = Duration::from_millis(2500);
+
+/// How often the check looks at the server's wake-ups.
+const TICK: Duration = Duration::from_millis(50);
 
 /// How many times `pid` gave up the CPU of its own accord (it slept or
 /// blocked): `voluntary_ctxt_switches` in /proc/PID/status.
@@ -50,78 +74,11 @@ pub fn check(target: &Target) -> Verdict {
     let (mut server, addr) = target.server(&mut t, &[])?;
     let pid = server.pid();
     let expected = tr("the server stays up and backs off: accept fails with EMFILE until a descriptor is freed");
-    let mut a = connect(addr).map_err(|e| fail_or_gone(&mut server, &t, format!("connect: {e}"), expected))?;
-    let before = runnable(pid);
-    let woke_before = wakeups(pid);
-    let lines_before = server.stderr_text().lines().count();
-    let start = Instant::now();
-    std::thread::sleep(WINDOW);
-    let (after, took) = (runnable(pid), start.elapsed());
-    let woke = wakeups(pid).zip(woke_before).map(|(a, b)| a.saturating_sub(b)).unwrap_or(0);
-    // What it logged meanwhile counts as tries too (a full stderr pipe can
-    // hold a logging spinner asleep while the machine is busy).
-    let logged = server.stderr_text().lines().count().saturating_sub(lines_before) as u64;
-    let woke = woke.max(logged);
-    t.did(trf(
-        "every descriptor of the server is in use (accept fails with EMFILE); a client connected (queued by the kernel); watched the server in /proc/{}/schedstat for {} s",
-        &[&pid, &format!("{:.1}", took.as_secs_f64())],
-    ));
-    let (Some(before), Some(after)) = (before, after) else {
-        return Err(fail_or_gone(&mut server, &t, tr("the server is gone").into(), expected));
-    };
-    if crate::observe::exited(pid) {
-        return Err(fail_or_gone(&mut server, &t, tr("the server ended").into(), expected));
-    }
-    let (on_cpu, waiting) = (
-        after.0.saturating_sub(before.0),
-        after.1.saturating_sub(before.1),
-    );
-    let busy = on_cpu + waiting;
-    if busy > MAX_RUNNABLE {
-        return Err(t.fail(
-            trf(
-                "the server was runnable for {} s of {} s while the client waited ({} s on a CPU, {} s waiting for one): it spins — accept fails with EMFILE at once, every time it is asked",
-                &[
-                    &format!("{:.2}", busy.as_secs_f64()),
-                    &format!("{:.1}", took.as_secs_f64()),
-                    &format!("{:.2}", on_cpu.as_secs_f64()),
-                    &format!("{:.2}", waiting.as_secs_f64()),
-                ],
-            ),
-            trf(
-                "runnable for at most {} ms: it sleeps a little between tries (a back-off)",
-                &[&MAX_RUNNABLE.as_millis()],
-            ),
-        ));
-    }
-    // A loop that retries at once and logs each failure can spend the
-    // window asleep — blocked writing to a full stderr pipe while the
-    // machine is busy — yet it wakes for every try: count the wake-ups too.
-    if woke > MAX_WAKEUPS {
-        return Err(t.fail(
-            trf(
-                "the server woke {} times in {} s while the client waited: it retries at once, \
-                 every time (it was runnable {} ms: the rest it sat blocked, e.g. writing its log)",
-                &[&woke, &format!("{:.1}", took.as_secs_f64()), &busy.as_millis()],
-            ),
-            trf("at most {} wake-ups: it sleeps a little between tries (a back-off)", &[&MAX_WAKEUPS]),
-        ));
-    }
-    t.did(trf("it was runnable for {} ms and woke {} times", &[&busy.as_millis(), &woke]));
+    let a = connect(addr).map_err(|e| fail_or_gone(&mut server, &t, format!("connect: {e}"), expected))?;
+    t.did(tr("every descriptor of the server is in use (accept fails with EMFILE); a client connected (queued by the kernel)"));
+    shortage(&mut server, &mut t, "EMFILE", SHORTAGE, expected)?;
 
-    server.signal(Signal::SIGUSR1).map_err(|e| t.fail(e.to_string(), tr("the signal sent")))?;
-    t.did(tr("freed one descriptor (SIGUSR1); the waiting client sent a line"));
-    let line = rng.line(3, 40);
-    roundtrip(&mut a, &line).map_err(|saw| {
-        fail_or_gone(
-            &mut server,
-            &t,
-            saw,
-            tr("the waiting client is served within 5 s of a descriptor being freed"),
-        )
-    })?;
-    finish(a).map_err(|saw| fail_or_gone(&mut server, &t, saw, tr("the end of the echo")))?;
-    t.did(tr("the waiting client was served"));
+    free_one(&mut server, &mut t, a, &rng.line(3, 40))?;
 
     // Back in accept(), with a descriptor to spare: a signal (no SA_RESTART)
     // interrupts it twice — EINTR is retried, not returned.
@@ -136,15 +93,151 @@ pub fn check(target: &Target) -> Verdict {
     let mut b = connect(addr).map_err(|e| fail_or_gone(&mut server, &t, format!("connect: {e}"), expected))?;
     roundtrip(&mut b, &rng.line(3, 40))
         .map_err(|saw| fail_or_gone(&mut server, &t, saw, tr("a new client is served: EINTR is retried")))?;
-    finish(b).map_err(|saw| fail_or_gone(&mut server, &t, saw, tr("the end of the echo")))?;
+    finish(b).map_err(|saw| fail_or_gone(&mut server, &t, saw, tr("a new client is served: EINTR is retried")))?;
     t.did(tr("a new client was served"));
-    crate::checks::broken_listener_ends_the_server(&mut server, &mut t)
+    crate::checks::broken_listener_ends_the_server(&mut server, &mut t)?;
+    drop(server);
+
+    // The system's table full instead of the process's: ENFILE.
+    let expected = tr("the server stays up and backs off: accept fails with ENFILE (the system's file table is full) until a descriptor is freed");
+    let (mut server, addr) = target.server(&mut t, &["--enfile".to_string()])?;
+    t.did(tr("a second server: the system's file table is full (accept fails with ENFILE)"));
+    let c = connect(addr).map_err(|e| fail_or_gone(&mut server, &t, format!("connect: {e}"), expected))?;
+    t.did(tr("a client connected (queued by the kernel)"));
+    shortage(&mut server, &mut t, "ENFILE", WINDOW, expected)?;
+    free_one(&mut server, &mut t, c, &rng.line(3, 40))?;
+    Ok(())
 }
 
-/// How long `pid` has been on a CPU, and waiting in a run queue for one
-/// (/proc/PID/schedstat: nanoseconds).
-fn runnable(pid: i32) -> Option<(Duration, Duration)> {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/schedstat")).ok()?;
-    let mut f = text.split_whitespace().map(|n| n.parse::<u64>().ok());
-    Some((Duration::from_nanos(f.next()??), Duration::from_nanos(f.next()??)))
+/// Ends the shortage (SIGUSR1): the client waiting all along, `client`,
+/// must then be served — `line` echoed.
+fn free_one(
+    server: &mut crate::checks::Proc,
+    t: &mut Trace,
+    mut client: std::net::TcpStream,
+    line: &[u8],
+) -> Result<(), Failure> {
+    server.signal(Signal::SIGUSR1).map_err(|e| t.fail(e.to_string(), tr("the signal sent")))?;
+    t.did(tr("freed one descriptor (SIGUSR1); the waiting client sent a line"));
+    roundtrip(&mut client, line).map_err(|saw| {
+        fail_or_gone(
+            server,
+            t,
+            saw,
+            tr("the waiting client is served within 5 s of a descriptor being freed"),
+        )
+    })?;
+    finish(client).map_err(|saw| fail_or_gone(server, t, saw, tr("the end of the echo")))?;
+    t.did(tr("the waiting client was served"));
+    Ok(())
+}
+
+/// Watches the server for `long` while accept fails with `errno` and a
+/// client waits: in the first [`WINDOW`] it must be runnable at most
+/// [`MAX_RUNNABLE`] and wake at most [`MAX_WAKEUPS`] times; all along it
+/// must not end, nor sleep longer than [`MAX_GAP`] between two tries.
+fn shortage(
+    server: &mut crate::checks::Proc,
+    t: &mut Trace,
+    errno: &str,
+    long: Duration,
+    expected: &str,
+) -> Result<(), Failure> {
+    let pid = server.pid();
+    let before = crate::observe::runnable(pid);
+    let woke_before = wakeups(pid);
+    let lines_before = server.stderr_text().lines().count();
+    let start = Instant::now();
+    // The wake-up count last seen, since when, and the time runnable then.
+    let (mut last, mut since, mut busy_then) = (woke_before, start, before);
+    let mut longest = Duration::ZERO;
+    let mut measured = false;
+    loop {
+        std::thread::sleep(TICK);
+        if crate::observe::exited(pid) {
+            return Err(fail_or_gone(server, t, common::tr_fmt!("the server ended while accept failed with {errno}", errno), expected));
+        }
+        if !measured && start.elapsed() >= WINDOW {
+            window(server, t, errno, expected, (before, woke_before, lines_before), start)?;
+            measured = true;
+        }
+        let now = wakeups(pid);
+        if now != last {
+            longest = longest.max(since.elapsed());
+            (last, since, busy_then) = (now, Instant::now(), crate::observe::runnable(pid));
+        } else if since.elapsed() > MAX_GAP {
+            // No voluntary switch: asleep all along — or runnable all along.
+            let gap = since.elapsed();
+            let busy = crate::observe::runnable(pid)
+                .zip(busy_then)
+                .map(|(a, b)| (a.0 + a.1).saturating_sub(b.0 + b.1))
+                .unwrap_or_default();
+            if busy * 2 > gap {
+                return Err(t.fail(
+                    common::tr_fmt!("the server was runnable for {busy} s of the last {gap} s while the client waited: it spins — accept fails with {errno} at once, every time it is asked", busy = format!("{:.2}", busy.as_secs_f64()), gap = format!("{:.1}", gap.as_secs_f64()), errno),
+                    tr("it sleeps a little between tries (a back-off)"),
+                ));
+            }
+            return Err(t.fail(
+                common::tr_fmt!("the server slept {gap} s without trying accept again ({at} s into the shortage, the client \
+                     waiting): a client waits that long after a descriptor is freed — its back-off has no cap", gap = format!("{:.1}", gap.as_secs_f64()), at = format!("{:.1}", start.elapsed().as_secs_f64())),
+                common::tr_fmt!("a back-off with a cap: at most about a second between tries ({max} s allowed)", max = format!("{:.1}", MAX_GAP.as_secs_f64())),
+            ));
+        }
+        if start.elapsed() >= long {
+            break;
+        }
+    }
+    if long > WINDOW {
+        t.did(common::tr_fmt!("the shortage lasted {lasted} s; the server's longest sleep between two tries was about {longest} s", lasted = format!("{:.1}", start.elapsed().as_secs_f64()), longest = format!("{:.1}", longest.max(since.elapsed()).as_secs_f64())));
+    }
+    Ok(())
+}
+
+/// The first [`WINDOW`] of a shortage, from `start`, with what was read
+/// then (`at_start`: runnable, wake-ups, lines logged): runnable at most
+/// [`MAX_RUNNABLE`], at most [`MAX_WAKEUPS`] wake-ups.
+fn window(
+    server: &mut crate::checks::Proc,
+    t: &mut Trace,
+    errno: &str,
+    expected: &str,
+    at_start: (Option<(Duration, Duration)>, Option<u64>, usize),
+    start: Instant,
+) -> Result<(), Failure> {
+    let pid = server.pid();
+    let (before, woke_before, lines_before) = at_start;
+    let (after, took) = (crate::observe::runnable(pid), start.elapsed());
+    let woke = wakeups(pid).zip(woke_before).map(|(a, b)| a.saturating_sub(b)).unwrap_or(0);
+    // What it logged meanwhile counts as tries too (a full stderr pipe can
+    // hold a logging spinner asleep while the machine is busy).
+    let logged = server.stderr_text().lines().count().saturating_sub(lines_before) as u64;
+    let woke = woke.max(logged);
+    t.did(common::tr_fmt!("watched the server in /proc/{pid}/schedstat for {took} s", pid, took = format!("{:.1}", took.as_secs_f64())));
+    let (Some(before), Some(after)) = (before, after) else {
+        return Err(fail_or_gone(server, t, tr("the server is gone").into(), expected));
+    };
+    let (on_cpu, waiting) = (
+        after.0.saturating_sub(before.0),
+        after.1.saturating_sub(before.1),
+    );
+    let busy = on_cpu + waiting;
+    if busy > MAX_RUNNABLE {
+        return Err(t.fail(
+            common::tr_fmt!("the server was runnable for {busy} s of {took} s while the client waited ({cpu} s on a CPU, {wait} s waiting for one): it spins — accept fails with {errno} at once, every time it is asked", busy = format!("{:.2}", busy.as_secs_f64()), took = format!("{:.1}", took.as_secs_f64()), cpu = format!("{:.2}", on_cpu.as_secs_f64()), wait = format!("{:.2}", waiting.as_secs_f64()), errno),
+            common::tr_fmt!("runnable for at most {ms} ms: it sleeps a little between tries (a back-off)", ms = MAX_RUNNABLE.as_millis()),
+        ));
+    }
+    // A loop that retries at once and logs each failure can spend the
+    // window asleep — blocked writing to a full stderr pipe while the
+    // machine is busy — yet it wakes for every try: count the wake-ups too.
+    if woke > MAX_WAKEUPS {
+        return Err(t.fail(
+            common::tr_fmt!("the server woke {woke} times in {took} s while the client waited: it retries at once, \
+                 every time (it was runnable {ms} ms: the rest it sat blocked, e.g. writing its log)", woke, took = format!("{:.1}", took.as_secs_f64()), ms = busy.as_millis()),
+            common::tr_fmt!("at most {MAX_WAKEUPS} wake-ups: it sleeps a little between tries (a back-off)", MAX_WAKEUPS),
+        ));
+    }
+    t.did(common::tr_fmt!("it was runnable for {ms} ms and woke {woke} times", ms = busy.as_millis(), woke));
+    Ok(())
 }

@@ -2,18 +2,29 @@
 //! client B has come and gone (its child reaped by the SIGCHLD handler).
 //! The server gets SIGTERM. Within 5 s /proc/net/tcp must show its listener
 //! gone (new clients refused) while the server itself lives on, asleep,
-//! waiting for the children; each A is still echoed. The A's leave one at
+//! waiting for the children — for a 1 s window it must be runnable at most
+//! half of it (/proc/PID/schedstat: a waitpid(WNOHANG) loop spins); each A
+//! is still echoed. The A's leave one at
 //! a time: after each of the first two the server must still be there,
 //! waiting; when the last leaves, it must exit 0 within 5 s.
 
+use std::time::{Duration, Instant};
+
 use common::lab::harness::{describe, eventually};
 use common::lab::observer;
-use common::lang::{tr, trf};
 use nix::sys::signal::Signal;
 
+use common::lang::tr;
 use crate::checks::{STEP, Target, connect, fail_or_gone, finish, roundtrip};
 use crate::report::{Trace, Verdict};
 use crate::rng::Rng;
+
+/// How long the check watches the draining server.
+pub const WINDOW: Duration = Duration::from_secs(1);
+/// The longest a draining server may be runnable in [`WINDOW`] (on a CPU or
+/// waiting for one): a blocking wait() sleeps all of it; a loop that asks
+/// again at once is runnable all of it, on a loaded machine as on an idle one.
+pub const MAX_RUNNABLE: Duration = Duration::from_millis(500);
 
 enum AfterTerm {
     Exited,
@@ -33,7 +44,7 @@ pub fn check(target: &Target) -> Verdict {
         roundtrip(&mut a, &rng.line(3, 40)).map_err(|saw| fail_or_gone(&mut server, &t, saw, tr("the echo")))?;
         stay.push(a);
     }
-    t.did(trf("clients A1..A{} connected and got an echo (a child serves each)", &[&STAYING]));
+    t.did(common::tr_fmt!("clients A1..A{STAYING} connected and got an echo (a child serves each)", STAYING));
     let mut b = connect(addr).map_err(|e| fail_or_gone(&mut server, &t, format!("connect: {e}"), tr("a connection")))?;
     roundtrip(&mut b, &rng.line(3, 40)).map_err(|saw| fail_or_gone(&mut server, &t, saw, tr("the echo")))?;
     finish(b).map_err(|saw| fail_or_gone(&mut server, &t, saw, tr("the end of B's echo")))?;
@@ -63,15 +74,11 @@ pub fn check(target: &Target) -> Verdict {
             None
         }
     });
-    let drain =
-        tr("the server closes its listener (new clients are refused), waits until every child has ended, then exits 0");
+    let drain = tr("the server closes its listener (new clients are refused), waits until every child has ended, then exits 0");
     let exited_early = |server: &mut crate::checks::Proc, t: &Trace| {
         let st = server.wait_exit(STEP).map(describe).unwrap_or_default();
         t.fail(
-            trf(
-                "the server exited at once ({}) while the A's were still being served: their children live on without it\nthe server's stderr ends with:\n{}",
-                &[&st, &crate::report::tail(&server.stderr_text(), 2)],
-            ),
+            common::tr_fmt!("the server exited at once ({st}) while the A's were still being served: their children live on without it\nthe server's stderr ends with:\n{tail}", st, tail = crate::report::tail(&server.stderr_text(), 2)),
             drain,
         )
     };
@@ -80,10 +87,7 @@ pub fn check(target: &Target) -> Verdict {
             return Err(fail_or_gone(
                 &mut server,
                 &t,
-                trf(
-                    "the server is still listening {} s after SIGTERM: new clients can still connect",
-                    &[&STEP.as_secs()],
-                ),
+                common::tr_fmt!("the server is still listening {s} s after SIGTERM: new clients can still connect", s = STEP.as_secs()),
                 drain,
             ));
         }
@@ -106,6 +110,24 @@ pub fn check(target: &Target) -> Verdict {
         Err(e) => return Err(fail_or_gone(&mut server, &t, e.to_string(), drain)),
     }
     t.did(tr("/proc/net/tcp showed the listener closed; the server lives on, waiting"));
+    // Waiting is sleeping. A loop of waitpid(WNOHANG) looks asleep in /proc
+    // too — the kernel marks it so while it looks at the children, at every
+    // call — but it is runnable all along: measure that, over a fixed window.
+    let before = crate::observe::runnable(pid);
+    let start = Instant::now();
+    std::thread::sleep(WINDOW);
+    let (after, took) = (crate::observe::runnable(pid), start.elapsed());
+    if let (Some(b), Some(a)) = (before, after) {
+        let busy = (a.0 + a.1).saturating_sub(b.0 + b.1);
+        if busy > MAX_RUNNABLE {
+            return Err(t.fail(
+                common::tr_fmt!("the server was runnable for {busy} s of {took} s while it waited for its children: it spins \
+                     (it asks again at once, e.g. waitpid with WNOHANG in a loop)", busy = format!("{:.2}", busy.as_secs_f64()), took = format!("{:.1}", took.as_secs_f64())),
+                tr("it sleeps until a child ends: a blocking wait()"),
+            ));
+        }
+        t.did(common::tr_fmt!("watched it in /proc/{pid}/schedstat for {took} s: runnable {ms} ms", pid, took = format!("{:.1}", took.as_secs_f64()), ms = busy.as_millis()));
+    }
 
     for a in &mut stay {
         roundtrip(a, &rng.line(3, 40)).map_err(|saw| {
@@ -118,7 +140,7 @@ pub fn check(target: &Target) -> Verdict {
         let left = total - i - 1;
         finish(a).map_err(|saw| fail_or_gone(&mut server, &t, saw, tr("the end of the echo")))?;
         if left == 0 {
-            t.did(trf("A{} closed, the last one (its child ends)", &[&(i + 1)]));
+            t.did(common::tr_fmt!("A{n} closed, the last one (its child ends)", n = i + 1));
             break;
         }
         eventually(STEP, common::lang::n_("that child to end"), || {
@@ -136,14 +158,11 @@ pub fn check(target: &Target) -> Verdict {
         if !matches!(waiting, Ok(true)) {
             let st = server.wait_exit(STEP).map(describe).unwrap_or_default();
             return Err(t.fail(
-                trf(
-                    "A{} left and the server exited ({}) while {} client(s) were still being served",
-                    &[&(i + 1), &st, &left],
-                ),
+                common::tr_fmt!("A{n} left and the server exited ({st}) while {left} client(s) were still being served", n = i + 1, st, left),
                 tr("the server waits until EVERY child has ended (wait() says ECHILD), not just one"),
             ));
         }
-        t.did(trf("A{} closed; the server still waits for {} more", &[&(i + 1), &left]));
+        t.did(common::tr_fmt!("A{n} closed; the server still waits for {left} more", n = i + 1, left));
         if i == 0 {
             // The wait is interrupted too (a handler without SA_RESTART):
             // EINTR is not "no child left".
@@ -163,10 +182,7 @@ pub fn check(target: &Target) -> Verdict {
                 if !matches!(still, Ok(true)) {
                     let st = server.wait_exit(STEP).map(describe).unwrap_or_default();
                     return Err(t.fail(
-                        trf(
-                            "a signal interrupted the server's wait and it exited ({}) while {} client(s) were still being served",
-                            &[&st, &left],
-                        ),
+                        common::tr_fmt!("a signal interrupted the server's wait and it exited ({st}) while {left} client(s) were still being served", st, left),
                         tr("EINTR from wait() means \"a signal came\", not \"no child left\" (that is ECHILD): wait again"),
                     ));
                 }
@@ -176,16 +192,13 @@ pub fn check(target: &Target) -> Verdict {
     }
     let st = server.wait_exit(STEP).map_err(|_| {
         t.fail(
-            trf("the server still runs {} s after its last client left", &[&STEP.as_secs()]),
+            common::tr_fmt!("the server still runs {s} s after its last client left", s = STEP.as_secs()),
             tr("it exits 0 once no child is left (wait() says ECHILD)"),
         )
     })?;
     if st.code() != Some(0) {
         return Err(t.fail(
-            trf(
-                "the server ended ({}); its last words on stderr:\n{}",
-                &[&describe(st), &crate::report::tail(&server.stderr_text(), 3)],
-            ),
+            common::tr_fmt!("the server ended ({status}); its last words on stderr:\n{tail}", status = describe(st), tail = crate::report::tail(&server.stderr_text(), 3)),
             tr("exit code 0: a drain is a normal end"),
         ));
     }

@@ -8,8 +8,10 @@
 //!         fails with EMFILE ("Too many open files") while a client waits —
 //!         and fails again at once if asked again at once. A descriptor is
 //!         freed later (here: when the server gets SIGUSR1). Survive it:
-//!         don't exit, don't spin on the CPU; back off, then try again.
-//!         Retry EINTR; return only for other errors.
+//!         don't exit, don't spin on the CPU; back off (at most about a
+//!         second between tries), then try again. ENFILE (the system's
+//!         table is full) is the same shortage. Retry EINTR; return only
+//!         for other errors.
 //! Tools:  `common::wrapsock::accept`; `e.raw_os_error()` and
 //!         `nix::libc::{EMFILE, ENFILE}`; `std::thread::sleep`;
 //!         `common::warning!` to log.
