@@ -186,6 +186,38 @@ pub fn read_by(s: &mut TcpStream, buf: &mut [u8], end: &Deadline) -> io::Result<
     }
 }
 
+/// A reader whose every read waits up to `step` for data (a [`Deadline`]:
+/// longer while the machine keeps runnable tasks waiting for a CPU). The
+/// inner reader must have a short read timeout of its own (it is woken to
+/// look at the deadline again); its WouldBlock and TimedOut are retried
+/// until the deadline passes, so no partly read frame is lost to a timeout.
+pub struct Patient<R> {
+    inner: R,
+    step: Duration,
+}
+
+impl<R: Read> Patient<R> {
+    pub fn new(inner: R, step: Duration) -> Patient<R> {
+        Patient { inner, step }
+    }
+}
+
+impl<R: Read> Read for Patient<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let end = Deadline::after(self.step);
+        loop {
+            match self.inner.read(buf) {
+                Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+                    if end.passed() {
+                        return Err(e);
+                    }
+                }
+                r => return r,
+            }
+        }
+    }
+}
+
 /// Sends `line` and expects it echoed back byte for byte.
 pub fn roundtrip(s: &mut TcpStream, line: &[u8]) -> Result<(), String> {
     s.write_all(line)

@@ -32,7 +32,7 @@ use std::os::unix::net::UnixStream;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, ExitStatus};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, anyhow};
 use common::lab::harness::Proc;
@@ -125,7 +125,7 @@ fn run_warden(cmd: &[String]) -> anyhow::Result<()> {
         // readiness guess: the control socket wakes us at once.
         let _ = nix::poll::poll(&mut fds, nix::poll::PollTimeout::from(10u8));
     }
-    let killed = kill_everything_below(Duration::from_secs(5));
+    let killed = kill_everything_below(Duration::from_secs(10));
     let _ = control.set_nonblocking(false);
     let _ = writeln!(control, "clean {killed}");
     Ok(())
@@ -144,12 +144,12 @@ fn raw_status(st: WaitStatus) -> i32 {
 /// none is left (a killed process's children are adopted by us, the
 /// subreaper, and show up on the next round). Returns how many were killed.
 fn kill_everything_below(limit: Duration) -> usize {
-    let end = Instant::now() + limit;
+    let end = common::lab::harness::Deadline::after(limit);
     let me = nix::unistd::getpid().as_raw();
     let mut killed = 0;
     loop {
         let kids: Vec<i32> = observer::children(me).iter().map(|p| p.pid).collect();
-        if kids.is_empty() || Instant::now() >= end {
+        if kids.is_empty() || end.passed() {
             return killed;
         }
         for pid in kids {
@@ -373,14 +373,31 @@ impl Contained {
     /// it is done: returns how many processes it had to kill.
     pub fn shut_down(&mut self) -> anyhow::Result<usize> {
         let _ = self.control.get_ref().shutdown(std::net::Shutdown::Write);
-        self.control
-            .get_ref()
-            .set_read_timeout(Some(common::lab::harness::DEADLINE))?;
+        // Longer than the warden's own kill loop may take (10 s, plus a
+        // busy machine's stall): a checker that gave up first would leave
+        // a daemon in a session of its own, which the warden's group kill
+        // below does not reach.
+        let end = common::lab::harness::Deadline::after(Duration::from_secs(15));
         let mut line = String::new();
         loop {
             line.clear();
-            if self.control.read_line(&mut line)? == 0 {
-                return Err(anyhow!("the warden ended without saying it was done"));
+            let left = end.left();
+            if left.is_zero() {
+                return Err(anyhow!("the warden did not say it was done{}", end.note()));
+            }
+            self.control.get_ref().set_read_timeout(Some(left))?;
+            match self.control.read_line(&mut line) {
+                Ok(0) => return Err(anyhow!("the warden ended without saying it was done")),
+                Ok(_) => {}
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
             }
             if let Some(n) = line.trim().strip_prefix("clean ") {
                 return Ok(n.parse().unwrap_or(0));

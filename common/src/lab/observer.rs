@@ -167,6 +167,23 @@ pub fn tree(all: &[ProcInfo], roots: &[i32]) -> Vec<TreeRow> {
     out
 }
 
+/// Is one of `pid`'s ancestors (up its ppid chain) in `set`?
+pub fn has_ancestor_in(pid: i32, set: &BTreeSet<i32>, ppid: &HashMap<i32, i32>) -> bool {
+    let mut p = pid;
+    for _ in 0..64 {
+        match ppid.get(&p) {
+            Some(&pp) if pp > 0 && pp != p => {
+                if set.contains(&pp) {
+                    return true;
+                }
+                p = pp;
+            }
+            _ => return false,
+        }
+    }
+    false
+}
+
 /// Formats a process tree as a table like [`format_processes`], the
 /// command indented under its parent's.
 pub fn format_tree(rows: &[TreeRow]) -> String {
@@ -516,6 +533,37 @@ pub fn uid(pid: i32) -> Option<u32> {
     Process::new(pid).ok()?.uid().ok()
 }
 
+/// A process whose descriptors are hidden from us, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    pub pid: i32,
+    /// The process's owner, by name where /etc/passwd has one.
+    pub owner: String,
+    /// The error reading /proc/PID/fd (EACCES: not our user, not root).
+    pub why: String,
+}
+
+/// Why this user cannot see `pid`'s descriptors, if it cannot: the kernel
+/// lets only the process's own user (and root) read /proc/PID/fd (ptrace
+/// access mode PTRACE_MODE_READ, proc(5)); None when it can, or when the
+/// process is gone.
+pub fn unreadable(pid: i32) -> Option<Unreadable> {
+    let e = std::fs::read_dir(format!("/proc/{pid}/fd")).err()?;
+    if e.kind() == std::io::ErrorKind::NotFound {
+        return None;
+    }
+    let uid = uid(pid)?;
+    let owner = nix::unistd::User::from_uid(uid.into())
+        .ok()
+        .flatten()
+        .map_or(format!("uid {uid}"), |u| format!("user {}, uid {uid}", u.name));
+    Some(Unreadable {
+        pid,
+        owner,
+        why: crate::error::strerror(&e),
+    })
+}
+
 /// How much earlier than a server's start a socket's wait must have begun
 /// for [`predates`] to call it older: both clocks are read in 10 ms ticks.
 pub const PREDATES_SLACK: Duration = Duration::from_millis(50);
@@ -700,6 +748,15 @@ mod tests {
         assert!(predates(&sock(Some(tw)), Duration::from_secs(990)));
         assert!(!predates(&sock(Some(tw)), Duration::from_secs(985)));
         assert!(!predates(&sock(None), Duration::from_secs(990)));
+    }
+
+    #[test]
+    fn an_ancestor_is_found_up_the_ppid_chain_and_a_loop_ends() {
+        let ppid: HashMap<i32, i32> = [(4, 3), (3, 2), (2, 1), (8, 9), (9, 8)].into();
+        let set: BTreeSet<i32> = [2].into();
+        assert!(has_ancestor_in(4, &set, &ppid));
+        assert!(!has_ancestor_in(2, &set, &ppid), "a pid is not its own ancestor");
+        assert!(!has_ancestor_in(8, &set, &ppid), "a ppid loop ends");
     }
 
     #[test]

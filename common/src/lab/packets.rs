@@ -5,23 +5,35 @@
 //! - [`Capture::start`] opens an AF_PACKET socket (`ETH_P_ALL`, needs
 //!   CAP_NET_RAW: root on the host, or any user inside a private user +
 //!   network namespace) and reads every frame of the `lo` interface in a
-//!   thread, keeping the TCP ones.
+//!   thread, keeping the TCP ones (a test, observe).
+//!   [`Capture::start_unthreaded`] starts no thread: the kernel holds the
+//!   frames until the caller looks ([`Capture::frames`], ...), so a demo
+//!   that forks or unshares stays single-threaded ([`Segments`]). Both read
+//!   frames the same way, from a non-blocking socket.
+//! - Each frame is dated by the kernel (SO_TIMESTAMPNS), not by its reader:
+//!   a lagging thread or a late look still puts a FIN before the state it
+//!   caused; [`Capture::caught_up_to`] waits until every frame queued
+//!   before a moment has been read.
 //! - **Each loopback segment is seen twice** by a packet socket: once going
 //!   out (`PACKET_OUTGOING` in the address's pkttype) and once coming in
 //!   (`PACKET_HOST`). Only the incoming copy is kept.
-//! - The port filter ([`port_filter`], classic BPF in the kernel, and
-//!   again in user space) is set with
-//!   [`Capture::watch`] once the server's ephemeral port is known (a demo
-//!   that moves on to another port watches that one too); until then
-//!   headers of every loopback TCP frame are kept (a lesson whose program
-//!   picks its own port filters afterwards, [`Capture::segments`]).
+//! - The port filter is set with [`Capture::watch`] once the server's
+//!   ephemeral port is known (a demo that moves on to another port watches
+//!   that one too): in the kernel, a classic BPF program ([`port_filter`],
+//!   tcpdump's program for one or several ports, IPv4 and IPv6) drops every
+//!   other frame before it is queued, and the reader checks the ports again
+//!   for frames queued before. Until then headers of every loopback TCP
+//!   frame are kept (a lesson whose program picks its own port filters
+//!   afterwards, [`Capture::segments`]).
 //! - Parsing (Ethernet, IPv4 or IPv6, TCP) is hand-written: three fixed
 //!   headers, fewer lines than a crate's glue and nothing added to the
 //!   cold build.
 //! - [`ladder`] draws one line per segment: time, client column, arrow,
-//!   server column, flags, relative seq and ack, payload length.
+//!   server column, flags, relative seq and ack, payload length; its rungs
+//!   one at a time are a [`Ladder`]'s.
 //! - [`write_pcap`] writes the classic libpcap format (LINKTYPE_ETHERNET)
-//!   that `tcpdump -r` and Wireshark read.
+//!   that `tcpdump -r` and Wireshark read; [`write_pcap_header`] and
+//!   [`write_pcap_records`] write a file that grows as a capture goes on.
 
 use std::io::{self, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -219,86 +231,169 @@ pub fn why_not(e: &io::Error) -> String {
 
 /// A running capture of loopback TCP; stops when dropped.
 pub struct Capture {
-    sock: Arc<Socket>,
+    reader: Arc<Reader>,
     /// Read by a thread ([`Capture::start`]), or by the caller whenever it
     /// asks for frames ([`Capture::start_unthreaded`]).
-    threaded: bool,
-    lo: usize,
-    stop: Arc<AtomicBool>,
-    ports: Arc<Mutex<Vec<u16>>>,
-    frames: Arc<Mutex<Vec<Frame>>>,
-    outgoing: Arc<AtomicU64>,
     thread: Option<JoinHandle<()>>,
+}
+
+/// The packet socket and what has been read from it: shared by the
+/// capture thread and the [`Capture`], or read by the caller alone.
+struct Reader {
+    /// Non-blocking: a read says at once that nothing is queued.
+    sock: Socket,
+    lo: usize,
+    stop: AtomicBool,
+    ports: Mutex<Vec<u16>>,
+    frames: Mutex<Vec<Frame>>,
+    outgoing: AtomicU64,
+    /// [`nanos`] of the latest moment at which nothing was left to read.
+    caught_up: AtomicU64,
 }
 
 /// What reading one frame from the packet socket did.
 enum Read {
-    /// Nothing there (the read timeout, or EAGAIN when non-blocking).
-    Nothing,
-    Done,
+    /// A frame was read (kept, or dropped as not ours).
+    Frame,
+    /// Nothing queued (EAGAIN): every frame queued before the read is read.
+    Empty,
+    /// Another error: give up this round.
+    Failed,
 }
 
-/// Reads one frame of `sock` into `frames` (the incoming copy of a
-/// loopback TCP segment on a watched port; headers only while no port is
-/// watched).
-fn read_one(
-    sock: &Socket,
-    buf: &mut [u8],
-    lo: usize,
-    ports: &Mutex<Vec<u16>>,
-    frames: &Mutex<Vec<Frame>>,
-    outgoing: &AtomicU64,
-) -> Read {
-    use nix::sys::socket::{ControlMessageOwned, MsgFlags, recvmsg};
-    let mut space = nix::cmsg_space!(nix::sys::time::TimeVal);
-    let (n, addr, stamp) = {
+/// The buffer of one read: a whole loopback frame (the frames are cut to
+/// [`SNAP`] once the filter is attached, but not those queued before).
+const FRAME_BUF: usize = 65_600;
+
+/// Nanoseconds since the epoch, for an atomic.
+fn nanos(t: SystemTime) -> u64 {
+    t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)
+}
+
+impl Reader {
+    /// One frame off the socket into `buf`: its length, where it was seen
+    /// (None: no address, skip it) and the kernel's time of it (SO_TIMESTAMPNS:
+    /// when lo handed it on), not the time it was read: a thread that lags,
+    /// or an unthreaded capture read after a step, would date a FIN after
+    /// the state it caused.
+    fn recv(&self, buf: &mut [u8]) -> nix::Result<(usize, Option<LinkAddr>, SystemTime)> {
+        use nix::sys::socket::{ControlMessageOwned, MsgFlags, recvmsg};
+        let mut space = nix::cmsg_space!(nix::sys::time::TimeSpec);
         let mut iov = [io::IoSliceMut::new(buf)];
-        let Ok(m) = recvmsg::<LinkAddr>(sock.as_raw_fd(), &mut iov, Some(&mut space), MsgFlags::empty())
-        else {
-            return Read::Nothing;
-        };
-        // The kernel's time of arrival (SO_TIMESTAMP): an unthreaded
-        // capture reads frames long after they came.
+        let m = recvmsg::<LinkAddr>(
+            self.sock.as_raw_fd(),
+            &mut iov,
+            Some(&mut space),
+            MsgFlags::empty(),
+        )?;
         let stamp = m.cmsgs().ok().into_iter().flatten().find_map(|c| match c {
-            ControlMessageOwned::ScmTimestamp(tv) => {
-                Some(UNIX_EPOCH + Duration::new(tv.tv_sec() as u64, tv.tv_usec() as u32 * 1000))
-            }
+            ControlMessageOwned::ScmTimestampns(t) => Some(UNIX_EPOCH + Duration::from(t)),
             _ => None,
         });
-        let Some(addr) = m.address else {
-            return Read::Nothing;
+        Ok((m.bytes, m.address, stamp.unwrap_or_else(SystemTime::now)))
+    }
+
+    /// Waits, at most a second, until the kernel dates each frame as it
+    /// arrives. The first socket of the system that asks for timestamps
+    /// turns them on from a work queue, a moment later (net_enable_timestamp);
+    /// until then a frame is dated when it is read (measured: an unthreaded
+    /// capture's first session all dated at its reading, 3 µs apart). A
+    /// UDP datagram to itself on 127.0.0.1 is dated before it was sent back
+    /// to this check, once times are on. Without it (lo down) the capture
+    /// goes on: its frames are dated when read.
+    fn wait_for_kernel_times(&self) {
+        let Ok(probe) = std::net::UdpSocket::bind("127.0.0.1:0") else {
+            return;
         };
-        (m.bytes, addr, stamp)
-    };
-    let time = stamp.unwrap_or_else(SystemTime::now);
-    if addr.ifindex() != lo {
-        return Read::Done;
+        let Ok(to) = probe.local_addr() else { return };
+        let mut buf = vec![0u8; FRAME_BUF];
+        let _ = crate::lab::harness::eventually(Duration::from_secs(1), "kernel times", || {
+            probe.send_to(b"unp-lab timestamp probe", to).ok()?;
+            let sent = SystemTime::now();
+            let end = crate::lab::harness::Deadline::after(Duration::from_millis(100));
+            while !end.passed() {
+                let Ok((n, Some(addr), time)) = self.recv(&mut buf) else {
+                    let mut fds = [nix::poll::PollFd::new(
+                        std::os::fd::AsFd::as_fd(&self.sock),
+                        nix::poll::PollFlags::POLLIN,
+                    )];
+                    let _ = nix::poll::poll(&mut fds, nix::poll::PollTimeout::from(10u8));
+                    continue;
+                };
+                // IPv4, UDP, to the probe's port, the incoming copy.
+                let d = &buf[..n];
+                let ours = addr.pkttype() != PACKET_OUTGOING
+                    && d.get(12..14) == Some(&[0x08, 0x00][..])
+                    && d.get(23) == Some(&17)
+                    && d.get(36..38) == Some(&to.port().to_be_bytes()[..]);
+                if ours {
+                    return (time <= sent).then_some(());
+                }
+            }
+            None
+        });
     }
-    if addr.pkttype() == PACKET_OUTGOING {
-        outgoing.fetch_add(1, Ordering::Relaxed);
-        return Read::Done; // its incoming twin follows
+
+    /// Reads one frame into `frames` (the incoming copy of a loopback TCP
+    /// segment on a watched port; headers only while no port is watched).
+    fn read_one(&self, buf: &mut [u8]) -> Read {
+        let asked = SystemTime::now();
+        let (n, addr, time) = match self.recv(buf) {
+            Ok((n, Some(addr), time)) => (n, addr, time),
+            Ok((_, None, _)) => return Read::Frame,
+            Err(nix::errno::Errno::EAGAIN) => {
+                self.caught_up.store(nanos(asked), Ordering::Release);
+                return Read::Empty;
+            }
+            Err(_) => return Read::Failed,
+        };
+        if addr.ifindex() != self.lo {
+            return Read::Frame;
+        }
+        if addr.pkttype() == PACKET_OUTGOING {
+            self.outgoing.fetch_add(1, Ordering::Relaxed);
+            return Read::Frame; // its incoming twin follows
+        }
+        let mut f = Frame {
+            time,
+            wire_len: wire_len(&buf[..n]).unwrap_or(n),
+            data: buf[..n].to_vec(),
+        };
+        let Some(seg) = parse(&f) else {
+            return Read::Frame;
+        };
+        {
+            let ps = self.ports.lock().unwrap_or_else(|e| e.into_inner());
+            if ps.is_empty() {
+                f.data.truncate(HEADERS);
+            } else if !ps.iter().any(|p| seg.on_port(*p)) {
+                return Read::Frame;
+            }
+        }
+        let mut v = self.frames.lock().unwrap_or_else(|e| e.into_inner());
+        if v.len() < MAX_FRAMES {
+            v.push(f);
+        }
+        Read::Frame
     }
-    let mut f = Frame {
-        time,
-        wire_len: wire_len(&buf[..n]).unwrap_or(n),
-        data: buf[..n].to_vec(),
-    };
-    let Some(seg) = parse(&f) else {
-        return Read::Done;
-    };
-    {
-        let ps = ports.lock().unwrap_or_else(|e| e.into_inner());
-        if ps.is_empty() {
-            f.data.truncate(HEADERS);
-        } else if !ps.iter().any(|p| seg.on_port(*p)) {
-            return Read::Done;
+
+    /// The capture thread: reads until stopped; idle, it waits for the
+    /// socket at most 10 ms at a time, so a reader waiting in
+    /// [`Capture::caught_up_to`] (observe, after each look) waits at most
+    /// that long, and a stop is seen as soon.
+    fn run(&self) {
+        let mut buf = vec![0u8; FRAME_BUF];
+        while !self.stop.load(Ordering::Relaxed) {
+            if let Read::Frame = self.read_one(&mut buf) {
+                continue;
+            }
+            let mut fds = [nix::poll::PollFd::new(
+                std::os::fd::AsFd::as_fd(&self.sock),
+                nix::poll::PollFlags::POLLIN,
+            )];
+            let _ = nix::poll::poll(&mut fds, nix::poll::PollTimeout::from(10u8));
         }
     }
-    let mut v = frames.lock().unwrap_or_else(|e| e.into_inner());
-    if v.len() < MAX_FRAMES {
-        v.push(f);
-    }
-    Read::Done
 }
 
 /// The kernel's filter for `ports` (classic BPF, the program
@@ -387,80 +482,70 @@ impl Capture {
     /// Opens the packet socket and starts reading `lo` in a thread. Fails
     /// (EPERM) without CAP_NET_RAW: see [`why_not`].
     pub fn start() -> io::Result<Capture> {
-        let mut cap = Capture::open(true)?;
-        let (sock, lo, stop, ports, frames, outgoing) = (
-            Arc::clone(&cap.sock),
-            cap.lo,
-            Arc::clone(&cap.stop),
-            Arc::clone(&cap.ports),
-            Arc::clone(&cap.frames),
-            Arc::clone(&cap.outgoing),
-        );
-        let thread = thread::spawn(move || {
-            let mut buf = vec![0u8; 65_600];
-            while !stop.load(Ordering::Relaxed) {
-                read_one(&sock, &mut buf, lo, &ports, &frames, &outgoing);
-            }
-        });
-        cap.thread = Some(thread);
+        let mut cap = Capture::open()?;
+        let reader = Arc::clone(&cap.reader);
+        cap.thread = Some(thread::spawn(move || reader.run()));
         Ok(cap)
     }
 
     /// Opens the packet socket and starts no thread: the kernel keeps the
     /// frames (of the watched ports, once one is: [`port_filter`]) until
-    /// [`Capture::frames`] reads them. For a program that forks, which
-    /// must stay single-threaded (a thread's locks do not survive fork).
+    /// [`Capture::frames`] (or any other look at the capture) reads them.
+    /// For a program that forks, which must stay single-threaded (a
+    /// thread's locks do not survive fork).
     pub fn start_unthreaded() -> io::Result<Capture> {
-        let cap = Capture::open(false)?;
-        cap.sock.set_nonblocking(true)?;
-        Ok(cap)
+        Capture::open()
     }
 
-    fn open(threaded: bool) -> io::Result<Capture> {
+    fn open() -> io::Result<Capture> {
+        use nix::sys::socket::{setsockopt, sockopt};
         let sock = Socket::new(Domain::PACKET, Type::RAW, Some(Protocol::from(ETH_P_ALL_BE)))?;
-        sock.set_read_timeout(Some(Duration::from_millis(50)))?;
+        sock.set_nonblocking(true)?;
         sock.attach_filter(&port_filter(&[]))?;
-        let _ = nix::sys::socket::setsockopt(&sock, nix::sys::socket::sockopt::RcvBufForce, &RCVBUF);
-        nix::sys::socket::setsockopt(&sock, nix::sys::socket::sockopt::ReceiveTimestamp, &true)?;
+        let _ = setsockopt(&sock, sockopt::RcvBufForce, &RCVBUF);
+        setsockopt(&sock, sockopt::ReceiveTimestampns, &true)?;
         let lo = nix::net::if_::if_nametoindex("lo").map_err(io::Error::from)? as usize;
-        Ok(Capture {
-            sock: Arc::new(sock),
-            threaded,
+        let reader = Reader {
+            sock,
             lo,
-            stop: Arc::new(AtomicBool::new(false)),
-            ports: Arc::new(Mutex::new(Vec::new())),
-            frames: Arc::new(Mutex::new(Vec::new())),
-            outgoing: Arc::new(AtomicU64::new(0)),
+            stop: AtomicBool::new(false),
+            ports: Mutex::new(Vec::new()),
+            frames: Mutex::new(Vec::new()),
+            outgoing: AtomicU64::new(0),
+            caught_up: AtomicU64::new(0),
+        };
+        reader.wait_for_kernel_times();
+        Ok(Capture {
+            reader: Arc::new(reader),
             thread: None,
         })
     }
 
-    /// Reads what the kernel holds for an unthreaded capture.
-    fn drain(&self) {
-        if self.threaded {
+    /// Reads what the kernel holds, for an unthreaded capture (a threaded
+    /// one's thread does).
+    fn read_queued(&self) {
+        if self.thread.is_some() {
             return;
         }
-        let mut buf = vec![0u8; 2 * SNAP as usize];
-        while let Read::Done = read_one(
-            &self.sock,
-            &mut buf,
-            self.lo,
-            &self.ports,
-            &self.frames,
-            &self.outgoing,
-        ) {}
+        let mut buf = vec![0u8; FRAME_BUF];
+        while let Read::Frame = self.reader.read_one(&mut buf) {}
     }
 
     /// From now on keep only the segments of `port` (and of the ports
-    /// watched before), whole; the kernel drops the others.
+    /// watched before: a demo that moves on to another port), whole. The
+    /// kernel drops the other frames ([`port_filter`]); a frame queued
+    /// before the filter changed is dropped here.
     pub fn watch(&self, port: u16) {
-        self.drain();
-        let mut ps = self.ports.lock().unwrap_or_else(|e| e.into_inner());
-        ps.push(port);
-        if let Err(e) = self.sock.attach_filter(&port_filter(&ps)) {
+        self.read_queued();
+        let mut ps = self.reader.ports.lock().unwrap_or_else(|e| e.into_inner());
+        if !ps.contains(&port) {
+            ps.push(port);
+        }
+        if let Err(e) = self.reader.sock.attach_filter(&port_filter(&ps)) {
             eprintln!("packets: the kernel port filter: {e} (filtering in user space only)");
         }
-        self.frames
+        self.reader
+            .frames
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .retain(|f| parse(f).is_some_and(|s| ps.iter().any(|p| s.on_port(*p))));
@@ -468,8 +553,31 @@ impl Capture {
 
     /// The frames so far (of the watched ports, once one is).
     pub fn frames(&self) -> Vec<Frame> {
-        self.drain();
-        self.frames.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.read_queued();
+        self.reader
+            .frames
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Takes the frames kept so far out of the capture (a long-running
+    /// reader, observe, drains them as it goes instead of keeping them all).
+    pub fn drain(&self) -> Vec<Frame> {
+        self.read_queued();
+        std::mem::take(&mut *self.reader.frames.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Waits, at most `timeout`, until every frame the kernel handed to the
+    /// capture before `t` has been read; false if the deadline came first.
+    /// Read from /proc at `t`, a TCP state has its cause among those frames:
+    /// a FIN reaches a packet socket before TCP processes it.
+    pub fn caught_up_to(&self, t: SystemTime, timeout: Duration) -> bool {
+        crate::lab::harness::eventually(timeout, "the capture to catch up", || {
+            self.read_queued();
+            (self.reader.caught_up.load(Ordering::Acquire) >= nanos(t)).then_some(())
+        })
+        .is_ok()
     }
 
     /// The segments so far on `port`, in capture order.
@@ -484,7 +592,8 @@ impl Capture {
     /// How many outgoing copies of loopback frames were dropped (each
     /// loopback segment is seen once going out, once coming in).
     pub fn outgoing_dropped(&self) -> u64 {
-        self.outgoing.load(Ordering::Relaxed)
+        self.read_queued();
+        self.reader.outgoing.load(Ordering::Relaxed)
     }
 
     /// Waits until `done` holds for the segments of `port`, with a deadline.
@@ -505,7 +614,7 @@ impl Capture {
 
 impl Drop for Capture {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
+        self.reader.stop.store(true, Ordering::Relaxed);
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
@@ -516,20 +625,42 @@ impl Drop for Capture {
 /// end on `server_port`) on the right; seq and ack relative to each
 /// direction's first sequence number, as tcpdump prints them.
 pub fn ladder(segs: &[Segment], server_port: u16) -> String {
-    use std::collections::HashMap;
     let Some(t0) = segs.first().map(|s| s.time) else {
         return "(no segments)\n".into();
     };
-    let mut isn: HashMap<(SocketAddr, SocketAddr), u32> = HashMap::new();
-    let mut out = format!(
-        "{:>10}  {:<21} {:^15} {:<21} {}\n",
-        "time s", "client", "", "server", "seq ack len"
-    );
+    let mut rungs = Ladder::default();
+    let mut out = format!("{:>10}  {}\n", "time s", Ladder::header());
     for s in segs {
-        let isn_out = *isn.entry((s.src, s.dst)).or_insert(s.seq);
-        let rel_ack = isn.get(&(s.dst, s.src)).map_or(s.ack, |i| s.ack.wrapping_sub(*i));
+        let t = s.time.duration_since(t0).unwrap_or_default().as_secs_f64();
+        out += &format!("{t:>10.6}  {}\n", rungs.line(s, s.dst.port() == server_port));
+    }
+    out
+}
+
+/// The rungs of a ladder, one segment at a time: what [`ladder`] prints
+/// after its time column, for a reader that gets its segments in batches
+/// (observe). Remembers each direction's first sequence number.
+#[derive(Default)]
+pub struct Ladder {
+    isn: std::collections::HashMap<(SocketAddr, SocketAddr), u32>,
+}
+
+impl Ladder {
+    /// The column heads of [`Ladder::line`].
+    pub fn header() -> String {
+        format!("{:<21} {:^15} {:<21} {}", "client", "", "server", "seq ack len")
+    }
+
+    /// One segment: client, arrow with the flags, server, relative seq and
+    /// ack, payload length. `to_server`: the segment goes from the client
+    /// (left) to the server (right).
+    pub fn line(&mut self, s: &Segment, to_server: bool) -> String {
+        let isn_out = *self.isn.entry((s.src, s.dst)).or_insert(s.seq);
+        let rel_ack = self
+            .isn
+            .get(&(s.dst, s.src))
+            .map_or(s.ack, |i| s.ack.wrapping_sub(*i));
         let rel_ack = if s.has(ACK) { rel_ack } else { 0 };
-        let to_server = s.dst.port() == server_port;
         let (client, server) = if to_server { (s.src, s.dst) } else { (s.dst, s.src) };
         let label = s.label();
         let arrow = if to_server {
@@ -537,23 +668,28 @@ pub fn ladder(segs: &[Segment], server_port: u16) -> String {
         } else {
             format!("<{:->14}", format!("-{label}-"))
         };
-        let t = s.time.duration_since(t0).unwrap_or_default().as_secs_f64();
-        out += &format!(
-            "{t:>10.6}  {:<21} {arrow:^15} {:<21} {} {} {}\n",
+        format!(
+            "{:<21} {arrow:^15} {:<21} {} {} {}",
             client.to_string(),
             server.to_string(),
             s.seq.wrapping_sub(isn_out),
             rel_ack,
             s.len
-        );
+        )
     }
-    out
 }
 
 /// Writes `frames` as a classic libpcap file (LINKTYPE_ETHERNET,
 /// microsecond timestamps): a 24-byte global header, then per frame a
 /// 16-byte record header and the bytes.
 pub fn write_pcap(mut w: impl Write, frames: &[Frame]) -> io::Result<()> {
+    write_pcap_header(&mut w)?;
+    write_pcap_records(&mut w, frames)?;
+    w.flush()
+}
+
+/// The 24-byte global header of a pcap file ([`write_pcap`]).
+pub fn write_pcap_header(mut w: impl Write) -> io::Result<()> {
     let mut h = Vec::with_capacity(24);
     h.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes()); // magic, µs
     h.extend_from_slice(&2u16.to_le_bytes()); // version 2.4
@@ -562,7 +698,12 @@ pub fn write_pcap(mut w: impl Write, frames: &[Frame]) -> io::Result<()> {
     h.extend_from_slice(&0u32.to_le_bytes()); // sigfigs
     h.extend_from_slice(&65_535u32.to_le_bytes()); // snaplen
     h.extend_from_slice(&1u32.to_le_bytes()); // LINKTYPE_ETHERNET
-    w.write_all(&h)?;
+    w.write_all(&h)
+}
+
+/// One pcap record per frame, after [`write_pcap_header`]: a file grows by
+/// records as a capture goes on.
+pub fn write_pcap_records(mut w: impl Write, frames: &[Frame]) -> io::Result<()> {
     for f in frames {
         let t = f.time.duration_since(UNIX_EPOCH).unwrap_or_default();
         let mut r = Vec::with_capacity(16 + f.data.len());
@@ -573,7 +714,7 @@ pub fn write_pcap(mut w: impl Write, frames: &[Frame]) -> io::Result<()> {
         r.extend_from_slice(&f.data);
         w.write_all(&r)?;
     }
-    w.flush()
+    Ok(())
 }
 
 /// For a test: a capture, or `None` after a visible `SKIP:` line saying

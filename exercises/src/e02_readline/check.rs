@@ -51,8 +51,9 @@ pub fn check(target: &Target) -> Verdict {
     let want = [expected_lines(&sa.0), expected_lines(&sb.0)];
     let mut next = [0usize, 0];
     let mut done = [false, false];
-    let mut out = io::BufReader::new(out_r);
-    let _ = out.get_ref().set_read_timeout(Some(STEP));
+    // Woken every 250 ms to look at the deadline (STEP, longer on a busy machine).
+    let _ = out_r.set_read_timeout(Some(std::time::Duration::from_millis(250)));
+    let mut out = io::BufReader::new(crate::checks::Patient::new(out_r, STEP));
     let mut problem = None;
     while !(done[0] && done[1]) && problem.is_none() {
         let frame = match read_frame(&mut out) {
