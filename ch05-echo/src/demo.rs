@@ -2,10 +2,12 @@
 
 use common::lab::harness::Proc;
 use common::lab::observer;
+use common::tr_println;
 
-/// Prints a numbered heading.
+/// Prints a numbered heading: `title` in the current language (when it was
+/// marked with `n_` where it is written).
 pub fn step(title: &str) {
-    println!("\n== {title}");
+    println!("\n== {}", common::lang::tr_any(title));
 }
 
 /// Prints the processes (each of `pids` and its children, zombies marked)
@@ -36,7 +38,7 @@ pub fn new_log_lines(p: &Proc, seen: &mut usize) {
     let text = p.stderr_text();
     let lines: Vec<&str> = text.lines().collect();
     for l in lines.iter().skip(*seen) {
-        println!("  {} stderr │ {l}", p.name());
+        tr_println!("  {name} stderr │ {l}", name = p.name(), l);
     }
     *seen = lines.len();
 }

@@ -151,6 +151,226 @@ fn unquote(s: &str) -> String {
     out
 }
 
+/// The program's arguments without `--lang X` (or `--lang=X`), which
+/// fixes the language ([`set`]) — before clap parses, so that `--help`
+/// is already in it. Exits with status 2 on an unknown language.
+pub fn take_lang(args: impl IntoIterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let mut out = Vec::new();
+    let mut args = args.into_iter();
+    while let Some(a) = args.next() {
+        let value = match a.to_str() {
+            Some("--") => {
+                out.push(a);
+                out.extend(args.by_ref());
+                break;
+            }
+            Some("--lang") => args.next(),
+            Some(s) if s.starts_with("--lang=") => Some(s["--lang=".len()..].into()),
+            _ => {
+                out.push(a);
+                continue;
+            }
+        };
+        match value.as_ref().and_then(|v| v.to_str()).map(str::parse::<Lang>) {
+            Some(Ok(l)) => set(l),
+            Some(Err(e)) => {
+                eprintln!("error: --lang: {e}");
+                std::process::exit(2);
+            }
+            None => {
+                eprintln!("error: --lang needs a value: en or zh-CN");
+                std::process::exit(2);
+            }
+        }
+    }
+    out
+}
+
+/// `T::parse()` in the current language: `--lang` taken first
+/// ([`take_lang`]), and under 中文 the `--help` text from the CLI catalog
+/// ([`localize`]).
+///
+/// With `UNP_HELP_UNTRANSLATED=1` in the environment it only prints, one
+/// per line, each help text the catalog lacks ([`untranslated_help`]) and
+/// exits (1 if any): how each program's test keeps its help translated
+/// (the binaries have no tests of their own).
+pub fn parse<T: clap::Parser>() -> T {
+    if std::env::var_os("UNP_HELP_UNTRANSLATED").is_some() {
+        let missing = untranslated_help(&T::command());
+        for m in &missing {
+            println!("{m:?}");
+        }
+        std::process::exit(i32::from(!missing.is_empty()));
+    }
+    let argv = take_lang(std::env::args_os());
+    let mut cmd = T::command();
+    if current() == Lang::Zh {
+        cmd = localize(cmd);
+    }
+    let mut m = cmd.get_matches_from(argv);
+    T::from_arg_matches_mut(&mut m).unwrap_or_else(|e| e.exit())
+}
+
+/// `cmd` with its help in Chinese: each about, long about and argument
+/// help the catalog translates (the msgid is the English as clap has it:
+/// the doc comment), clap's own headings, and the help and version flags.
+/// What the catalog lacks stays English ([`untranslated_help`] lists it).
+pub fn localize(cmd: clap::Command) -> clap::Command {
+    use clap::{Arg, ArgAction};
+    let zh = |s: Option<&clap::builder::StyledStr>| s.and_then(|s| cli().get(&s.to_string()));
+    let mut cmd = cmd
+        .help_template("{before-help}{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}")
+        .subcommand_help_heading("命令")
+        .subcommand_value_name("命令")
+        .disable_help_flag(true)
+        .arg(
+            Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .help("打印帮助（-h 为摘要，--help 为全文）"),
+        );
+    if cmd.get_version().is_some() {
+        cmd = cmd.disable_version_flag(true).arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help("打印版本"),
+        );
+    }
+    if let Some(a) = zh(cmd.get_about()) {
+        cmd = cmd.about(a.to_string());
+    }
+    if let Some(a) = zh(cmd.get_long_about()) {
+        cmd = cmd.long_about(a.to_string());
+    }
+    let args: Vec<(clap::Id, bool)> = cmd
+        .get_arguments()
+        .map(|a| (a.get_id().clone(), a.is_positional()))
+        .collect();
+    for (i, (id, positional)) in args.into_iter().enumerate() {
+        cmd = cmd.mut_arg(id, |mut a| {
+            // In the order declared (a heading of our own would sort a
+            // command's arguments by name otherwise).
+            a = a.display_order(i);
+            if let Some(h) = zh(a.get_help()) {
+                a = a.help(h.to_string());
+            }
+            if let Some(h) = zh(a.get_long_help()) {
+                a = a.long_help(h.to_string());
+            }
+            if a.get_help_heading().is_none() {
+                a = a.help_heading(if positional { "参数" } else { "选项" });
+            }
+            // clap's "[default: …]" and "[possible values: …]", in Chinese.
+            let mut notes = String::new();
+            let values: Vec<String> = a
+                .get_possible_values()
+                .iter()
+                .map(|v| v.get_name().to_string())
+                .collect();
+            if !values.is_empty() && !a.is_hide_possible_values_set() && a.get_action().takes_values() {
+                notes.push_str(&format!("［可选值：{}］", values.join("、")));
+                a = a.hide_possible_values(true);
+            }
+            let defaults: Vec<String> = a
+                .get_default_values()
+                .iter()
+                .map(|v| v.to_string_lossy().into_owned())
+                .collect();
+            if !defaults.is_empty() && !a.is_hide_default_value_set() && a.get_action().takes_values() {
+                notes.push_str(&format!("［默认：{}］", defaults.join("、")));
+                a = a.hide_default_value(true);
+            }
+            if !notes.is_empty() {
+                let help = a.get_help().map(|h| h.to_string()).unwrap_or_default();
+                a = a.help(format!("{help}{notes}"));
+                if let Some(long) = a.get_long_help().map(|h| h.to_string()) {
+                    a = a.long_help(format!("{long}{notes}"));
+                }
+            }
+            a
+        });
+    }
+    let subs: Vec<String> = cmd.get_subcommands().map(|c| c.get_name().to_string()).collect();
+    for name in subs {
+        cmd = cmd.mut_subcommand(name, localize);
+    }
+    if cmd.has_subcommands() && !cmd.is_disable_help_subcommand_set() {
+        // clap adds `help` when it builds the command: build it, then say
+        // what it does in Chinese.
+        cmd.build();
+        cmd = cmd.mut_subcommand("help", |c| c.about("打印本帮助，或给定子命令的帮助"));
+    }
+    cmd
+}
+
+/// Every about and argument help of `cmd` (and its subcommands) that the
+/// CLI catalog does not translate (hidden ones aside): a program's test
+/// keeps this empty (see [`parse`]).
+pub fn untranslated_help(cmd: &clap::Command) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut want = |s: Option<&clap::builder::StyledStr>| {
+        if let Some(s) = s.map(|s| s.to_string())
+            && cli().get(&s).is_none()
+        {
+            out.push(s);
+        }
+    };
+    want(cmd.get_about());
+    want(cmd.get_long_about());
+    for a in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
+        want(a.get_help());
+        want(a.get_long_help());
+    }
+    for c in cmd.get_subcommands().filter(|c| !c.is_hide_set()) {
+        out.extend(untranslated_help(c));
+    }
+    out
+}
+
+/// What the tests of the Chinese output share: run a program under a
+/// locale, list its untranslated help, spot Chinese.
+pub mod testing {
+    use std::time::Duration;
+
+    use crate::lab::harness::Proc;
+
+    /// `bin ARGS` under the locale `lang` (`LANG`; `LC_ALL`, `LC_MESSAGES`
+    /// and `LANGUAGE` removed): its stdout, once it has exited 0.
+    pub fn stdout_in(bin: &str, lang: &str, args: &[&str]) -> String {
+        let mut cmd = std::process::Command::new(bin);
+        cmd.args(args)
+            .env("LANG", lang)
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env_remove("LANGUAGE");
+        let mut p = Proc::spawn_command(cmd).expect("start the program");
+        p.expect_exit(0, Duration::from_secs(30))
+            .unwrap_or_else(|e| panic!("{bin} {args:?} under {lang}: {e:#}"));
+        String::from_utf8_lossy(&p.stdout_bytes()).into_owned()
+    }
+
+    /// What `bin` lists as help without Chinese (`UNP_HELP_UNTRANSLATED`,
+    /// see [`super::parse`]): nothing, for a program whose help is
+    /// translated.
+    pub fn untranslated_help_of(bin: &str) -> String {
+        let mut cmd = std::process::Command::new(bin);
+        cmd.env("UNP_HELP_UNTRANSLATED", "1");
+        let mut p = Proc::spawn_command(cmd).expect("start the program");
+        let st = p.wait_exit(Duration::from_secs(30)).expect("it ends");
+        let out = String::from_utf8_lossy(&p.stdout_bytes()).into_owned();
+        assert_eq!(st.code(), Some(i32::from(!out.is_empty())), "{bin}: {out}");
+        out
+    }
+
+    /// Does `s` contain a CJK ideograph?
+    pub fn has_han(s: &str) -> bool {
+        s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    }
+}
+
 /// The CLI catalog's text, for the completeness test.
 pub const CLI_PO: &str = include_str!("../po/cli.zh-CN.po");
 
@@ -169,6 +389,66 @@ pub fn tr(en: &'static str) -> &'static str {
     }
 }
 
+/// `tr(template)` with each `{name}` replaced by the value of that name
+/// in `args` — what [`crate::tr_println!`] and [`crate::tr_fmt!`] call, so that
+/// narration reads like `println!` in the source and the translator sees
+/// the names. Only `{name}` of a name in `args` is replaced.
+pub fn trn(template: &'static str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+    let t = tr(template);
+    let mut out = String::with_capacity(t.len() + 16);
+    let mut rest = t;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let hit = after
+            .find('}')
+            .and_then(|c| args.iter().find(|(n, _)| *n == &after[..c]).map(|(_, v)| (c, v)));
+        match hit {
+            Some((c, v)) => {
+                out.push_str(&v.to_string());
+                rest = &after[c + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `tr_fmt!("text {a} {b}", a, b = expr)`: the text in the current
+/// language, with `{a}` and `{b}` filled in (see [`trn`]); a String. The
+/// English is the msgid, as for [`tr`]; plain `{name}` only (no `{:?}`).
+#[macro_export]
+macro_rules! tr_fmt {
+    (@v $name:ident = $e:expr) => { $e };
+    (@v $name:ident) => { $name };
+    ($t:literal $(, $name:ident $(= $e:expr)?)* $(,)?) => {
+        $crate::lang::trn(
+            $t,
+            &[$((stringify!($name), &$crate::tr_fmt!(@v $name $(= $e)?) as &dyn ::std::fmt::Display)),*],
+        )
+    };
+}
+
+/// `tr_println!("text {a}", a)`: `println!` of [`crate::tr_fmt!`] — a
+/// line of narration in the current language.
+#[macro_export]
+macro_rules! tr_println {
+    ($($t:tt)*) => { println!("{}", $crate::tr_fmt!($($t)*)) };
+}
+
+/// [`tr`] of a string known only at run time (a `what` that was marked
+/// with [`n_`] where it was written): its Chinese if the catalog has it.
+pub fn tr_any(en: &str) -> &str {
+    match current() {
+        Lang::En => en,
+        Lang::Zh => cli().get(en).unwrap_or(en),
+    }
+}
+
 /// Marks `en` for the catalog where it is translated later, through a
 /// variable (gettext's `N_`): the completeness test finds it.
 pub const fn n_(en: &'static str) -> &'static str {
@@ -176,18 +456,43 @@ pub const fn n_(en: &'static str) -> &'static str {
 }
 
 /// `tr(template)` with each `{}` replaced by the next of `args`, in order.
+/// A translation may name an argument by its place instead, `{0}`, `{1}`…
+/// (Chinese often puts them in another order); the English uses `{}` only.
 pub fn trf(template: &'static str, args: &[&dyn std::fmt::Display]) -> String {
-    let t = tr(template);
+    fill(tr(template), args)
+}
+
+fn fill(t: &str, args: &[&dyn std::fmt::Display]) -> String {
     let mut out = String::with_capacity(t.len() + 16);
-    let mut args = args.iter();
-    let mut parts = t.split("{}");
-    out.push_str(parts.next().unwrap_or(""));
-    for p in parts {
-        if let Some(a) = args.next() {
-            out.push_str(&a.to_string());
+    let mut next = 0;
+    let mut rest = t;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let close = after.find('}');
+        let inside = close.map(|c| &after[..c]);
+        let which = match inside {
+            Some("") => Some(next),
+            Some(n) if n.bytes().all(|b| b.is_ascii_digit()) => n.parse().ok(),
+            _ => None,
+        };
+        match (which, close) {
+            (Some(k), Some(c)) => {
+                if inside == Some("") {
+                    next += 1;
+                }
+                if let Some(a) = args.get(k) {
+                    out.push_str(&a.to_string());
+                }
+                rest = &after[c + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
         }
-        out.push_str(p);
     }
+    out.push_str(rest);
     out
 }
 
@@ -232,6 +537,20 @@ mod tests {
         assert_eq!("zh-CN".parse(), Ok(Lang::Zh));
         assert_eq!("en".parse(), Ok(Lang::En));
         assert!("fr".parse::<Lang>().is_err());
+    }
+
+    #[test]
+    fn named_values_fill_their_names() {
+        let (lfd, n) = (3, 7);
+        assert_eq!(crate::tr_fmt!("fd {lfd}, {n} {x}", lfd, n = n + 1), "fd 3, 8 {x}");
+        assert_eq!(trn("{a}{b}{a}", &[("a", &1), ("b", &"-")]), "1-1");
+    }
+
+    #[test]
+    fn a_translation_may_reorder_the_values() {
+        assert_eq!(fill("{} of {}", &[&1, &2]), "1 of 2");
+        assert_eq!(fill("共 {1} 中的 {0}", &[&1, &2]), "共 2 中的 1");
+        assert_eq!(fill("{x} {", &[&1]), "{x} {");
     }
 
     #[test]
@@ -307,7 +626,7 @@ mod tests {
     /// The string literals passed first to `tr(` or `trf(` in Rust source.
     fn used(src: &str) -> Vec<String> {
         let mut out = Vec::new();
-        for pat in ["tr(", "trf(", "n_("] {
+        for pat in ["tr(", "trf(", "n_(", "tr_println!(", "tr_fmt!("] {
             for (i, _) in src.match_indices(pat) {
                 let before = src[..i].chars().last();
                 if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {

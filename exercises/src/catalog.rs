@@ -67,8 +67,14 @@ impl Exercise {
                     || self.open.contains(&variant)))
     }
 
+    /// The title, in the current language.
     pub fn title(&self) -> &'static str {
-        self.about.title
+        common::lang::tr(self.about.title)
+    }
+
+    /// The chapter program(s) and book section it relates to, in the current language.
+    pub fn related(&self) -> &'static str {
+        common::lang::tr(self.about.related)
     }
 
     /// Hint `n` (1: a nudge, 2: specifics), trimmed, in the current

@@ -9,6 +9,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use common::lab::harness::{Deadline, describe};
+use common::lang::{tr, trf};
 
 use crate::catalog::Exercise;
 use crate::report::{Failure, Trace, tail};
@@ -58,8 +59,12 @@ impl Target<'_> {
         args: &[String],
         fds: Vec<std::os::fd::OwnedFd>,
     ) -> Result<Proc, Failure> {
-        Proc::spawn(self.exe, self.host, &self.args(args), fds)
-            .map_err(|e| t.fail(format!("could not start the program: {e:#}"), "it starts"))
+        Proc::spawn(self.exe, self.host, &self.args(args), fds).map_err(|e| {
+            t.fail(
+                trf("could not start the program: {}", &[&format!("{e:#}")]),
+                tr("it starts"),
+            )
+        })
     }
 
     /// Starts the exercise's server on an ephemeral loopback port and waits
@@ -68,7 +73,7 @@ impl Target<'_> {
         let mut all = vec!["--port".to_string(), "0".to_string()];
         all.extend_from_slice(args);
         let mut p = self.spawn(t, &all)?;
-        t.did("started the server on 127.0.0.1, port 0");
+        t.did(tr("started the server on 127.0.0.1, port 0"));
         listening(&mut p, t).map(|a| (p, a))
     }
 }
@@ -78,10 +83,10 @@ pub fn listening(p: &mut Proc, t: &Trace) -> Result<SocketAddr, Failure> {
     match p.listening() {
         Ok(a) => Ok(a),
         Err(_) => Err(match gone(p) {
-            Some(why) => t.fail(why, "the server keeps running and prints `listening on ADDR`"),
+            Some(why) => t.fail(why, tr("the server keeps running and prints `listening on ADDR`")),
             None => t.fail(
-                format!("no `listening on` line within {} s", STEP.as_secs()),
-                "the server prints `listening on ADDR` first",
+                trf("no `listening on` line within {} s", &[&STEP.as_secs()]),
+                tr("the server prints `listening on ADDR` first"),
             ),
         }),
     }
@@ -92,15 +97,14 @@ pub fn listening(p: &mut Proc, t: &Trace) -> Result<SocketAddr, Failure> {
 /// exited (exit code 1); its last words on stderr: ...".
 pub fn gone(p: &mut Proc) -> Option<String> {
     let pid = p.pid();
-    common::lab::harness::eventually(Duration::from_millis(500), "exit", || {
+    common::lab::harness::eventually(Duration::from_millis(500), common::lang::n_("exit"), || {
         crate::observe::exited(pid).then_some(())
     })
     .ok()?;
     let st = p.wait_exit(Duration::from_secs(1)).ok()?;
-    Some(format!(
+    Some(trf(
         "the program exited ({}); its last words on stderr:\n{}",
-        describe(st),
-        tail(&p.stderr_text(), 3)
+        &[&describe(st), &tail(&p.stderr_text(), 3)],
     ))
 }
 
@@ -116,7 +120,10 @@ pub fn fail_or_gone(p: &mut Proc, t: &Trace, saw: String, expected: &str) -> Fai
                 .rev()
                 .find(|l| l.contains(" WARNING ") || l.contains(" FATAL "))
             {
-                Some(last) => t.fail(format!("{saw}\nthe server's stderr ends with:\n{last}"), expected),
+                Some(last) => t.fail(
+                    trf("{}\nthe server's stderr ends with:\n{}", &[&saw, &last]),
+                    expected,
+                ),
                 None => t.fail(saw, expected),
             }
         }
@@ -139,17 +146,20 @@ pub fn read_exact(s: &mut TcpStream, want: usize) -> Result<Vec<u8>, String> {
     while n < want {
         match read_by(s, &mut got[n..], &end) {
             Ok(0) => {
-                return Err(format!("the connection ended (EOF) after {n} of {want} bytes"));
+                return Err(trf(
+                    "the connection ended (EOF) after {} of {} bytes",
+                    &[&n, &want],
+                ));
             }
             Ok(k) => n += k,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
-                return Err(format!(
-                    "no answer within {} s ({n} of {want} bytes arrived)",
-                    STEP.as_secs()
+                return Err(trf(
+                    "no answer within {} s ({} of {} bytes arrived)",
+                    &[&STEP.as_secs(), &n, &want],
                 ));
             }
-            Err(e) => return Err(format!("read error after {n} of {want} bytes: {e}")),
+            Err(e) => return Err(trf("read error after {} of {} bytes: {}", &[&n, &want, &e])),
         }
     }
     got.truncate(n);
@@ -211,10 +221,13 @@ impl<R: Read> Read for Patient<R> {
 /// Sends `line` and expects it echoed back byte for byte.
 pub fn roundtrip(s: &mut TcpStream, line: &[u8]) -> Result<(), String> {
     s.write_all(line)
-        .map_err(|e| format!("sending {:?} failed: {e}", show(line)))?;
+        .map_err(|e| trf("sending {} failed: {}", &[&format!("{:?}", show(line)), &e]))?;
     let got = read_exact(s, line.len())?;
     if got != line {
-        return Err(format!("sent {:?}, got back {:?}", show(line), show(&got)));
+        return Err(trf(
+            "sent {}, got back {}",
+            &[&format!("{:?}", show(line)), &format!("{:?}", show(&got))],
+        ));
     }
     Ok(())
 }
@@ -241,11 +254,11 @@ pub fn finish(mut s: TcpStream) -> Result<(), String> {
     };
     match result {
         Ok(()) => Ok(()),
-        Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => Err(format!(
+        Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => Err(trf(
             "after the client's FIN no end of file came back within {} s",
-            STEP.as_secs()
+            &[&STEP.as_secs()],
         )),
-        Err(e) => Err(format!("read error after the client's FIN: {e}")),
+        Err(e) => Err(trf("read error after the client's FIN: {}", &[&e])),
     }
 }
 
@@ -280,27 +293,31 @@ pub fn child_serving(server: i32, local: SocketAddr, peer: SocketAddr) -> Option
 pub fn broken_listener_ends_the_server(p: &mut Proc, t: &mut Trace) -> Result<(), Failure> {
     let pid = p.pid();
     crate::observe::idle_in_accept(pid, STEP)
-        .map_err(|e| fail_or_gone(p, t, e.to_string(), "the server in accept()"))?;
+        .map_err(|e| fail_or_gone(p, t, e.to_string(), tr("the server in accept()")))?;
     p.signal(nix::sys::signal::Signal::SIGUSR2)
-        .map_err(|e| t.fail(e.to_string(), "the signal sent"))?;
-    t.did("broke the server's listener (its descriptor now names /dev/null: accept fails with ENOTSOCK, for good)");
+        .map_err(|e| t.fail(e.to_string(), tr("the signal sent")))?;
+    t.did(tr(
+        "broke the server's listener (its descriptor now names /dev/null: accept fails with ENOTSOCK, for good)",
+    ));
     match p.wait_exit(STEP) {
         Ok(st) if !st.success() => {
-            t.did(format!("the server ended ({})", describe(st)));
+            t.did(trf("the server ended ({})", &[&describe(st)]));
             Ok(())
         }
         Ok(st) => Err(t.fail(
-            format!("the server ended ({}) as if nothing were wrong", describe(st)),
-            "an error that means the listener itself is broken is returned: the server ends with it",
+            trf("the server ended ({}) as if nothing were wrong", &[&describe(st)]),
+            tr("an error that means the listener itself is broken is returned: the server ends with it"),
         )),
         Err(_) => Err(t.fail(
-            format!(
+            trf(
                 "the server was still running {} s later: it retries an error that never goes away (ENOTSOCK){}",
-                STEP.as_secs(),
-                if crate::observe::all_threads_asleep(pid) == Some(true) { "" } else { " — on the CPU, spinning" }
+                &[
+                    &STEP.as_secs(),
+                    &if crate::observe::all_threads_asleep(pid) == Some(true) { "" } else { tr(" — on the CPU, spinning") },
+                ],
             ),
-            "only the errors that concern one client (EINTR, ECONNABORTED, ...) mean \"accept again\"; \
-             any other is returned and ends the server",
+            tr("only the errors that concern one client (EINTR, ECONNABORTED, ...) mean \"accept again\"; \
+                any other is returned and ends the server"),
         )),
     }
 }

@@ -166,16 +166,17 @@ enum Format {
 
 fn exercise(which: &str) -> Result<&'static Exercise, ExitCode> {
     find(which).ok_or_else(|| {
+        let (which, n) = (format!("{which:?}"), EXERCISES.len());
         eprintln!(
-            "no exercise {which:?}: try 1..{} or a name from `list`",
-            EXERCISES.len()
+            "{}",
+            common::tr_fmt!("no exercise {which}: try 1..{n} or a name from `list`", which, n)
         );
         ExitCode::from(2)
     })
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = common::lang::parse::<Args>(); // --lang, and --help in Chinese
     if let Some(l) = args.lang {
         common::lang::set(l);
     }
@@ -252,7 +253,8 @@ fn main() -> ExitCode {
 fn host(exe: &std::path::Path) -> Result<PathBuf, ExitCode> {
     verify::host_binary(exe).map_err(|errors| {
         eprintln!(
-            "{errors}\nyour code does not compile yet: fix the errors above (they name the file and line)"
+            "{errors}\n{}",
+            tr("your code does not compile yet: fix the errors above (they name the file and line)")
         );
         ExitCode::FAILURE
     })
@@ -325,7 +327,7 @@ fn hint(ex: &'static Exercise, tier: usize) -> ExitCode {
         "{}",
         trf(
             "exercise {} — {}\nyour file: {}\nrelated:   {}\n",
-            &[&ex.num, &ex.title(), &ex.file, &ex.about.related]
+            &[&ex.num, &ex.title(), &ex.file, &ex.related()]
         )
     );
     let name = if tier == 1 { tr("a nudge") } else { tr("specifics") };
@@ -416,25 +418,35 @@ fn solution(exe: &std::path::Path, host: &std::path::Path, ex: &'static Exercise
     let path = exercises::classroom::root().join(format!("exercises/src/{}/solution.rs", ex.id));
     let Ok(text) = std::fs::read_to_string(&path) else {
         println!(
-            "exercise {}: this copy has no reference solutions (a classroom kit) — ask your instructor",
-            ex.num
+            "{}",
+            common::tr_fmt!(
+                "exercise {num}: this copy has no reference solutions (a classroom kit) — ask your instructor",
+                num = ex.num
+            )
         );
         return ExitCode::FAILURE;
     };
     match verify::run_check(exe, host, ex, STUDENT) {
         Ok(()) => {
             println!(
-                "exercise {} — {}: the lab's reference solution ({}):\n\n{text}",
-                ex.num,
-                ex.title(),
-                path.display()
+                "{}\n\n{text}",
+                common::tr_fmt!(
+                    "exercise {num} — {title}: the lab's reference solution ({path}):",
+                    num = ex.num,
+                    title = ex.title(),
+                    path = path.display()
+                )
             );
             ExitCode::SUCCESS
         }
         Err(_) => {
             println!(
-                "exercise {} is not solved yet: the reference is shown once your own passes its check\n(cargo test -p exercises {}; hints: cargo run -p exercises -- hint {})",
-                ex.num, ex.id, ex.num
+                "{}",
+                common::tr_fmt!(
+                    "exercise {num} is not solved yet: the reference is shown once your own passes its check\n(cargo test -p exercises {id}; hints: cargo run -p exercises -- hint {num})",
+                    num = ex.num,
+                    id = ex.id
+                )
             );
             ExitCode::FAILURE
         }

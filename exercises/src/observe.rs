@@ -15,13 +15,20 @@ use nix::libc;
 /// handler (if any) has run to the end and the server waits for the next
 /// client. Fails if `pid` exits or the deadline passes.
 pub fn idle_in_accept(pid: i32, timeout: Duration) -> anyhow::Result<()> {
-    eventually(timeout, &format!("pid {pid} to be idle in accept()"), || {
-        if exited(pid) {
-            Some(Err(anyhow::anyhow!("the server (pid {pid}) has exited")))
-        } else {
-            observer::idle_in_accept(pid).then_some(Ok(()))
-        }
-    })?
+    eventually(
+        timeout,
+        &common::lang::trf("pid {} to be idle in accept()", &[&pid]),
+        || {
+            if exited(pid) {
+                Some(Err(anyhow::anyhow!(common::lang::trf(
+                    "the server (pid {}) has exited",
+                    &[&pid]
+                ))))
+            } else {
+                observer::idle_in_accept(pid).then_some(Ok(()))
+            }
+        },
+    )?
 }
 
 /// Is `pid` gone or a zombie (it has exited)?
@@ -69,30 +76,36 @@ pub const HANG: Duration = Duration::from_millis(300);
 /// in wait4(2) instead: the hang a blocking wait makes.
 pub fn idle_or_waiting(pid: i32, timeout: Duration) -> Result<(), NotIdle> {
     let mut waiting_since: Option<Instant> = None;
-    let r = eventually(timeout, &format!("pid {pid} to be idle in accept()"), || {
-        if observer::idle_in_accept(pid) {
-            return Some(Ok(()));
-        }
-        if exited(pid) {
-            return Some(Err(NotIdle::Other(anyhow::anyhow!(
-                "the server (pid {pid}) has exited"
-            ))));
-        }
-        if asleep_in_wait(pid) {
-            let since = *waiting_since.get_or_insert_with(Instant::now);
-            if since.elapsed() >= HANG {
-                return Some(Err(NotIdle::InWait));
+    let r = eventually(
+        timeout,
+        &common::lang::trf("pid {} to be idle in accept()", &[&pid]),
+        || {
+            if observer::idle_in_accept(pid) {
+                return Some(Ok(()));
             }
-        } else {
-            waiting_since = None;
-        }
-        None
-    });
+            if exited(pid) {
+                return Some(Err(NotIdle::Other(anyhow::anyhow!(common::lang::trf(
+                    "the server (pid {}) has exited",
+                    &[&pid]
+                )))));
+            }
+            if asleep_in_wait(pid) {
+                let since = *waiting_since.get_or_insert_with(Instant::now);
+                if since.elapsed() >= HANG {
+                    return Some(Err(NotIdle::InWait));
+                }
+            } else {
+                waiting_since = None;
+            }
+            None
+        },
+    );
     match r {
         Ok(r) => r,
-        Err(e) if exited(pid) => Err(NotIdle::Other(anyhow::anyhow!(
-            "the server (pid {pid}) has exited: {e}"
-        ))),
+        Err(e) if exited(pid) => Err(NotIdle::Other(anyhow::anyhow!(common::lang::trf(
+            "the server (pid {}) has exited: {}",
+            &[&pid, &e]
+        )))),
         Err(e) => Err(NotIdle::Other(e)),
     }
 }

@@ -22,7 +22,10 @@ impl fmt::Display for Failure {
         writeln!(
             f,
             "{}",
-            trf("  did:      {}", &[&self.did.join(";\n            ")])
+            trf(
+                "  did:      {}",
+                &[&self.did.join(&format!("{}\n            ", common::lang::tr(";")))]
+            )
         )?;
         writeln!(f, "{}", trf("  saw:      {}", &[&indent(&self.saw)]))?;
         write!(f, "{}", trf("  expected: {}", &[&indent(&self.expected)]))
@@ -53,7 +56,7 @@ impl Trace {
     pub fn fail(&self, saw: impl Into<String>, expected: impl Into<String>) -> Failure {
         Failure {
             did: if self.steps.is_empty() {
-                vec!["nothing yet".into()]
+                vec![common::lang::tr("nothing yet").into()]
             } else {
                 self.steps.clone()
             },
@@ -71,7 +74,7 @@ pub fn tail(text: &str, n: usize) -> String {
         .filter(|l| !l.trim().is_empty() && !l.starts_with("note: "))
         .collect();
     if lines.is_empty() {
-        return "(nothing on stderr)".into();
+        return common::lang::tr("(nothing on stderr)").into();
     }
     lines[lines.len().saturating_sub(n)..].join("\n")
 }

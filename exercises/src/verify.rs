@@ -186,7 +186,7 @@ pub fn report(ex: &Exercise, f: &Failure) -> String {
             &tier,
             &ex.hint(tier).replace('\n', "\n            "),
             &next,
-            &ex.about.related,
+            &ex.related(),
         ],
     )
 }

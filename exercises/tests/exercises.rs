@@ -865,12 +865,97 @@ fn lang_hint_follows_the_locale() {
     assert_eq!(over, zh, "--lang zh-CN over C");
 }
 
-/// A failed check's report frame and `grade`'s table in Chinese.
+/// `exercises --help` (and a subcommand's) in Chinese under zh_CN, with
+/// clap's headings; under C.UTF-8 clap's English, unchanged.
+#[test]
+fn lang_help_follows_the_locale() {
+    // Every line of the help has its Chinese (see common::lang::parse).
+    let missing = common::lang::testing::untranslated_help_of(env!("CARGO_BIN_EXE_exercises"));
+    assert!(
+        missing.is_empty(),
+        "help without Chinese in common/po/cli.zh-CN.po:\n{missing}"
+    );
+    let (code, zh) = exercises_in("zh_CN.UTF-8", &["--help"]);
+    assert_eq!(code, Some(0), "{zh}");
+    for w in [
+        "\n用法：exercises [OPTIONS] <命令>\n",
+        "  list       每个练习，已解决或尚未解决——通过在你的代码上运行检查得出\n",
+        "  hint       一个练习的一条提示：1，点拨（默认）；2，具体细节\n",
+        "  help       打印本帮助，或给定子命令的帮助\n",
+        "打印帮助",
+    ] {
+        assert!(zh.contains(w), "{w:?} in\n{zh}");
+    }
+    let (_, zh) = exercises_in("zh_CN.UTF-8", &["grade", "--help"]);
+    assert!(
+        zh.contains("［可选值：table、json、junit］［默认：table］"),
+        "clap's notes:\n{zh}"
+    );
+    let (_, zh) = exercises_in("C.UTF-8", &["--lang", "zh-CN", "check", "--help"]);
+    assert!(
+        zh.contains("编号（4）、id（e04_reap）或名称（reap）"),
+        "--lang zh-CN over C:\n{zh}"
+    );
+    let (_, en) = exercises_in("C.UTF-8", &["--help"]);
+    assert!(en.contains("\nUsage: exercises [OPTIONS] <COMMAND>\n"), "{en}");
+    assert!(!en.chars().any(han), "English only:\n{en}");
+}
+
+/// A CJK ideograph?
+fn han(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+/// A failed check's report — frame, title and the did/saw/expected
+/// bodies the check wrote (common/po/cli.zh-CN.po) — and `grade`'s table
+/// in Chinese; under C.UTF-8 the same report in English, unchanged.
 #[cfg(feature = "solutions")]
 #[test]
 fn lang_check_report_and_grade_in_chinese() {
     let (code, zh) = exercises_in("zh_CN.UTF-8", &["check", "1", "--impl", "stub"]);
     assert_eq!(code, Some(1), "{zh}");
+    // The bodies: each of did, saw and expected is Chinese, word for word
+    // from the catalog (the stub's report is the same every run: fixed seed).
+    for w in [
+        "练习 1 —— writen：每一个字节，不怕写不足和 EINTR —— 尚未解决",
+        "  做了：    在发送缓冲区为 4 KB 的 Unix 字节流套接字上运行了你的 writen 8 次",
+        "  看到：    字节在第 2 次调用中断了：",
+        "            程序结束了（退出码 3）；它在 stderr 上的最后几行：",
+        "  应当：    每个字节，按顺序：write(2) 写出的字节可能少于要求",
+        "  相关：    UNP 3.9（lib/writen.c）；common::writen，每个回射程序都用它",
+    ] {
+        assert!(zh.contains(w), "{w:?} in\n{zh}");
+    }
+    for part in ["  做了：", "  看到：", "  应当："] {
+        let line = zh.lines().find(|l| l.starts_with(part)).unwrap_or_default();
+        let body = &line[part.len()..];
+        assert!(
+            body.chars().filter(|&c| han(c)).count() * 3
+                > body.chars().filter(|c| c.is_ascii_alphabetic()).count(),
+            "{part} body mostly English: {line:?}"
+        );
+    }
+    // A report with a multi-step did list and the server's end (e05's stub
+    // exits at once): the separator and describe() in Chinese too.
+    let (code, zh5) = exercises_in("zh_CN.UTF-8", &["check", "5", "--impl", "stub"]);
+    assert_eq!(code, Some(1), "{zh5}");
+    assert!(
+        zh5.contains("  做了：    在 127.0.0.1 的 0 号端口上启动了服务器\n"),
+        "{zh5}"
+    );
+    assert!(
+        zh5.contains("程序已退出（退出码 1）；它在 stderr 上的最后几行：\n"),
+        "{zh5}"
+    );
+    let (_, en5) = exercises_in("C.UTF-8", &["check", "5", "--impl", "stub"]);
+    assert!(
+        en5.contains("  did:      started the server on 127.0.0.1, port 0\n"),
+        "{en5}"
+    );
+    assert!(
+        en5.contains("the program exited (exit code 1); its last words on stderr:\n"),
+        "{en5}"
+    );
     for w in [
         "练习 1 —— ",
         " —— 尚未解决",
@@ -885,7 +970,13 @@ fn lang_check_report_and_grade_in_chinese() {
         assert!(zh.contains(w), "{w:?} in\n{zh}");
     }
     let (_, en) = exercises_in("C.UTF-8", &["check", "1", "--impl", "stub"]);
+    assert!(!en.chars().any(han), "English only:\n{en}");
     for w in [
+        "exercise 1 — writen: every byte, despite short writes and EINTR — not solved yet",
+        "  did:      ran your writen 8 times",
+        "  saw:      the bytes ended in call 2: ",
+        "            the program ended (exit code 3); its last words on stderr:",
+        "  expected: every byte, in order: write(2) may write fewer bytes than asked",
         " — not solved yet",
         "  did:      ",
         "  saw:      ",

@@ -31,6 +31,7 @@ use common::LogArgs;
 use common::lab::observer::TcpSock;
 use common::lab::packets::{SYN, Segment, Segments};
 use common::lab::pause::Pause;
+use common::tr_println;
 use common::wrapsock::{accept, bind, connect, getsockname, listen, socket};
 use socket2::{Domain, SockAddr, Socket, Type};
 
@@ -61,7 +62,7 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = common::lang::parse::<Args>(); // --lang, and --help in Chinese
     args.log.init(env!("CARGO_BIN_NAME"));
     let mut segs = Segments::from_args(&args.packets);
     let done = run(&args, &mut segs);
@@ -91,10 +92,11 @@ fn run(args: &Args, segs: &mut Segments) -> anyhow::Result<()> {
     let listen_addr = servaddr.as_socket().context("no address")?;
     let port = listen_addr.port();
     segs.watch(port);
-    println!(
-        "listen(fd {}, backlog {}) on {port}; this server never calls accept",
-        listenfd.as_raw_fd(),
-        args.backlog
+    tr_println!(
+        "listen(fd {fd}, backlog {backlog}) on {port}; this server never calls accept",
+        fd = listenfd.as_raw_fd(),
+        backlog = args.backlog,
+        port
     );
     // ANCHOR_END: listen
 
@@ -109,10 +111,12 @@ fn run(args: &Args, segs: &mut Segments) -> anyhow::Result<()> {
             Err(e) => format!("-1 {}", errno_name(&e)),
         };
         let local = getsockname(&sockfd)?.as_socket().context("no address")?;
-        println!(
-            "client {i}: connect(fd {}) = {r}   local port {}",
-            sockfd.as_raw_fd(),
-            local.port()
+        tr_println!(
+            "client {i}: connect(fd {fd}) = {r}   local port {port}",
+            i,
+            fd = sockfd.as_raw_fd(),
+            r,
+            port = local.port()
         );
         clients.push(sockfd);
     }
@@ -143,10 +147,10 @@ fn run(args: &Args, segs: &mut Segments) -> anyhow::Result<()> {
     // ANCHOR: accept_one
     let (connfd, cliaddr) = accept(&listenfd)?;
     let start = Instant::now();
-    println!(
-        "accept() = fd {}, from {}: one place free in the queue",
-        connfd.as_raw_fd(),
-        common::sock_ntop::sock_ntop(&cliaddr)
+    tr_println!(
+        "accept() = fd {fd}, from {cliaddr}: one place free in the queue",
+        fd = connfd.as_raw_fd(),
+        cliaddr = common::sock_ntop::sock_ntop(&cliaddr)
     );
     let established = |s: &[TcpSock]| {
         s.iter()
@@ -174,11 +178,11 @@ fn run(args: &Args, segs: &mut Segments) -> anyhow::Result<()> {
             if args.pause {
                 // The time since accept says little when the user waited at
                 // the prompt: the retransmit timers kept running meanwhile.
-                println!("a SYN_SENT client got in after the accept: its SYN retransmit found room");
+                tr_println!("a SYN_SENT client got in after the accept: its SYN retransmit found room");
             } else {
-                println!(
-                    "a SYN_SENT client got in after {:.2} s: its SYN retransmit found room",
-                    start.elapsed().as_secs_f64()
+                tr_println!(
+                    "a SYN_SENT client got in after {s} s: its SYN retransmit found room",
+                    s = format!("{:.2}", start.elapsed().as_secs_f64())
                 );
             }
             print!("{}", format_table(&socks, &holders, 4));
@@ -187,12 +191,12 @@ fn run(args: &Args, segs: &mut Segments) -> anyhow::Result<()> {
             segs.show(|s| locals.iter().any(|c| syns(s, port, *c) >= 2));
             explain_serverless(port, &socks);
             if socks.iter().any(|t| t.state == "SYN_RCVD") {
-                println!("    (a server end still in SYN_RCVD while its client is ESTABLISHED: that");
-                println!("    client's ACK arrived when the queue was full again and was dropped;");
-                println!("    the server will retransmit its SYN+ACK — UNP 4.5's third-ACK case)");
+                tr_println!("    (a server end still in SYN_RCVD while its client is ESTABLISHED: that");
+                tr_println!("    client's ACK arrived when the queue was full again and was dropped;");
+                tr_println!("    the server will retransmit its SYN+ACK — UNP 4.5's third-ACK case)");
             }
         }
-        Err(e) => println!("no waiting client got in: {e}"),
+        Err(e) => tr_println!("no waiting client got in: {e}", e),
     }
     pause.wait();
     Ok(())
@@ -215,15 +219,15 @@ fn explain_serverless(port: u16, socks: &[TcpSock]) {
         return;
     }
     let ports: Vec<String> = lonely.iter().map(u16::to_string).collect();
-    println!(
-        "    (client port {}: ESTABLISHED, but no server-side row. With the queue",
-        ports.join(", ")
+    tr_println!(
+        "    (client port {ports}: ESTABLISHED, but no server-side row. With the queue",
+        ports = ports.join(", ")
     );
-    println!("    this small the kernel answered its SYN with a SYN cookie, a SYN+ACK that");
-    println!("    keeps nothing on the server; the client's ACK, which would have made the");
-    println!("    server's socket, came while the accept queue was full and was dropped.");
-    println!("    Only the client believes it is connected. nstat shows it:");
-    println!("    TcpExtSyncookiesSent, TcpExtListenOverflows.)");
+    tr_println!("    this small the kernel answered its SYN with a SYN cookie, a SYN+ACK that");
+    tr_println!("    keeps nothing on the server; the client's ACK, which would have made the");
+    tr_println!("    server's socket, came while the accept queue was full and was dropped.");
+    tr_println!("    Only the client believes it is connected. nstat shows it:");
+    tr_println!("    TcpExtSyncookiesSent, TcpExtListenOverflows.)");
 }
 
 /// `listenfd`, `client1`, `client2`, ... for the HELD BY column.
@@ -248,7 +252,11 @@ fn summary(port: u16, socks: &[TcpSock], clients: &[Socket]) -> io::Result<()> {
     let mut errors = 0;
     for c in clients {
         if let Some(e) = c.take_error()? {
-            println!("    {} has a pending error: {}", c.as_raw_fd(), errno_name(&e));
+            tr_println!(
+                "    {fd} has a pending error: {errno}",
+                fd = c.as_raw_fd(),
+                errno = errno_name(&e)
+            );
             errors += 1;
         }
     }

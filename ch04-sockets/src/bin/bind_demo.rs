@@ -23,6 +23,7 @@ use anyhow::Context;
 use ch04_sockets::{errno_name, failed};
 use clap::{Parser, ValueEnum};
 use common::LogArgs;
+use common::tr_println;
 use common::wrapsock::{accept, bind, close, connect, getsockname, listen, socket};
 use socket2::{Domain, SockAddr, Socket, Type};
 
@@ -51,7 +52,7 @@ enum Case {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = common::lang::parse::<Args>(); // --lang, and --help in Chinese
     args.log.init(env!("CARGO_BIN_NAME"));
     common::exit_code(run(args.case))
 }
@@ -104,7 +105,7 @@ fn try_bind(s: &Socket, addr: SocketAddr) -> io::Result<()> {
 // ANCHOR: ephemeral
 /// Port 0: the kernel chooses, from net.ipv4.ip_local_port_range.
 fn ephemeral() -> anyhow::Result<()> {
-    println!("== port 0: let the kernel choose");
+    tr_println!("== port 0: let the kernel choose");
     let range = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")?;
     let mut it = range.split_whitespace().map(|w| w.parse::<u16>().unwrap_or(0));
     let (lo, hi) = (it.next().unwrap_or(0), it.next().unwrap_or(0));
@@ -112,7 +113,12 @@ fn ephemeral() -> anyhow::Result<()> {
     try_bind(&s, SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))?;
     let got = local(&s)?;
     let inside = (lo..=hi).contains(&got.port());
-    println!("getsockname() = {got}   <- ip_local_port_range is {lo}-{hi}");
+    tr_println!(
+        "getsockname() = {got}   <- ip_local_port_range is {lo}-{hi}",
+        got,
+        lo,
+        hi
+    );
     println!(
         "result: ephemeral {} {lo} {hi} {}\n",
         got.port(),
@@ -126,28 +132,33 @@ fn ephemeral() -> anyhow::Result<()> {
 /// INADDR_ANY: the listener keeps 0.0.0.0; each connection gets the local
 /// address the client's SYN was sent to.
 fn wildcard() -> anyhow::Result<()> {
-    println!("== the wildcard address 0.0.0.0 (INADDR_ANY)");
+    tr_println!("== the wildcard address 0.0.0.0 (INADDR_ANY)");
     let listenfd = tcp()?;
     try_bind(&listenfd, SocketAddr::from((Ipv4Addr::UNSPECIFIED, 0)))?;
     listen(&listenfd, 5)?;
     let laddr = local(&listenfd)?;
-    println!("getsockname(listenfd) = {laddr}   <- still the wildcard: any local address");
+    tr_println!(
+        "getsockname(listenfd) = {laddr}   <- still the wildcard: any local address",
+        laddr
+    );
     let client = tcp()?;
     connect(&client, &v4(Ipv4Addr::LOCALHOST, laddr.port()))?;
     let (connfd, _) = accept(&listenfd)?;
     let caddr = local(&connfd)?;
-    println!(
-        "a client connects to 127.0.0.1:{}; accept() -> connfd",
-        laddr.port()
+    tr_println!(
+        "a client connects to 127.0.0.1:{port}; accept() -> connfd",
+        port = laddr.port()
     );
-    println!("getsockname(connfd) = {caddr}   <- the kernel filled in the address the client used");
+    tr_println!(
+        "getsockname(connfd) = {caddr}   <- the kernel filled in the address the client used",
+        caddr
+    );
     let other = tcp()?;
     let r = try_bind(&other, SocketAddr::from((Ipv4Addr::LOCALHOST, laddr.port())));
     let name = r.as_ref().err().map_or("OK".into(), errno_name);
-    println!(
-        "    127.0.0.1:{} is inside 0.0.0.0:{}: the port is taken for every address",
-        laddr.port(),
-        laddr.port()
+    tr_println!(
+        "    127.0.0.1:{port} is inside 0.0.0.0:{port}: the port is taken for every address",
+        port = laddr.port()
     );
     println!("result: wildcard {laddr} {caddr} {name}\n");
     Ok(())
@@ -157,12 +168,15 @@ fn wildcard() -> anyhow::Result<()> {
 // ANCHOR: inuse
 /// A second socket on the same address and port.
 fn in_use() -> anyhow::Result<()> {
-    println!("== a port in use");
+    tr_println!("== a port in use");
     let first = tcp()?;
     try_bind(&first, SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))?;
     listen(&first, 5)?;
     let addr = local(&first)?;
-    println!("listen() on {addr}; now a second socket binds the same address:");
+    tr_println!(
+        "listen() on {addr}; now a second socket binds the same address:",
+        addr
+    );
     let second = tcp()?;
     let name = try_bind(&second, addr)
         .err()
@@ -176,12 +190,13 @@ fn in_use() -> anyhow::Result<()> {
 /// Ports below net.ipv4.ip_unprivileged_port_start (1024) need
 /// CAP_NET_BIND_SERVICE: the book's daytime port 13 included.
 fn privileged() -> anyhow::Result<()> {
-    println!("== a privileged port (the book's daytime server uses 13)");
+    tr_println!("== a privileged port (the book's daytime server uses 13)");
     let uid = nix::unistd::getuid();
     let start = std::fs::read_to_string("/proc/sys/net/ipv4/ip_unprivileged_port_start").unwrap_or_default();
-    println!(
-        "uid {uid}; ports below {} need CAP_NET_BIND_SERVICE",
-        start.trim()
+    tr_println!(
+        "uid {uid}; ports below {start} need CAP_NET_BIND_SERVICE",
+        uid,
+        start = start.trim()
     );
     let s = tcp()?;
     let name = try_bind(&s, SocketAddr::from((Ipv4Addr::LOCALHOST, 13)))
@@ -198,10 +213,10 @@ fn privileged() -> anyhow::Result<()> {
 /// SO_REUSEADDR on the old listener / on the new socket.
 fn time_wait(old: bool, new: bool) -> anyhow::Result<()> {
     let yn = |b: bool| if b { "on " } else { "off" };
-    println!(
-        "== rebind over TIME_WAIT: SO_REUSEADDR {} old listener, {} new socket",
-        yn(old),
-        yn(new)
+    tr_println!(
+        "== rebind over TIME_WAIT: SO_REUSEADDR {old} old listener, {new} new socket",
+        old = yn(old),
+        new = yn(new)
     );
     let listenfd = tcp()?;
     listenfd.set_reuse_address(old)?;
@@ -219,7 +234,11 @@ fn time_wait(old: bool, new: bool) -> anyhow::Result<()> {
         .iter()
         .filter(|t| t.state == "TIME_WAIT" && t.local == addr)
         .count();
-    println!("listener closed; {tw} connection of {addr} in TIME_WAIT");
+    tr_println!(
+        "listener closed; {tw} connection of {addr} in TIME_WAIT",
+        tw,
+        addr
+    );
     let again = tcp()?;
     again.set_reuse_address(new)?;
     let name = try_bind(&again, addr)

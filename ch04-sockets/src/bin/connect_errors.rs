@@ -27,6 +27,7 @@ use ch04_sockets::{Holder, errno_name, failed};
 use clap::{Parser, ValueEnum};
 use common::LogArgs;
 use common::lab::packets::{RST, SYN, Segments};
+use common::tr_println;
 use common::wrapsock::{bind, connect, getsockname, listen, socket};
 use nix::sched::CloneFlags;
 use socket2::{Domain, SockAddr, Socket, Type};
@@ -66,7 +67,7 @@ enum Case {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = common::lang::parse::<Args>(); // --lang, and --help in Chinese
     args.log.init(env!("CARGO_BIN_NAME"));
     common::exit_code(run(&args))
 }
@@ -103,10 +104,16 @@ fn try_connect(case: &str, sockfd: &Socket, to: SocketAddr, want: &str) -> bool 
         Ok(()) => ("0".to_string(), "OK".to_string()),
         Err(e) => (failed(e), errno_name(e)),
     };
-    println!("connect({fd}, {to}) = {shown}   after {ms:.3} ms");
+    tr_println!(
+        "connect({fd}, {to}) = {shown}   after {ms} ms",
+        fd,
+        to,
+        shown,
+        ms = format!("{ms:.3}")
+    );
     println!("result: {case} {name} {ms:.3} ms");
     if name != want {
-        println!("    UNEXPECTED: UNP 4.3 says {want}");
+        tr_println!("    UNEXPECTED: UNP 4.3 says {want}", want);
     }
     println!();
     name == want
@@ -117,14 +124,17 @@ fn try_connect(case: &str, sockfd: &Socket, to: SocketAddr, want: &str) -> bool 
 /// port; that host's TCP answers RST. A socket bound but never listening
 /// holds the port, so nobody else can start listening there meanwhile.
 fn refused(segs: &mut Segments) -> anyhow::Result<bool> {
-    println!("== ECONNREFUSED: SYN to a port nobody listens on -> RST");
+    tr_println!("== ECONNREFUSED: SYN to a port nobody listens on -> RST");
     let holder = socket(Domain::IPV4, Type::STREAM, None)?;
     bind(
         &holder,
         &SockAddr::from(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))),
     )?;
     let to = getsockname(&holder)?.as_socket().context("no address")?;
-    println!("bind(.., {to}) but no listen(): the port is taken, nobody accepts");
+    tr_println!(
+        "bind(.., {to}) but no listen(): the port is taken, nobody accepts",
+        to
+    );
     segs.watch(to.port());
     let sockfd = socket(Domain::IPV4, Type::STREAM, None)?;
     let ok = try_connect("refused", &sockfd, to, "ECONNREFUSED");
@@ -140,7 +150,7 @@ fn refused(segs: &mut Segments) -> anyhow::Result<bool> {
 /// 4 s ... 127 s in all with tcp_syn_retries = 6) — unless TCP_USER_TIMEOUT
 /// (or TCP_SYNCNT) cuts that short.
 fn timed_out(user_timeout: Duration, segs: &mut Segments) -> anyhow::Result<bool> {
-    println!("== ETIMEDOUT: the SYN is never answered");
+    tr_println!("== ETIMEDOUT: the SYN is never answered");
     let listenfd = socket(Domain::IPV4, Type::STREAM, None)?;
     bind(
         &listenfd,
@@ -151,7 +161,10 @@ fn timed_out(user_timeout: Duration, segs: &mut Segments) -> anyhow::Result<bool
     segs.watch(to.port());
     let filler = socket(Domain::IPV4, Type::STREAM, None)?;
     connect(&filler, &SockAddr::from(to)).context("the first connect")?;
-    println!("listen(.., 0) on {to}; one connect fills its accept queue; nobody accepts");
+    tr_println!(
+        "listen(.., 0) on {to}; one connect fills its accept queue; nobody accepts",
+        to
+    );
     let names = [(listenfd.as_raw_fd(), "listenfd"), (filler.as_raw_fd(), "filler")];
     let me = Holder {
         pid: std::process::id() as i32,
@@ -161,9 +174,9 @@ fn timed_out(user_timeout: Duration, segs: &mut Segments) -> anyhow::Result<bool
     print!("{}", ch04_sockets::table(to, &[me]));
     let sockfd = socket(Domain::IPV4, Type::STREAM, None)?;
     sockfd.set_tcp_user_timeout(Some(user_timeout))?;
-    println!(
-        "setsockopt(TCP_USER_TIMEOUT, {} ms): give up after that, not after 127 s",
-        user_timeout.as_millis()
+    tr_println!(
+        "setsockopt(TCP_USER_TIMEOUT, {ms} ms): give up after that, not after 127 s",
+        ms = user_timeout.as_millis()
     );
     let ok = try_connect("timeout", &sockfd, to, "ETIMEDOUT");
     let me = sockfd.local_addr()?.as_socket();
@@ -178,11 +191,12 @@ fn timed_out(user_timeout: Duration, segs: &mut Segments) -> anyhow::Result<bool
 /// a router ends the same way after the retries). A new network namespace
 /// has only a loopback interface, down, and no routes at all.
 fn unreachable() -> anyhow::Result<bool> {
-    println!("== ENETUNREACH / EHOSTUNREACH: no route (in a private network namespace)");
+    tr_println!("== ENETUNREACH / EHOSTUNREACH: no route (in a private network namespace)");
     if let Err(why) = enter_private_netns() {
-        println!(
-            "SKIP: netns: cannot make a user + network namespace here: {why}{}",
-            common::lab::userns_hint()
+        tr_println!(
+            "SKIP: netns: cannot make a user + network namespace here: {why}{hint}",
+            why,
+            hint = common::lab::userns_hint()
                 .map(|h| format!(" — {h}"))
                 .unwrap_or_default()
         );
@@ -190,28 +204,29 @@ fn unreachable() -> anyhow::Result<bool> {
         return Ok(true);
     }
     let to = SocketAddr::from((Ipv4Addr::new(192, 0, 2, 1), 9)); // TEST-NET-1
-    println!("unshare(CLONE_NEWUSER | CLONE_NEWNET): lo is down, the routing table is empty");
+    tr_println!("unshare(CLONE_NEWUSER | CLONE_NEWNET): lo is down, the routing table is empty");
     let sockfd = socket(Domain::IPV4, Type::STREAM, None)?;
     let mut ok = try_connect("netunreach", &sockfd, to, "ENETUNREACH");
 
     let route = ["route", "add", "unreachable", "192.0.2.0/24"];
     match Command::new("ip").args(route).status() {
         Ok(st) if st.success() => {
-            println!(
-                "ip {}: the kernel now knows the network and says no",
-                route.join(" ")
+            tr_println!(
+                "ip {route}: the kernel now knows the network and says no",
+                route = route.join(" ")
             );
             let sockfd = socket(Domain::IPV4, Type::STREAM, None)?;
             ok &= try_connect("hostunreach", &sockfd, to, "EHOSTUNREACH");
         }
-        Ok(st) => println!(
-            "SKIP: hostunreach: `ip {}` failed ({st}){}\n",
-            route.join(" "),
-            common::lab::userns_hint()
+        Ok(st) => tr_println!(
+            "SKIP: hostunreach: `ip {route}` failed ({st}){hint}\n",
+            route = route.join(" "),
+            st,
+            hint = common::lab::userns_hint()
                 .map(|h| format!(" — {h}"))
                 .unwrap_or_default()
         ),
-        Err(e) => println!("SKIP: hostunreach: cannot run `ip`: {e}\n"),
+        Err(e) => tr_println!("SKIP: hostunreach: cannot run `ip`: {e}\n", e),
     }
     Ok(ok)
 }

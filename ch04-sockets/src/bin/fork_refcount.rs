@@ -34,6 +34,7 @@ use common::lab::observer::socket_fds;
 use common::lab::packets::{Segments, all_acked};
 use common::lab::pause::Pause;
 use common::readline::{Readline, Rline};
+use common::tr_println;
 use common::wrapsock::{Accept, Bind, Close, Connect, Getsockname, Listen, Shutdown, Socket};
 use common::wrapunix::{Fork, Waitpid};
 use common::writen::Writen;
@@ -68,7 +69,7 @@ const CLOSE: u8 = b'x';
 const QUIT: u8 = b'q';
 
 fn main() {
-    let args = Args::parse();
+    let args = common::lang::parse::<Args>(); // --lang, and --help in Chinese
     args.log.init(env!("CARGO_BIN_NAME"));
     let mut pause = Pause::new(args.pause);
     let parent = std::process::id() as i32;
@@ -87,9 +88,11 @@ fn main() {
     let mut segs = Segments::from_args(&args.packets);
     segs.watch(at.port());
     *SEGMENTS.lock().unwrap_or_else(|e| e.into_inner()) = Some(segs);
-    println!(
-        "parent (the server) pid {parent}: listenfd = {lfd}, listening on {}",
-        common::sock_ntop::sock_ntop(&servaddr)
+    tr_println!(
+        "parent (the server) pid {parent}: listenfd = {lfd}, listening on {servaddr}",
+        parent,
+        lfd,
+        servaddr = common::sock_ntop::sock_ntop(&servaddr)
     );
 
     // The client: a process of its own, forked before any connection exists.
@@ -105,11 +108,14 @@ fn main() {
         ForkResult::Parent { child } => child.as_raw(),
     };
     drop(client_end);
-    println!("client pid {client}: forked first; it closed its copy of listenfd");
+    tr_println!(
+        "client pid {client}: forked first; it closed its copy of listenfd",
+        client
+    );
     println!();
 
     // ANCHOR: fig4_14
-    println!("== Fig 4.14: the client has connected; accept has not returned yet");
+    tr_println!("== Fig 4.14: the client has connected; accept has not returned yet");
     command(&to_client, CONNECT);
     let names = [(lfd, "listenfd")];
     let cnames = [(3, "sockfd")];
@@ -124,7 +130,11 @@ fn main() {
     // ANCHOR: fig4_15
     let (connfd, _) = Accept(&listenfd);
     let cfd = connfd.as_raw_fd();
-    println!("== Fig 4.15: accept returned connfd = {cfd}; listenfd = {lfd} still listens");
+    tr_println!(
+        "== Fig 4.15: accept returned connfd = {cfd}; listenfd = {lfd} still listens",
+        cfd,
+        lfd
+    );
     let names = [(lfd, "listenfd"), (cfd, "connfd")];
     show(
         at,
@@ -147,7 +157,10 @@ fn main() {
     };
     wait_state(child, 'T', Duration::from_secs(5))
         .unwrap_or_else(|e| common::error::err_quit(&format!("{e}")));
-    println!("== Fig 4.16: after fork() the child (pid {child}) has the same descriptors");
+    tr_println!(
+        "== Fig 4.16: after fork() the child (pid {child}) has the same descriptors",
+        child
+    );
     print_fds("parent", parent, at);
     print_fds("child ", child, at);
     let who = [
@@ -163,23 +176,28 @@ fn main() {
     Close(connfd); // the parent does not talk to the client
     let _ = kill(Pid::from_raw(child), Signal::SIGCONT); // the child closes listenfd
     dropped(child, lfd);
-    println!("== Fig 4.17: the parent closed connfd = {cfd}, the child closed listenfd = {lfd}");
+    tr_println!(
+        "== Fig 4.17: the parent closed connfd = {cfd}, the child closed listenfd = {lfd}",
+        cfd,
+        lfd
+    );
     show(at, &["LISTEN", "ESTABLISHED", "ESTABLISHED"], &who);
     command(&to_client, SEND);
     println!("result: close client=reply   <- close() in the parent did not end the connection");
     pause.wait();
     // ANCHOR_END: fig4_17
 
-    println!("== the client closes; the child reads end of file and exits");
+    tr_println!("== the client closes; the child reads end of file and exits");
     command(&to_client, CLOSE);
-    println!(
-        "parent: waitpid({child}) = {:?}",
-        Waitpid(Some(Pid::from_raw(child)), None)
+    tr_println!(
+        "parent: waitpid({child}) = {status}",
+        child,
+        status = format!("{:?}", Waitpid(Some(Pid::from_raw(child)), None))
     );
     println!();
 
     // ANCHOR: shutdown
-    println!("== shutdown() instead of close(): a second connection, a second child");
+    tr_println!("== shutdown() instead of close(): a second connection, a second child");
     command(&to_client, CONNECT);
     let (connfd, _) = Accept(&listenfd);
     let cfd = connfd.as_raw_fd();
@@ -193,7 +211,11 @@ fn main() {
         ForkResult::Parent { child } => child.as_raw(),
     };
     dropped(child, lfd);
-    println!("accept() = {cfd}, fork() = {child}; the child closed listenfd and reads connfd = {cfd}");
+    tr_println!(
+        "accept() = {cfd}, fork() = {child}; the child closed listenfd and reads connfd = {cfd}",
+        cfd,
+        child
+    );
     let names = [(lfd, "listenfd"), (cfd, "connfd")];
     let who = [
         (parent, "parent", &names[..]),
@@ -202,11 +224,15 @@ fn main() {
     ];
     show(at, &["LISTEN", "TIME_WAIT", "ESTABLISHED", "ESTABLISHED"], &who);
     Shutdown(&connfd, Shutdown::Both);
-    println!("parent: shutdown({cfd}, SHUT_RDWR) = 0   <- the child still holds fd {cfd}");
+    tr_println!(
+        "parent: shutdown({cfd}, SHUT_RDWR) = 0   <- the child still holds fd {cfd}",
+        cfd
+    );
     command(&to_client, EXPECT_EOF);
-    println!(
-        "parent: waitpid({child}) = {:?}",
-        Waitpid(Some(Pid::from_raw(child)), None)
+    tr_println!(
+        "parent: waitpid({child}) = {status}",
+        child,
+        status = format!("{:?}", Waitpid(Some(Pid::from_raw(child)), None))
     );
     show(at, &["LISTEN", "TIME_WAIT", "FIN_WAIT_2", "CLOSE_WAIT"], &who);
     println!("result: shutdown client=eof   <- shutdown() ended it for every holder");
@@ -215,9 +241,10 @@ fn main() {
 
     Close(connfd);
     let _ = (&to_client).write_all(&[QUIT]); // the client exits: no answer
-    println!(
-        "parent: waitpid({client}) = {:?}",
-        Waitpid(Some(Pid::from_raw(client)), None)
+    tr_println!(
+        "parent: waitpid({client}) = {status}",
+        client,
+        status = format!("{:?}", Waitpid(Some(Pid::from_raw(client)), None))
     );
     if let Some(segs) = SEGMENTS.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
         segs.show(all_acked);
@@ -257,7 +284,7 @@ fn print_fds(who: &str, pid: i32, at: SocketAddr) {
         .filter(|(_, inode)| tcp.contains(inode))
         .map(|(fd, inode)| format!("{fd} -> socket:[{inode}]"))
         .collect();
-    println!("{who} (pid {pid}) fds: {}", list.join(", "));
+    tr_println!("{who} (pid {pid}) fds: {fds}", who, pid, fds = list.join(", "));
 }
 
 /// Who holds what: (pid, role, the program's names for its descriptors).
@@ -292,9 +319,10 @@ fn serve(connfd: socket2::Socket) -> ! {
     loop {
         match conn.readline(&mut line) {
             Ok(0) => {
-                println!(
-                    "child {me}: read() = 0: end of file on connfd = {}",
-                    connfd.as_raw_fd()
+                tr_println!(
+                    "child {me}: read() = 0: end of file on connfd = {fd}",
+                    me,
+                    fd = connfd.as_raw_fd()
                 );
                 std::process::exit(0);
             }
@@ -320,10 +348,10 @@ fn client_main(ctl: socket2::Socket, servaddr: &SockAddr) -> ! {
                 let s = Socket(Domain::IPV4, Type::STREAM, None);
                 Connect(&s, servaddr);
                 let local = Getsockname(&s);
-                println!(
-                    "client: socket() = {}, connect() = 0 from {}",
-                    s.as_raw_fd(),
-                    common::sock_ntop::sock_ntop(&local)
+                tr_println!(
+                    "client: socket() = {fd}, connect() = 0 from {local}",
+                    fd = s.as_raw_fd(),
+                    local = common::sock_ntop::sock_ntop(&local)
                 );
                 sockfd = Some(s);
             }
@@ -331,16 +359,23 @@ fn client_main(ctl: socket2::Socket, servaddr: &SockAddr) -> ! {
                 if let Some(s) = &sockfd {
                     Writen(s, b"hello\n");
                     let reply = read_line(s.as_fd());
-                    println!("client: sent \"hello\", got back {reply:?}");
+                    tr_println!(
+                        "client: sent \"hello\", got back {reply}",
+                        reply = format!("{reply:?}")
+                    );
                 }
             }
             EXPECT_EOF => {
                 if let Some(s) = &sockfd {
                     let mut buf = [0u8; 64];
                     match common::wrapunix::read(s, &mut buf) {
-                        Ok(0) => println!("client: read({}) = 0: end of file", s.as_raw_fd()),
-                        Ok(n) => println!("client: read({}) = {n}: data, not end of file", s.as_raw_fd()),
-                        Err(e) => println!("client: read error: {}", common::error::strerror(&e)),
+                        Ok(0) => tr_println!("client: read({fd}) = 0: end of file", fd = s.as_raw_fd()),
+                        Ok(n) => tr_println!(
+                            "client: read({fd}) = {n}: data, not end of file",
+                            fd = s.as_raw_fd(),
+                            n
+                        ),
+                        Err(e) => tr_println!("client: read error: {err}", err = common::error::strerror(&e)),
                     }
                 }
             }
@@ -348,7 +383,7 @@ fn client_main(ctl: socket2::Socket, servaddr: &SockAddr) -> ! {
                 if let Some(s) = sockfd.take() {
                     let fd = s.as_raw_fd();
                     Close(s);
-                    println!("client: close({fd}) = 0");
+                    tr_println!("client: close({fd}) = 0", fd);
                 }
             }
             _ => std::process::exit(0), // QUIT, or anything unexpected

@@ -28,6 +28,7 @@ use common::LogArgs;
 use common::args::resolve;
 use common::lab::pause::Pause;
 use common::sock_ntop::sock_ntop;
+use common::tr_println;
 use common::wrapsock::{accept, bind, close, connect, getpeername, getsockname, listen, shutdown, socket};
 use common::wrapunix::read;
 use socket2::{Domain, SockAddr, Type};
@@ -67,7 +68,7 @@ struct Args {
 const STATES_WAIT: Duration = Duration::from_secs(1);
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = common::lang::parse::<Args>(); // --lang, and --help in Chinese
     args.log.init(env!("CARGO_BIN_NAME"));
     common::exit_code(run(&args))
 }
@@ -77,34 +78,41 @@ fn run(args: &Args) -> anyhow::Result<()> {
     let mut pause = Pause::new(args.pause);
     let addr = resolve(&args.host, args.port)?;
     let family = if addr.is_ipv4() { "AF_INET" } else { "AF_INET6" };
-    println!(
-        "tour (pid {pid}): UNP 4.2-4.10 on {}, one call at a time",
-        addr.ip()
+    tr_println!(
+        "tour (pid {pid}): UNP 4.2-4.10 on {ip}, one call at a time",
+        pid,
+        ip = addr.ip()
     );
     println!();
 
     // ANCHOR: server_side
     let listenfd = socket(Domain::for_address(addr), Type::STREAM, None).context("socket")?;
     let lfd = listenfd.as_raw_fd();
-    println!("socket({family}, SOCK_STREAM, 0) = {lfd}          <- listenfd");
-    println!("    no TCP entry yet: a socket neither listening nor connected is not in /proc/net/tcp");
+    tr_println!(
+        "socket({family}, SOCK_STREAM, 0) = {lfd}          <- listenfd",
+        family,
+        lfd
+    );
+    tr_println!("    no TCP entry yet: a socket neither listening nor connected is not in /proc/net/tcp");
     pause.wait();
 
     bind(&listenfd, &SockAddr::from(addr)).with_context(|| format!("bind {addr}"))?;
     let bound = getsockname(&listenfd).context("getsockname")?;
     let at = bound.as_socket().context("not an IP address")?;
     println!("bind({lfd}, {addr}) = 0");
-    println!(
-        "getsockname({lfd}) = {}   <- port 0 asked the kernel to choose",
-        sock_ntop(&bound)
+    tr_println!(
+        "getsockname({lfd}) = {bound}   <- port 0 asked the kernel to choose",
+        lfd,
+        bound = sock_ntop(&bound)
     );
-    println!("    still no entry: bound is not listening");
+    tr_println!("    still no entry: bound is not listening");
     pause.wait();
 
     listen(&listenfd, args.backlog).context("listen")?;
-    println!(
-        "listen({lfd}, {}) = 0     <- CLOSED -> LISTEN: now in /proc/net/tcp",
-        args.backlog
+    tr_println!(
+        "listen({lfd}, {backlog}) = 0     <- CLOSED -> LISTEN: now in /proc/net/tcp",
+        lfd,
+        backlog = args.backlog
     );
     // ANCHOR_END: server_side
     let names = [(lfd, "listenfd")];
@@ -114,15 +122,20 @@ fn run(args: &Args) -> anyhow::Result<()> {
     // ANCHOR: client_side
     let sockfd = socket(Domain::for_address(addr), Type::STREAM, None).context("socket")?;
     let sfd = sockfd.as_raw_fd();
-    println!("socket({family}, SOCK_STREAM, 0) = {sfd}          <- sockfd, the client's socket");
+    tr_println!(
+        "socket({family}, SOCK_STREAM, 0) = {sfd}          <- sockfd, the client's socket",
+        family,
+        sfd
+    );
     let servaddr = SockAddr::from(at);
     connect(&sockfd, &servaddr).context("connect")?;
-    println!(
-        "connect({sfd}, {}) = 0   <- SYN, SYN+ACK, ACK: the handshake is done",
-        sock_ntop(&servaddr)
+    tr_println!(
+        "connect({sfd}, {servaddr}) = 0   <- SYN, SYN+ACK, ACK: the handshake is done",
+        sfd,
+        servaddr = sock_ntop(&servaddr)
     );
-    println!("    the server's end is ESTABLISHED before anyone calls accept: it waits");
-    println!("    in the listener's accept queue (listener Recv-Q 1), held by no descriptor");
+    tr_println!("    the server's end is ESTABLISHED before anyone calls accept: it waits");
+    tr_println!("    in the listener's accept queue (listener Recv-Q 1), held by no descriptor");
     // ANCHOR_END: client_side
     let names = [(lfd, "listenfd"), (sfd, "sockfd")];
     show(at, &["LISTEN", "ESTABLISHED", "ESTABLISHED"], pid, &names);
@@ -131,11 +144,13 @@ fn run(args: &Args) -> anyhow::Result<()> {
     // ANCHOR: accept
     let (connfd, cliaddr) = accept(&listenfd).context("accept")?;
     let cfd = connfd.as_raw_fd();
-    println!(
-        "accept({lfd}, &cliaddr) = {cfd}   <- connfd, a NEW socket; cliaddr = {}",
-        sock_ntop(&cliaddr)
+    tr_println!(
+        "accept({lfd}, &cliaddr) = {cfd}   <- connfd, a NEW socket; cliaddr = {cliaddr}",
+        lfd,
+        cfd,
+        cliaddr = sock_ntop(&cliaddr)
     );
-    println!("    the listening socket stays in LISTEN for the next client");
+    tr_println!("    the listening socket stays in LISTEN for the next client");
     // ANCHOR_END: accept
     let names = [(lfd, "listenfd"), (sfd, "sockfd"), (cfd, "connfd")];
     show(at, &["LISTEN", "ESTABLISHED", "ESTABLISHED"], pid, &names);
@@ -144,17 +159,20 @@ fn run(args: &Args) -> anyhow::Result<()> {
     // ANCHOR: names
     let (c_local, c_peer) = (getsockname(&connfd)?, getpeername(&connfd)?);
     let (s_local, s_peer) = (getsockname(&sockfd)?, getpeername(&sockfd)?);
-    println!(
-        "getsockname({cfd}) = {}   <- connfd has the listener's port",
-        sock_ntop(&c_local)
+    tr_println!(
+        "getsockname({cfd}) = {c_local}   <- connfd has the listener's port",
+        cfd,
+        c_local = sock_ntop(&c_local)
     );
-    println!(
-        "getpeername({cfd}) = {}   <- the same as accept's cliaddr",
-        sock_ntop(&c_peer)
+    tr_println!(
+        "getpeername({cfd}) = {c_peer}   <- the same as accept's cliaddr",
+        cfd,
+        c_peer = sock_ntop(&c_peer)
     );
-    println!(
-        "getsockname({sfd}) = {}   <- connect chose the client's ephemeral port",
-        sock_ntop(&s_local)
+    tr_println!(
+        "getsockname({sfd}) = {s_local}   <- connect chose the client's ephemeral port",
+        sfd,
+        s_local = sock_ntop(&s_local)
     );
     println!("getpeername({sfd}) = {}", sock_ntop(&s_peer));
     // ANCHOR_END: names
@@ -162,25 +180,38 @@ fn run(args: &Args) -> anyhow::Result<()> {
 
     // ANCHOR: close
     close(connfd).context("close connfd")?;
-    println!("close({cfd}) = 0   <- the server closes first (active close): FIN to the client");
-    println!("    connfd is gone but its socket is not: FIN_WAIT_2, held by the kernel alone;");
-    println!("    the client is in CLOSE_WAIT, Recv-Q 1: the FIN takes one sequence number");
+    tr_println!(
+        "close({cfd}) = 0   <- the server closes first (active close): FIN to the client",
+        cfd
+    );
+    tr_println!("    connfd is gone but its socket is not: FIN_WAIT_2, held by the kernel alone;");
+    tr_println!("    the client is in CLOSE_WAIT, Recv-Q 1: the FIN takes one sequence number");
     show(at, &["LISTEN", "FIN_WAIT_2", "CLOSE_WAIT"], pid, &names);
     let n = read(&sockfd, &mut [0u8; 64]).context("read")?;
-    println!("read({sfd}, buf, 64) = {n}   <- the client reads end of file: the FIN arrived");
+    tr_println!(
+        "read({sfd}, buf, 64) = {n}   <- the client reads end of file: the FIN arrived",
+        sfd,
+        n
+    );
     pause.wait();
 
     shutdown(&sockfd, Shutdown::Write).context("shutdown")?;
-    println!("shutdown({sfd}, SHUT_WR) = 0   <- the client's FIN; fd {sfd} is still open");
-    println!("    the side that closed first waits in TIME_WAIT (2MSL, 60 s on Linux),");
-    println!("    held by no process; the client's socket has left the table (CLOSED)");
+    tr_println!(
+        "shutdown({sfd}, SHUT_WR) = 0   <- the client's FIN; fd {sfd} is still open",
+        sfd
+    );
+    tr_println!("    the side that closed first waits in TIME_WAIT (2MSL, 60 s on Linux),");
+    tr_println!("    held by no process; the client's socket has left the table (CLOSED)");
     show(at, &["LISTEN", "TIME_WAIT"], pid, &names);
     pause.wait();
 
     close(sockfd).context("close sockfd")?;
     close(listenfd).context("close listenfd")?;
     println!("close({sfd}) = 0");
-    println!("close({lfd}) = 0   <- no more LISTEN; new clients would get RST (ECONNREFUSED)");
+    tr_println!(
+        "close({lfd}) = 0   <- no more LISTEN; new clients would get RST (ECONNREFUSED)",
+        lfd
+    );
     // ANCHOR_END: close
     show(at, &["TIME_WAIT"], pid, &names);
     pause.wait();

@@ -15,6 +15,7 @@ mod bind_demo;
 mod connect_errors;
 mod daytime;
 mod fork_refcount;
+mod lang;
 mod segments;
 mod support;
 mod toupper;

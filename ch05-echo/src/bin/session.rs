@@ -26,6 +26,8 @@ use common::lab::harness::{
 };
 use common::lab::packets::{ACK, FIN, Segment, Segments};
 use common::lab::pause::Pause;
+use common::lang::n_;
+use common::tr_println;
 use std::process::ExitCode;
 
 /// UNP §5.6–5.7: a guided echo session — start, accept, fork, one line,
@@ -50,7 +52,7 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = common::lang::parse::<Args>(); // --lang, and --help in Chinese
     args.log.init("session");
     let mut segs = Segments::from_args(&args.packets);
     let done = run(Pause::new(args.pause), args.port, &mut segs);
@@ -74,7 +76,9 @@ fn run(mut pause: Pause, port: u16, segs: &mut Segments) -> anyhow::Result<()> {
     let sp = serv.pid();
     segs.watch(port);
     let (mut seen, mut cseen) = (0, 0);
-    step("1. tcpserv01 started: socket, bind, listen; it blocks in accept (Fig 4.14)");
+    step(n_(
+        "1. tcpserv01 started: socket, bind, listen; it blocks in accept (Fig 4.14)",
+    ));
     new_log_lines(&serv, &mut seen);
     show(&[serv.pid()], port);
 
@@ -87,19 +91,21 @@ fn run(mut pause: Pause, port: u16, segs: &mut Segments) -> anyhow::Result<()> {
     })?
     .local;
     serv.wait_stderr("connection from", DEADLINE)?;
-    step("2. tcpcli01 connected; accept returned; the server forked (Fig 4.15–4.17)");
+    step(n_(
+        "2. tcpcli01 connected; accept returned; the server forked (Fig 4.15–4.17)",
+    ));
     new_log_lines(&serv, &mut seen);
-    println!("  the parent closed its copy of the connection: only the child holds it");
+    tr_println!("  the parent closed its copy of the connection: only the child holds it");
     show(&[serv.pid(), cli.pid()], port);
     segs.show(|s| s.iter().any(|x| x.to(port) && x.flags == ACK));
 
     pause.wait();
     cli.write_stdin(b"hello, world\n")?;
     cli.wait_stdout(b"hello, world\n", DEADLINE)?;
-    step("3. a line typed into the client came back (§5.5)");
-    println!(
-        "  client stdout │ {}",
-        String::from_utf8_lossy(&cli.stdout_bytes()).trim_end()
+    step(n_("3. a line typed into the client came back (§5.5)"));
+    tr_println!(
+        "  client stdout │ {out}",
+        out = String::from_utf8_lossy(&cli.stdout_bytes()).trim_end()
     );
     segs.show(|s| s.iter().any(|x| x.from(port) && x.len > 0));
 
@@ -109,7 +115,9 @@ fn run(mut pause: Pause, port: u16, segs: &mut Segments) -> anyhow::Result<()> {
     cli.expect_exit(0, DEADLINE)?;
     wait_server_tcp(sp, port, "CLOSE_WAIT", DEADLINE, |t| t.remote == cli_end)?;
     wait_server_tcp(sp, port, "FIN_WAIT_2", DEADLINE, |t| t.local == cli_end)?;
-    step("4. EOF: the client exited; its FIN got an ACK (§5.7 steps 1–3; the child is held stopped)");
+    step(n_(
+        "4. EOF: the client exited; its FIN got an ACK (§5.7 steps 1–3; the child is held stopped)",
+    ));
     new_log_lines(&cli, &mut cseen);
     show(&[serv.pid()], port);
     segs.show(|s| fin_acked(s, port, false));
@@ -118,10 +126,12 @@ fn run(mut pause: Pause, port: u16, segs: &mut Segments) -> anyhow::Result<()> {
     cont(child)?;
     wait_zombies(serv.pid(), 1, DEADLINE)?;
     wait_server_tcp(sp, port, "TIME_WAIT", DEADLINE, |t| t.local == cli_end)?;
-    step("5. the child read EOF and exited: its FIN, the client's ACK (§5.7 steps 4–7)");
+    step(n_(
+        "5. the child read EOF and exited: its FIN, the client's ACK (§5.7 steps 4–7)",
+    ));
     show(&[serv.pid()], port);
     segs.show(|s| fin_acked(s, port, true));
-    println!(
+    tr_println!(
         "\nTIME_WAIT is on the client's side, the end that closed first; it lasts 60 s on Linux.\n\
          The child is a zombie: tcpserv01 never calls wait (see ch05-sigchld)."
     );

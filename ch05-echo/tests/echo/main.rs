@@ -9,6 +9,7 @@ mod badflags;
 mod figures;
 mod halfclose;
 mod hostcrash;
+mod lang;
 mod segments;
 mod session;
 mod sigpipe;

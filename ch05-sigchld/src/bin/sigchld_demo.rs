@@ -86,7 +86,7 @@ macro_rules! say_raw {
 
 fn main() -> ExitCode {
     common::lab::harness::kill_all_on_interrupt();
-    let args = Args::parse();
+    let args = common::lang::parse::<Args>(); // --lang, and --help in Chinese
     args.log.init("sigchld_demo");
     if let Some(l) = args.lang {
         common::lang::set(l);

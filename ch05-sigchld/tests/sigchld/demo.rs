@@ -242,3 +242,23 @@ fn the_demo_speaks_chinese_under_zh_cn() {
     }
     assert!(!out.contains("zombies"), "English left:\n{out}");
 }
+
+/// Every line of `sigchld_demo --help` has its Chinese in the catalog
+/// (`UNP_HELP_UNTRANSLATED`, see common::lang::parse), and under zh_CN the
+/// help is Chinese.
+#[test]
+fn the_demo_s_help_is_translated() {
+    let missing = common::lang::testing::untranslated_help_of(bin!("sigchld_demo"));
+    assert!(missing.is_empty(), "help without Chinese:\n{missing}");
+    let out = common::lang::testing::stdout_in(bin!("sigchld_demo"), "zh_CN.UTF-8", &["--help"]);
+    assert!(
+        out.contains("\n用法：sigchld_demo [OPTIONS]\n") && out.contains("只运行一步"),
+        "{out}"
+    );
+    let en = common::lang::testing::stdout_in(bin!("sigchld_demo"), "C.UTF-8", &["--help"]);
+    assert!(
+        en.contains("\nUsage: sigchld_demo [OPTIONS]\n") && en.contains("Run one step only"),
+        "{en}"
+    );
+    assert!(!common::lang::testing::has_han(&en), "English only:\n{en}");
+}

@@ -438,13 +438,14 @@ fn unregister_if_gone(pgid: i32) -> bool {
     gone
 }
 
-/// "exit code 1" or "killed by signal 13 (SIGPIPE)".
+/// "exit code 1" or "killed by signal 13 (SIGPIPE)" (in the current language:
+/// "退出码 1").
 pub fn describe(st: ExitStatus) -> String {
     match (st.code(), st.signal()) {
-        (Some(c), _) => format!("exit code {c}"),
+        (Some(c), _) => crate::lang::trf("exit code {}", &[&c]),
         (None, Some(s)) => match Signal::try_from(s) {
-            Ok(sig) => format!("killed by signal {s} ({sig})"),
-            Err(_) => format!("killed by signal {s}"),
+            Ok(sig) => crate::lang::trf("killed by signal {} ({})", &[&s, &sig]),
+            Err(_) => crate::lang::trf("killed by signal {}", &[&s]),
         },
         _ => format!("{st:?}"),
     }
@@ -526,9 +527,9 @@ impl Deadline {
     pub fn note(&self) -> String {
         let credit = self.credit();
         if credit >= Duration::from_millis(100) {
-            format!(
-                " (and {:.1} s more: the machine kept runnable tasks waiting for a CPU)",
-                credit.as_secs_f64()
+            crate::lang::trf(
+                " (and {} s more: the machine kept runnable tasks waiting for a CPU)",
+                &[&format!("{:.1}", credit.as_secs_f64())],
             )
         } else {
             String::new()
@@ -568,7 +569,13 @@ pub fn eventually<T>(timeout: Duration, what: &str, mut f: impl FnMut() -> Optio
             return Ok(t);
         }
         if end.passed() {
-            bail!("timed out after {timeout:?} waiting for {what}{}", end.note());
+            bail!(
+                "{}",
+                crate::lang::trf(
+                    "timed out after {} waiting for {}{}",
+                    &[&format!("{timeout:?}"), &crate::lang::tr_any(what), &end.note()],
+                )
+            );
         }
         thread::sleep(pause); // a poll interval, not a readiness guess
         pause = (pause * 2).min(Duration::from_millis(10));

@@ -219,11 +219,13 @@ pub fn parse(frame: &Frame) -> Option<Segment> {
 /// Why a capture cannot start here, in words a student can act on.
 pub fn why_not(e: &io::Error) -> String {
     if e.raw_os_error() == Some(nix::libc::EPERM) {
-        "capturing packets needs CAP_NET_RAW: run as root, or inside a private \
-         user + network namespace (unshare -rn)"
-            .into()
+        crate::lang::tr(
+            "capturing packets needs CAP_NET_RAW: run as root, or inside a private \
+             user + network namespace (unshare -rn)",
+        )
+        .into()
     } else {
-        format!("cannot open a packet socket: {e}")
+        crate::lang::trf("cannot open a packet socket: {}", &[e])
     }
 }
 
@@ -801,7 +803,7 @@ impl Segments {
             match Capture::start_unthreaded() {
                 Ok(c) => Some(c),
                 Err(e) => {
-                    eprintln!("(no segments: {})", why_not(&e));
+                    eprintln!("{}", crate::tr_fmt!("(no segments: {why})", why = why_not(&e)));
                     None
                 }
             }
@@ -878,10 +880,10 @@ impl Segments {
         let mut lines = text.lines();
         let head = lines.next().unwrap_or("");
         if self.shown == 0 {
-            self.say(&format!("  segments │ {head}"));
+            self.say(&crate::tr_fmt!("  segments │ {head}", head));
         }
         for l in lines.skip(self.shown) {
-            self.say(&format!("  segments │ {l}"));
+            self.say(&crate::tr_fmt!("  segments │ {l}", l));
         }
         self.shown = all.len();
     }
@@ -905,9 +907,9 @@ impl Segments {
         if self.said.swap(true, Ordering::Relaxed) {
             return Ok(());
         }
-        self.say(&format!(
-            "{} segments written to {p} (read it: tcpdump -nn -r {p})",
-            c.frames().len(),
+        self.say(&crate::tr_fmt!(
+            "{n} segments written to {p} (read it: tcpdump -nn -r {p})",
+            n = c.frames().len(),
             p = path.display()
         ));
         Ok(())

@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use common::lab::harness::{Deadline, describe, eventually};
 use common::lab::observer;
+use common::lang::{tr, trf};
 use nix::libc;
 use nix::sys::signal::Signal;
 
@@ -28,7 +29,7 @@ pub fn check(target: &Target) -> Verdict {
     let mut t = Trace::new();
     let rounds = super::rounds(target.seed);
     let want: Vec<u8> = rounds.concat();
-    let (mine, theirs) = UnixStream::pair().map_err(|e| t.fail(e.to_string(), "a socket pair"))?;
+    let (mine, theirs) = UnixStream::pair().map_err(|e| t.fail(e.to_string(), tr("a socket pair")))?;
     let theirs = socket2::Socket::from(OwnedFd::from(theirs));
     let _ = theirs.set_send_buffer_size(4096);
     let mine = socket2::Socket::from(OwnedFd::from(mine));
@@ -42,13 +43,15 @@ pub fn check(target: &Target) -> Verdict {
     ];
     let mut p = target.spawn_with_fds(&t, &args, vec![OwnedFd::from(theirs)])?;
     let pid = p.pid();
-    t.did(format!(
+    t.did(trf(
         "ran your writen {} times ({} bytes in all, from 0 bytes to {} KB) on a Unix stream socket with a 4 KB \
          send buffer; the check read the other end in small chunks and, each time the writer slept in write(2) \
          with the buffer full, sent it two SIGUSR1s first (handler without SA_RESTART: a short write, then EINTR)",
-        rounds.len(),
-        want.len(),
-        rounds.iter().map(Vec::len).max().unwrap_or(0) / 1000
+        &[
+            &rounds.len(),
+            &want.len(),
+            &(rounds.iter().map(Vec::len).max().unwrap_or(0) / 1000),
+        ],
     ));
     let mut chunks = Rng::new(target.seed ^ 0x5eed);
     let mut got = Vec::with_capacity(want.len());
@@ -66,7 +69,7 @@ pub fn check(target: &Target) -> Verdict {
         let tries = if rounds_left > 0 { 2 } else { 0 };
         rounds_left = rounds_left.saturating_sub(1);
         for _ in 0..tries {
-            let blocked = eventually(Duration::from_millis(200), "the writer to block", || {
+            let blocked = eventually(Duration::from_millis(200), common::lang::n_("the writer to block"), || {
                 observer::blocked_in(pid, &WRITES).then_some(())
             });
             if blocked.is_err() {
@@ -94,27 +97,22 @@ pub fn check(target: &Target) -> Verdict {
             Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) && !quiet.passed() => {}
             Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
                 return Err(t.fail(
-                    format!(
+                    trf(
                         "no byte came for {} s ({} of {} bytes had arrived); the program still runs",
-                        STEP.as_secs(),
-                        got.len(),
-                        want.len()
+                        &[&STEP.as_secs(), &got.len(), &want.len()],
                     ),
-                    "writen keeps writing until every byte is out",
+                    tr("writen keeps writing until every byte is out"),
                 ));
             }
-            Err(e) => return Err(t.fail(format!("read error: {e}"), "the bytes")),
+            Err(e) => return Err(t.fail(trf("read error: {}", &[&e]), tr("the bytes"))),
         }
         if end.passed() {
             return Err(t.fail(
-                format!(
+                trf(
                     "after {} s only {} of {} bytes had arrived{}",
-                    (STEP * 6).as_secs(),
-                    got.len(),
-                    want.len(),
-                    end.note()
+                    &[&(STEP * 6).as_secs(), &got.len(), &want.len(), &end.note()],
                 ),
-                "every byte within the deadline",
+                tr("every byte within the deadline"),
             ));
         }
     }
@@ -124,10 +122,9 @@ pub fn check(target: &Target) -> Verdict {
     drop(mine);
     let status = p.wait_exit(STEP).ok();
     let last_words = || match status {
-        Some(st) => format!(
+        Some(st) => trf(
             "\nthe program ended ({}); its last words on stderr:\n{}",
-            describe(st),
-            tail(&p.stderr_text(), 3)
+            &[&describe(st), &tail(&p.stderr_text(), 3)],
         ),
         None => String::new(),
     };
@@ -136,44 +133,44 @@ pub fn check(target: &Target) -> Verdict {
             Some(Some(4)) => {}
             Some(Some(0)) => {
                 return Err(t.fail(
-                    "every byte arrived; then the check closed its end, and your writen returned Ok(()) for the \
-                     last call (1 MiB) although nothing could reach the reader",
-                    "a real error (EPIPE or ECONNRESET: the reader has gone) is returned to the caller, not reported as success",
+                    tr("every byte arrived; then the check closed its end, and your writen returned Ok(()) for the \
+                        last call (1 MiB) although nothing could reach the reader"),
+                    tr("a real error (EPIPE or ECONNRESET: the reader has gone) is returned to the caller, not reported as success"),
                 ));
             }
             None => {
                 return Err(t.fail(
-                    format!(
+                    trf(
                         "every byte arrived; then the check closed its end, and your writen was still running {} s \
                          later: it retries an error that never goes away (EPIPE or ECONNRESET: the reader has gone)",
-                        STEP.as_secs()
+                        &[&STEP.as_secs()],
                     ),
-                    "only EINTR (and a short count) mean \"go on\"; any other error is returned at once",
+                    tr("only EINTR (and a short count) mean \"go on\"; any other error is returned at once"),
                 ));
             }
             Some(_) => {
                 return Err(t.fail(
-                    format!("every byte arrived, but then{}", last_words()),
-                    "the last call fails (EPIPE or ECONNRESET) once the reader has closed its end",
+                    trf("every byte arrived, but then{}", &[&last_words()]),
+                    tr("the last call fails (EPIPE or ECONNRESET) once the reader has closed its end"),
                 ));
             }
         }
         if signals == 0 {
             return Err(t.fail(
-                "every byte arrived, but the writer never slept in write(2), so no signal could interrupt it",
-                "a writer that blocks in write(2) when the buffer is full",
+                tr("every byte arrived, but the writer never slept in write(2), so no signal could interrupt it"),
+                tr("a writer that blocks in write(2) when the buffer is full"),
             ));
         }
         return Ok(());
     }
     let saw = match first_wrong(&rounds, &got) {
         Some(why) => why,
-        None => format!("the check received {} of {} bytes", got.len(), want.len()),
+        None => trf("the check received {} of {} bytes", &[&got.len(), &want.len()]),
     };
     Err(t.fail(
-        format!("{saw} (the check had sent {signals} signals){}", last_words()),
-        "every byte, in order: write(2) may write fewer bytes than asked, and may fail with EINTR \
-         before writing any; loop until all are written, retrying EINTR",
+        trf("{} (the check had sent {} signals){}", &[&saw, &signals, &last_words()]),
+        tr("every byte, in order: write(2) may write fewer bytes than asked, and may fail with EINTR \
+            before writing any; loop until all are written, retrying EINTR"),
     ))
 }
 
@@ -187,30 +184,34 @@ fn first_wrong(rounds: &[Vec<u8>], got: &[u8]) -> Option<String> {
         if same < round.len() {
             let call = i + 1;
             if here.len() <= same {
-                return Some(format!(
-                    "the bytes ended in call {call}: {same} of its {} bytes reached the reader",
-                    round.len()
+                return Some(trf(
+                    "the bytes ended in call {}: {} of its {} bytes reached the reader",
+                    &[&call, &same, &round.len()],
                 ));
             }
             let after = &here[same..];
             if round.len() > same && after.starts_with(&round[..round.len().min(64).min(after.len())]) {
-                return Some(format!(
-                    "call {call}: {same} bytes reached the reader in order, then the buffer's first bytes \
-                     came again — after a short write, the rest of the buffer must follow, not its beginning again"
+                return Some(trf(
+                    "call {}: {} bytes reached the reader in order, then the buffer's first bytes \
+                     came again — after a short write, the rest of the buffer must follow, not its beginning again",
+                    &[&call, &same],
                 ));
             }
             if let Some(next) = rounds.get(i + 1).filter(|n| !n.is_empty())
                 && after.starts_with(&next[..next.len().min(64).min(after.len())])
             {
-                return Some(format!(
-                    "call {call} returned Ok(()), but only {same} of its {} bytes reached the reader before \
+                return Some(trf(
+                    "call {} returned Ok(()), but only {} of its {} bytes reached the reader before \
                      the next call's bytes",
-                    round.len()
+                    &[&call, &same, &round.len()],
                 ));
             }
-            return Some(format!("call {call}: byte {same} of its buffer is wrong ({end} expected in all so far)"));
+            return Some(trf(
+                "call {}: byte {} of its buffer is wrong ({} expected in all so far)",
+                &[&call, &same, &end],
+            ));
         }
         start = end;
     }
-    (got.len() > start).then(|| format!("{} bytes more than were written", got.len() - start))
+    (got.len() > start).then(|| trf("{} bytes more than were written", &[&(got.len() - start)]))
 }

@@ -27,9 +27,9 @@ pub fn rounds(seed: u64) -> Vec<Vec<u8>> {
 }
 
 pub const ABOUT: crate::catalog::About = crate::catalog::About {
-    title: "writen: every byte, despite short writes and EINTR",
+    title: common::lang::n_("writen: every byte, despite short writes and EINTR"),
     teaches: "one write(2) may write less than asked; a signal may interrupt it",
-    related: "UNP 3.9 (lib/writen.c); common::writen, used by every echo program",
+    related: common::lang::n_("UNP 3.9 (lib/writen.c); common::writen, used by every echo program"),
     forbidden: &[
         "common::writen::writen",
         "common::writen::Writen",

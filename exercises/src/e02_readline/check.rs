@@ -15,6 +15,7 @@ use std::os::unix::net::UnixStream;
 use std::thread;
 
 use common::MAXLINE;
+use common::lang::{tr, trf};
 use socket2::{Domain, Socket, Type};
 
 use crate::checks::{STEP, Target, gone};
@@ -26,17 +27,16 @@ pub fn check(target: &Target) -> Verdict {
     let mut rng = Rng::new(target.seed);
     let (sa, sb) = (stream(&mut rng), stream(&mut rng));
     let total = sa.0.len() + sb.0.len();
-    t.did(format!(
-        "fed two sockets with {} and {} bytes of random lines (an empty line, lines of MAXLINE − 1, MAXLINE = {MAXLINE} \
+    t.did(trf(
+        "fed two sockets with {} and {} bytes of random lines (an empty line, lines of MAXLINE − 1, MAXLINE = {} \
          and MAXLINE + 1 bytes, longer ones, NUL bytes, a last line without '\\n'), in pieces of 1 byte to 8 KB; \
          your program read a line from A, one from B, alternately, each through its own Rline",
-        sa.0.len(),
-        sb.0.len()
+        &[&sa.0.len(), &sb.0.len(), &MAXLINE],
     ));
-    let pair = || Socket::pair(Domain::UNIX, Type::STREAM, None).map_err(|e| t.fail(e.to_string(), "a socket pair"));
+    let pair = || Socket::pair(Domain::UNIX, Type::STREAM, None).map_err(|e| t.fail(e.to_string(), tr("a socket pair")));
     let (aw, ar) = pair()?;
     let (bw, br) = pair()?;
-    let (out_r, out_w) = UnixStream::pair().map_err(|e| t.fail(e.to_string(), "a socket pair"))?;
+    let (out_r, out_w) = UnixStream::pair().map_err(|e| t.fail(e.to_string(), tr("a socket pair")))?;
     // The first short lines go in one piece, before anyone reads: the first
     // read(2) on A returns several lines at once.
     let _ = common::writen::writen(&aw, &sa.0[..sa.1]);
@@ -59,8 +59,11 @@ pub fn check(target: &Target) -> Verdict {
         let frame = match read_frame(&mut out) {
             Ok(f) => f,
             Err(e) => {
-                let why = gone(&mut p).unwrap_or_else(|| format!("no result within {} s ({e})", STEP.as_secs()));
-                problem = Some((why, "a result for every call until both descriptors reach end of file".to_string()));
+                let why = gone(&mut p).unwrap_or_else(|| trf("no result within {} s ({})", &[&STEP.as_secs(), &e]));
+                problem = Some((
+                    why,
+                    tr("a result for every call until both descriptors reach end of file").to_string(),
+                ));
                 break;
             }
         };
@@ -70,16 +73,16 @@ pub fn check(target: &Target) -> Verdict {
         match result {
             Err(msg) => {
                 problem = Some((
-                    format!("readline on {name} (line {}) returned an error: {msg}", i + 1),
-                    "Ok(length) for each line, then Ok(0) at end of file".to_string(),
+                    trf("readline on {} (line {}) returned an error: {}", &[&name, &(i + 1), &msg]),
+                    tr("Ok(length) for each line, then Ok(0) at end of file").to_string(),
                 ));
             }
             Ok((n, line)) => {
                 let expect: &[u8] = want[k].get(i).copied().unwrap_or(&[]);
                 if n != line.len() {
                     problem = Some((
-                        format!("readline on {name} returned {n} but put {} bytes in the line", line.len()),
-                        "the returned length equals the line's length".into(),
+                        trf("readline on {} returned {} but put {} bytes in the line", &[&name, &n, &line.len()]),
+                        tr("the returned length equals the line's length").into(),
                     ));
                 } else if line != expect {
                     problem = Some((describe_mismatch(name, i, &line, expect, want[k].len()), rule(expect)));
@@ -102,14 +105,14 @@ pub fn check(target: &Target) -> Verdict {
     }
     match reads {
         Some(reads) if reads > (total / 64) as u64 => Err(t.fail(
-            format!("every line was right, but reading {total} bytes took {reads} read(2) calls"),
-            "a buffered readline: one read(2) fills the buffer with up to MAXLINE bytes, and lines are \
-             taken from the buffer (the book's Fig 3.17 reads one byte per call — 'painfully slow')",
+            trf("every line was right, but reading {} bytes took {} read(2) calls", &[&total, &reads]),
+            tr("a buffered readline: one read(2) fills the buffer with up to MAXLINE bytes, and lines are \
+                taken from the buffer (the book's Fig 3.17 reads one byte per call — 'painfully slow')"),
         )),
         Some(_) => Ok(()),
         None => Err(t.fail(
-            "the program ended before the check could count its read(2) calls",
-            "the program waits until the check has looked",
+            tr("the program ended before the check could count its read(2) calls"),
+            tr("the program waits until the check has looked"),
         )),
     }
 }
@@ -223,7 +226,7 @@ fn interrupt_read(pid: i32) -> usize {
     use common::lab::observer;
     let mut sent = 0;
     for _ in 0..2 {
-        let asleep = eventually(STEP, "the reader to sleep in read(2)", || {
+        let asleep = eventually(STEP, common::lang::n_("the reader to sleep in read(2)"), || {
             if crate::observe::exited(pid) {
                 return Some(false); // nothing left to interrupt
             }
@@ -264,42 +267,39 @@ fn feed(w: Socket, data: Vec<u8>, from: usize, mut rng: Rng, pid: i32) -> thread
 fn describe_mismatch(name: &str, i: usize, got: &[u8], want: &[u8], lines: usize) -> String {
     let what = |b: &[u8]| -> String {
         if b.is_empty() {
-            return "nothing (0 = end of file)".into();
+            return tr("nothing (0 = end of file)").into();
         }
         let nl = if b.ends_with(b"\n") {
-            "ending in '\\n'"
+            tr("ending in '\\n'")
         } else {
-            "with no '\\n'"
+            tr("with no '\\n'")
         };
-        format!(
-            "{} bytes {nl}, starting {:?}",
-            b.len(),
-            String::from_utf8_lossy(&b[..b.len().min(20)])
+        trf(
+            "{} bytes {}, starting {}",
+            &[&b.len(), &nl, &format!("{:?}", String::from_utf8_lossy(&b[..b.len().min(20)]))],
         )
     };
     let which = if i >= lines {
-        format!("after its {lines} lines")
+        trf("after its {} lines", &[&lines])
     } else {
-        format!("for line {} of {lines}", i + 1)
+        trf("for line {} of {}", &[&(i + 1), &lines])
     };
-    format!(
-        "on {name}, {which}, readline returned {}\nexpected {}",
-        what(got),
-        what(want)
+    trf(
+        "on {}, {}, readline returned {}\nexpected {}",
+        &[&name, &which, &what(got), &what(want)],
     )
 }
 
 fn rule(want: &[u8]) -> String {
     if want.is_empty() {
-        "0 at end of file, once every byte has been returned".into()
+        tr("0 at end of file, once every byte has been returned").into()
     } else if want.len() == MAXLINE && !want.ends_with(b"\n") {
-        "a line with no '\\n' in MAXLINE bytes comes back as exactly MAXLINE bytes (no NUL slot in Rust)"
-            .into()
+        tr("a line with no '\\n' in MAXLINE bytes comes back as exactly MAXLINE bytes (no NUL slot in Rust)").into()
     } else if want.len() == MAXLINE {
-        "a line of exactly MAXLINE bytes, '\\n' included, comes back whole".into()
+        tr("a line of exactly MAXLINE bytes, '\\n' included, comes back whole").into()
     } else if !want.ends_with(b"\n") {
-        "the final partial line (no '\\n' before end of file) is returned, not dropped".into()
+        tr("the final partial line (no '\\n' before end of file) is returned, not dropped").into()
     } else {
-        "each descriptor's own bytes, up to and including the next '\\n' (one buffer per descriptor)".into()
+        tr("each descriptor's own bytes, up to and including the next '\\n' (one buffer per descriptor)").into()
     }
 }

@@ -10,9 +10,9 @@
 pub mod check;
 
 pub const ABOUT: crate::catalog::About = crate::catalog::About {
-    title: "readline: buffered, MAXLINE-bounded, one buffer per descriptor",
+    title: common::lang::n_("readline: buffered, MAXLINE-bounded, one buffer per descriptor"),
     teaches: "read in chunks, hand out lines; state per descriptor, not in statics",
-    related: "UNP 3.9 Fig 3.17-3.18, 26.5 (Rline); common::readline, used by str_cli",
+    related: common::lang::n_("UNP 3.9 Fig 3.17-3.18, 26.5 (Rline); common::readline, used by str_cli"),
     forbidden: &[
         "common::readline::",
         "std::io::BufRead",

@@ -5,6 +5,7 @@
 
 use common::lab::harness::eventually;
 use common::lab::observer;
+use common::lang::{tr, trf};
 
 use crate::checks::{STEP, Target, connect, fail_or_gone, finish, roundtrip};
 use crate::observe::{NotIdle, idle_or_waiting};
@@ -23,12 +24,12 @@ pub fn check(target: &Target) -> Verdict {
     let mut rng = Rng::new(target.seed);
     let (mut server, addr) = target.server(&mut t, &["--seed".into(), target.seed.to_string()])?;
     let mut c =
-        connect(addr).map_err(|e| fail_or_gone(&mut server, &t, format!("connect: {e}"), "a connection"))?;
-    let me = c.local_addr().map_err(|e| t.fail(e.to_string(), "an address"))?;
-    t.did(format!("connected from {me}"));
+        connect(addr).map_err(|e| fail_or_gone(&mut server, &t, format!("connect: {e}"), tr("a connection")))?;
+    let me = c.local_addr().map_err(|e| t.fail(e.to_string(), tr("an address")))?;
+    t.did(trf("connected from {}", &[&me]));
 
     let pid = server.pid();
-    let printed = eventually(STEP, "both lines", || {
+    let printed = eventually(STEP, common::lang::n_("both lines"), || {
         if crate::observe::exited(pid) {
             return Some(None); // no use waiting
         }
@@ -44,12 +45,13 @@ pub fn check(target: &Target) -> Verdict {
         fail_or_gone(
             &mut server,
             &t,
-            format!("stdout so far: {out:?}"),
-            "two lines on stdout: `parent: connfd = N` and `child: connfd = N`",
+            trf("stdout so far: {}", &[&format!("{out:?}")]),
+            tr("two lines on stdout: `parent: connfd = N` and `child: connfd = N`"),
         )
     })?;
-    t.did(format!(
-        "read `parent: connfd = {parent_n}` and `child: connfd = {child_n}`"
+    t.did(trf(
+        "read `parent: connfd = {}` and `child: connfd = {}`",
+        &[&parent_n, &child_n],
     ));
 
     // The connection as the kernel sees it, and who holds it.
@@ -58,8 +60,8 @@ pub fn check(target: &Target) -> Verdict {
         .find(|s| s.local == addr && s.remote == me)
         .ok_or_else(|| {
             t.fail(
-                "the server's side of the connection is not in /proc/net/tcp",
-                "it is",
+                tr("the server's side of the connection is not in /proc/net/tcp"),
+                tr("it is"),
             )
         })?;
     let held = |pid: i32| {
@@ -75,25 +77,26 @@ pub fn check(target: &Target) -> Verdict {
         // No child holds it: it may have ended already. Does the connection work?
         let line = rng.line(5, 60);
         let saw = match roundtrip(&mut c, &line) {
-            Err(e) => format!("no child holds the connection any more, and sending a line: {e}"),
-            Ok(()) => "the connection echoes, but no child of the server holds it".into(),
+            Err(e) => trf("no child holds the connection any more, and sending a line: {}", &[&e]),
+            Ok(()) => tr("the connection echoes, but no child of the server holds it").into(),
         };
         let table = observer::process_table(server.pid());
         return Err(fail_or_gone(
             &mut server,
             &t,
             format!("{saw}\n{table}"),
-            "a child serves the connection; the parent's close() removes one reference of two, \
-             so the connection stays up (shutdown() would end it for both)",
+            tr("a child serves the connection; the parent's close() removes one reference of two, \
+                so the connection stays up (shutdown() would end it for both)"),
         ));
     };
-    t.did(format!(
-        "found the child (pid {child_pid}) holding the connection as fd {real_fd} (/proc/{child_pid}/fd)"
+    t.did(trf(
+        "found the child (pid {}) holding the connection as fd {} (/proc/{}/fd)",
+        &[&child_pid, &real_fd, &child_pid],
     ));
     if parent_n != real_fd || child_n != real_fd {
         return Err(t.fail(
-            format!("the lines say parent {parent_n}, child {child_n}"),
-            format!("both lines print the real number, {real_fd}: fork copies the descriptor table"),
+            trf("the lines say parent {}, child {}", &[&parent_n, &child_n]),
+            trf("both lines print the real number, {}: fork copies the descriptor table", &[&real_fd]),
         ));
     }
 
@@ -101,28 +104,28 @@ pub fn check(target: &Target) -> Verdict {
         Ok(()) => {}
         Err(NotIdle::InWait) => {
             return Err(t.fail(
-                format!(
+                trf(
                     "the server (parent) sleeps in wait4(): it waits for the child serving this client, \
                      so no other client is served until this one leaves\n{}",
-                    common::lab::observer::process_table(server.pid())
+                    &[&common::lab::observer::process_table(server.pid())],
                 ),
-                "the parent closes its copy and returns to accept() at once (its children are reaped \
-                 by a SIGCHLD handler, not waited for here)",
+                tr("the parent closes its copy and returns to accept() at once (its children are reaped \
+                    by a SIGCHLD handler, not waited for here)"),
             ));
         }
         Err(NotIdle::Other(e)) => {
-            return Err(fail_or_gone(&mut server, &t, e.to_string(), "the server back in accept()"));
+            return Err(fail_or_gone(&mut server, &t, e.to_string(), tr("the server back in accept()")));
         }
     }
-    t.did("waited until the server (parent) was back in accept()");
+    t.did(tr("waited until the server (parent) was back in accept()"));
     if let Some(fd) = held(server.pid()) {
         return Err(t.fail(
-            format!(
-                "the server (parent, pid {}) still holds the connection, as fd {fd}",
-                server.pid()
+            trf(
+                "the server (parent, pid {}) still holds the connection, as fd {}",
+                &[&server.pid(), &fd],
             ),
-            "the parent has closed its copy: when the child finishes, the last reference goes and \
-             the FIN goes out (UNP 4.8); a copy left open keeps the connection — and the client — hanging",
+            tr("the parent has closed its copy: when the child finishes, the last reference goes and \
+                the FIN goes out (UNP 4.8); a copy left open keeps the connection — and the client — hanging"),
         ));
     }
 
@@ -131,15 +134,15 @@ pub fn check(target: &Target) -> Verdict {
         fail_or_gone(
             &mut server,
             &t,
-            format!("after the parent's close: {saw}"),
-            "the echo still works: close() removed one reference of two; the child's keeps the connection up",
+            trf("after the parent's close: {}", &[&saw]),
+            tr("the echo still works: close() removed one reference of two; the child's keeps the connection up"),
         )
     })?;
-    t.did("sent a line through the connection and read its echo");
+    t.did(tr("sent a line through the connection and read its echo"));
     finish(c).map_err(|saw| {
         t.fail(
             saw,
-            "end of file: the child exits, its close drops the last reference, and the FIN goes out",
+            tr("end of file: the child exits, its close drops the last reference, and the FIN goes out"),
         )
     })?;
     Ok(())

@@ -10,9 +10,9 @@
 pub mod check;
 
 pub const ABOUT: crate::catalog::About = crate::catalog::About {
-    title: "descriptors after fork: same numbers, counted references",
+    title: common::lang::n_("descriptors after fork: same numbers, counted references"),
     teaches: "fork copies descriptors; close() drops a reference, the connection lives on",
-    related: "UNP 4.7-4.9 Fig 4.14-4.15, TCPIP ch.10 ex.3; ch04-sockets fork_refcount, ch05-echo tcpserv01",
+    related: common::lang::n_("UNP 4.7-4.9 Fig 4.14-4.15, TCPIP ch.10 ex.3; ch04-sockets fork_refcount, ch05-echo tcpserv01"),
     forbidden: &[],
     points: 10,
 };

@@ -10,9 +10,9 @@
 pub mod check;
 
 pub const ABOUT: crate::catalog::About = crate::catalog::About {
-    title: "reap every child: waitpid(-1, WNOHANG) in a loop",
+    title: common::lang::n_("reap every child: waitpid(-1, WNOHANG) in a loop"),
     teaches: "signals are not queued: one SIGCHLD can stand for many children",
-    related: "UNP 5.9-5.10 Fig 5.7, 5.11; ch05-sigchld tcpserv03 -> tcpserv04",
+    related: common::lang::n_("UNP 5.9-5.10 Fig 5.7, 5.11; ch05-sigchld tcpserv03 -> tcpserv04"),
     forbidden: &[
         "std::io::stdio::_print | not async-signal-safe: println! takes stdout's lock, which the interrupted code may hold (deadlock)",
         "std::io::stdio::_eprint | not async-signal-safe: eprintln! takes stderr's lock and may allocate",

@@ -6,6 +6,7 @@
 
 use common::lab::harness::eventually;
 use common::lab::observer;
+use common::lang::{tr, trf};
 
 use crate::checks::{STEP, Target, connect, fail_or_gone, roundtrip};
 use crate::observe::{exited, idle_in_accept};
@@ -18,7 +19,7 @@ pub fn check(target: &Target) -> Verdict {
     let (mut server, addr) = target.server(&mut t, &[])?;
     let pid = server.pid();
     let expected =
-        "the server keeps accepting: accept() interrupted by a signal (EINTR) is simply called again — every time";
+        tr("the server keeps accepting: accept() interrupted by a signal (EINTR) is simply called again — every time");
     // Six clients, then they leave one by one while the server waits in ONE
     // call of accept(): six interruptions of the same call, more than any
     // count of retries a loop might hard-code.
@@ -31,28 +32,30 @@ pub fn check(target: &Target) -> Verdict {
         roundtrip(&mut c, &line).map_err(|saw| fail_or_gone(&mut server, &t, saw, expected))?;
         clients.push(c);
     }
-    t.did(format!("{CLIENTS} clients connected and echoed a line each"));
+    t.did(trf("{} clients connected and echoed a line each", &[&CLIENTS]));
     for (i, c) in clients.into_iter().enumerate() {
         idle_in_accept(pid, STEP).map_err(|e| fail_or_gone(&mut server, &t, e.to_string(), expected))?;
         let before = observer::children(pid).len();
         drop(c);
-        eventually(STEP, "the child to be reaped", || {
+        eventually(STEP, common::lang::n_("the child to be reaped"), || {
             (exited(pid) || observer::children(pid).len() < before).then_some(())
         })
-        .map_err(|e| t.fail(e.to_string(), "the child reaped by the handler"))?;
+        .map_err(|e| t.fail(e.to_string(), tr("the child reaped by the handler")))?;
         if exited(pid) {
-            return Err(fail_or_gone(&mut server, &t, "the server has exited".into(), expected));
+            return Err(fail_or_gone(&mut server, &t, tr("the server has exited").into(), expected));
         }
         if i == 0 {
-            t.did("then, one at a time, each client closed while the server slept in accept(): its child ended and SIGCHLD interrupted that accept() call (without SA_RESTART)");
+            t.did(tr(
+                "then, one at a time, each client closed while the server slept in accept(): its child ended and SIGCHLD interrupted that accept() call (without SA_RESTART)",
+            ));
         }
     }
-    t.did(format!("{CLIENTS} interruptions of the same accept() call"));
+    t.did(trf("{} interruptions of the same accept() call", &[&CLIENTS]));
     idle_in_accept(pid, STEP).map_err(|e| fail_or_gone(&mut server, &t, e.to_string(), expected))?;
     let mut c = connect(addr).map_err(|e| fail_or_gone(&mut server, &t, format!("connect: {e}"), expected))?;
     let line = rng.line(3, 40);
     roundtrip(&mut c, &line).map_err(|saw| fail_or_gone(&mut server, &t, saw, expected))?;
-    t.did("a new client connected and was served");
+    t.did(tr("a new client connected and was served"));
     drop(c);
     crate::checks::broken_listener_ends_the_server(&mut server, &mut t)
 }

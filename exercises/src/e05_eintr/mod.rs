@@ -10,9 +10,9 @@
 pub mod check;
 
 pub const ABOUT: crate::catalog::About = crate::catalog::About {
-    title: "an accept loop that survives EINTR",
+    title: common::lang::n_("an accept loop that survives EINTR"),
     teaches: "a handler without SA_RESTART makes slow calls fail with EINTR: retry them",
-    related: "UNP 5.9, Fig 5.12; ch05-sigchld tcpserv02 -> tcpserv04",
+    related: common::lang::n_("UNP 5.9, Fig 5.12; ch05-sigchld tcpserv02 -> tcpserv04"),
     forbidden: &["std::net::tcp::TcpListener"],
     points: 10,
 };

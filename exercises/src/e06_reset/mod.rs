@@ -10,9 +10,9 @@
 pub mod check;
 
 pub const ABOUT: crate::catalog::About = crate::catalog::About {
-    title: "a server that survives a client's RST",
+    title: common::lang::n_("a server that survives a client's RST"),
     teaches: "ECONNRESET (before accept, or mid-line) ends one client, not the server",
-    related: "UNP 5.11, 5.13; ch05-echo 'abort before accept'",
+    related: common::lang::n_("UNP 5.11, 5.13; ch05-echo 'abort before accept'"),
     forbidden: &[],
     points: 10,
 };

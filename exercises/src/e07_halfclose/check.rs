@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use common::lab::harness::{describe, eventually};
 use common::lab::observer;
+use common::lang::{tr, trf};
 
 use crate::checks::{STEP, Target};
 use crate::observe::all_threads_asleep;
@@ -39,9 +40,9 @@ struct Seen {
 
 fn echo_server(listener: TcpListener, expect: usize, client: i32) -> Seen {
     let mut seen = Seen::default();
-    let conn = eventually(STEP, "the client to connect", || listener.accept().ok());
+    let conn = eventually(STEP, common::lang::n_("the client to connect"), || listener.accept().ok());
     let Ok((mut s, peer)) = conn else {
-        seen.error = Some(format!("no connection within {} s", STEP.as_secs()));
+        seen.error = Some(trf("no connection within {} s", &[&STEP.as_secs()]));
         return seen;
     };
     let _ = s.set_nonblocking(false);
@@ -62,7 +63,7 @@ fn echo_server(listener: TcpListener, expect: usize, client: i32) -> Seen {
                 let keep_from = expect.saturating_sub(TAIL).saturating_sub(seen.received).min(n);
                 seen.received += n;
                 if let Err(e) = s.write_all(&buf[..keep_from]) {
-                    seen.error = Some(format!("echo failed: {e}"));
+                    seen.error = Some(trf("echo failed: {}", &[&e]));
                     break;
                 }
                 held.extend_from_slice(&buf[keep_from..n]);
@@ -73,7 +74,7 @@ fn echo_server(listener: TcpListener, expect: usize, client: i32) -> Seen {
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => {
                 if !matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) {
-                    seen.error = Some(format!("read error: {e}"));
+                    seen.error = Some(trf("read error: {}", &[&e]));
                 }
                 break;
             }
@@ -83,7 +84,7 @@ fn echo_server(listener: TcpListener, expect: usize, client: i32) -> Seen {
         match drained(client, peer) {
             Some(true) => {
                 if let Err(e) = s.write_all(&held) {
-                    seen.error = Some(format!("echo failed: {e}"));
+                    seen.error = Some(trf("echo failed: {}", &[&e]));
                 }
             }
             Some(false) => {}
@@ -98,7 +99,7 @@ fn echo_server(listener: TcpListener, expect: usize, client: i32) -> Seen {
 /// threads sleep (Some(true)), or it has ended (None); Some(false) at the
 /// deadline.
 fn drained(client: i32, peer: SocketAddr) -> Option<bool> {
-    let r = eventually(STEP, "the client to read the echo so far", || {
+    let r = eventually(STEP, common::lang::n_("the client to read the echo so far"), || {
         let Some(asleep) = all_threads_asleep(client) else {
             return Some(None); // ended
         };
@@ -123,7 +124,7 @@ pub fn check(target: &Target) -> Verdict {
     // for a server that waits for it.
     let n = rng.range(8 << 20, (8 << 20) + 600_000);
     let input = rng.bytes(n);
-    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| t.fail(e.to_string(), "a listener"))?;
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| t.fail(e.to_string(), tr("a listener")))?;
     // Small fixed buffers on the server's side (no autotuning): with a
     // client that does not read, at most a few MiB fit in all the buffers
     // on the way — far less than the input — whatever the machine's
@@ -136,20 +137,21 @@ pub fn check(target: &Target) -> Verdict {
     };
     listener
         .set_nonblocking(true)
-        .map_err(|e| t.fail(e.to_string(), "a listener"))?;
+        .map_err(|e| t.fail(e.to_string(), tr("a listener")))?;
     let port = listener
         .local_addr()
-        .map_err(|e| t.fail(e.to_string(), "a port"))?
+        .map_err(|e| t.fail(e.to_string(), tr("a port")))?
         .port();
-    t.did(format!("started an echo server on 127.0.0.1:{port}"));
+    t.did(trf("started an echo server on 127.0.0.1:{}", &[&port]));
     let mut client = target.spawn(&t, &["127.0.0.1".into(), "--port".into(), port.to_string()])?;
     let pid = client.pid();
     let server = thread::spawn(move || echo_server(listener, n, pid));
     let feeder = client.feed_stdin(input.clone());
     let interrupter = thread::spawn(move || interrupt_writes(pid));
-    t.did(format!(
-        "ran your client with {n} random bytes on stdin; each of the first times a thread of it slept \
-         in write(2) with the buffers full, the check interrupted that write with SIGUSR1 (no SA_RESTART: a short write)"
+    t.did(trf(
+        "ran your client with {} random bytes on stdin; each of the first times a thread of it slept \
+         in write(2) with the buffers full, the check interrupted that write with SIGUSR1 (no SA_RESTART: a short write)",
+        &[&n],
     ));
     let status = client.wait_exit(STEP * 3);
     if status.is_err() {
@@ -159,59 +161,55 @@ pub fn check(target: &Target) -> Verdict {
     }
     let _ = feeder.join();
     let interrupted = interrupter.join().unwrap_or(0);
-    t.did(format!("(the check interrupted {interrupted} writes of your client)"));
+    t.did(trf("(the check interrupted {} writes of your client)", &[&interrupted]));
     let seen = server.join().unwrap_or_default();
     let status = status.map_err(|_| {
         t.fail(
-            format!(
-                "the client did not finish within {} s (killed)",
-                STEP.as_secs() * 3
-            ),
-            "the client exits once the server has closed",
+            trf("the client did not finish within {} s (killed)", &[&(STEP.as_secs() * 3)]),
+            tr("the client exits once the server has closed"),
         )
     })?;
     if !status.success() {
         return Err(t.fail(
-            format!(
+            trf(
                 "the client exited ({}); stderr:\n{}",
-                describe(status),
-                tail(&client.stderr_text(), 3)
+                &[&describe(status), &tail(&client.stderr_text(), 3)],
             ),
-            "exit code 0, with every echoed byte on stdout",
+            tr("exit code 0, with every echoed byte on stdout"),
         ));
     }
     if let Some(e) = seen.error {
         let why = if e.contains("reset") {
-            "\nyour client's socket was closed (or its read side shut) while echoes were still \
-             arriving: the kernel refused them with an RST — the rest of the echo was not read"
+            tr("\nyour client's socket was closed (or its read side shut) while echoes were still \
+                arriving: the kernel refused them with an RST — the rest of the echo was not read")
         } else {
             ""
         };
         return Err(t.fail(
-            format!("the server saw: {e}{why}"),
-            "a clean connection: after shutdown(SHUT_WR) keep reading until end of file",
+            trf("the server saw: {}{}", &[&e, &why]),
+            tr("a clean connection: after shutdown(SHUT_WR) keep reading until end of file"),
         ));
     }
     if !seen.fin {
         return Err(t.fail(
-            format!(
+            trf(
                 "all {} bytes reached the server, but no end of file (FIN) followed within {} s — \
                  the server then closed anyway, to unstick your client",
-                seen.received,
-                GRACE.as_secs()
+                &[&seen.received, &GRACE.as_secs()],
             ),
-            "the FIN right after the last byte: shutdown(SHUT_WR) sends it whoever else holds the socket; \
-             close() of one descriptor of two sends nothing",
+            tr("the FIN right after the last byte: shutdown(SHUT_WR) sends it whoever else holds the socket; \
+                close() of one descriptor of two sends nothing"),
         ));
     }
     if seen.gone_before_tail {
         return Err(t.fail(
-            format!(
-                "after its FIN your client stopped reading and ended before the last {TAIL} bytes of the \
+            trf(
+                "after its FIN your client stopped reading and ended before the last {} bytes of the \
                  echo came back — the rest of the echo was not read (a socket shut for reading, \
-                 SHUT_RD or SHUT_RDWR, reads 0 at once)"
+                 SHUT_RD or SHUT_RDWR, reads 0 at once)",
+                &[&TAIL],
             ),
-            "after shutdown(SHUT_WR), read until the server's end of file: only then has every echo arrived",
+            tr("after shutdown(SHUT_WR), read until the server's end of file: only then has every echo arrived"),
         ));
     }
     let out = client.stdout_bytes();
@@ -222,16 +220,16 @@ pub fn check(target: &Target) -> Verdict {
             .position(|(a, b)| a != b)
             .unwrap_or(out.len().min(n));
         return Err(t.fail(
-            format!(
-                "stdout has {} of {n} bytes; the first wrong or missing byte is at offset {first}{}",
-                out.len(),
-                if out.len() < n {
-                    " — the rest of the echo was not read"
-                } else {
-                    ""
-                }
+            trf(
+                "stdout has {} of {} bytes; the first wrong or missing byte is at offset {}{}",
+                &[
+                    &out.len(),
+                    &n,
+                    &first,
+                    &if out.len() < n { tr(" — the rest of the echo was not read") } else { "" },
+                ],
             ),
-            "every byte echoed, in order, on stdout: read until end of file",
+            tr("every byte echoed, in order, on stdout: read until end of file"),
         ));
     }
     Ok(())
@@ -256,7 +254,7 @@ fn interrupt_writes(pid: i32) -> usize {
         // 8 MiB of input alone can take longer than one STEP, and a look
         // that gave up early would interrupt nothing (a single send(2)
         // then passed).
-        let tid = eventually(STEP * 3, "a writer asleep in write(2)", || {
+        let tid = eventually(STEP * 3, common::lang::n_("a writer asleep in write(2)"), || {
             if crate::observe::exited(pid) {
                 return Some(None);
             }

@@ -10,9 +10,9 @@
 pub mod check;
 
 pub const ABOUT: crate::catalog::About = crate::catalog::About {
-    title: "a batch client: shutdown(SHUT_WR), then read to EOF",
+    title: common::lang::n_("a batch client: shutdown(SHUT_WR), then read to EOF"),
     teaches: "close() drops one reference; shutdown() sends the FIN whoever else holds the socket",
-    related: "UNP 6.6, TCPIP ch.10 echo_mpclient; ch05-echo echo_mpclient + half-close",
+    related: common::lang::n_("UNP 6.6, TCPIP ch.10 echo_mpclient; ch05-echo echo_mpclient + half-close"),
     forbidden: &[],
     points: 10,
 };

@@ -6,6 +6,7 @@ use std::io::Read;
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 
 use common::lab::harness::eventually;
+use common::lang::{tr, trf};
 use socket2::{Domain, SockAddr, Socket, Type};
 
 use crate::checks::{STEP, Target, fail_or_gone};
@@ -24,23 +25,21 @@ pub fn check(target: &Target) -> Verdict {
             rng.range(2, 254) as u8,
         );
         let s =
-            Socket::new(Domain::IPV4, Type::STREAM, None).map_err(|e| t.fail(e.to_string(), "a socket"))?;
+            Socket::new(Domain::IPV4, Type::STREAM, None).map_err(|e| t.fail(e.to_string(), tr("a socket")))?;
         s.bind(&SockAddr::from(SocketAddr::from((ip, 0))))
-            .map_err(|e| t.fail(format!("bind {ip}: {e}"), "a client address"))?;
+            .map_err(|e| t.fail(format!("bind {ip}: {e}"), tr("a client address")))?;
         s.connect_timeout(&SockAddr::from(addr), STEP)
-            .map_err(|e| fail_or_gone(&mut server, &t, format!("connect: {e}"), "a connection"))?;
+            .map_err(|e| fail_or_gone(&mut server, &t, format!("connect: {e}"), tr("a connection")))?;
         let me = s
             .local_addr()
             .ok()
             .and_then(|a| a.as_socket())
-            .ok_or_else(|| t.fail("no address", "one"))?;
+            .ok_or_else(|| t.fail(tr("no address"), tr("one")))?;
         let mut c = TcpStream::from(s);
         let _ = c.set_read_timeout(Some(STEP));
         let mut got = Vec::new();
         let r = c.read_to_end(&mut got);
-        t.did(format!(
-            "client {i} connected from {me} and read until end of file"
-        ));
+        t.did(trf("client {} connected from {} and read until end of file", &[&i, &me]));
         // Exactly one line: ctime's five fields and one "\r\n" (the time
         // handed to the function already ends in it).
         let text = String::from_utf8_lossy(&got);
@@ -49,36 +48,41 @@ pub fn check(target: &Target) -> Verdict {
             return Err(fail_or_gone(
                 &mut server,
                 &t,
-                format!(
-                    "it read {:?} ({})",
-                    String::from_utf8_lossy(&got),
-                    r.err().map_or("EOF".into(), |e| e.to_string())
+                trf(
+                    "it read {} ({})",
+                    &[
+                        &format!("{:?}", String::from_utf8_lossy(&got)),
+                        &r.err().map_or("EOF".into(), |e| e.to_string()),
+                    ],
                 ),
-                "the daytime line exactly as handed to your function (it already ends in \\r\\n), then end of file",
+                tr("the daytime line exactly as handed to your function (it already ends in \\r\\n), then end of file"),
             ));
         }
         let want = format!("connection from {}, port {}", me.ip(), me.port());
-        let line = eventually(STEP, "the log line", || {
+        let line = eventually(STEP, common::lang::n_("the log line"), || {
             let out = String::from_utf8_lossy(&server.stdout_bytes()).into_owned();
             out.lines()
                 .nth(i - 1)
                 .filter(|_| out.ends_with('\n'))
                 .map(str::to_owned)
         })
-        .map_err(|_| fail_or_gone(&mut server, &t, "no line on stdout".into(), &want))?;
+        .map_err(|_| fail_or_gone(&mut server, &t, tr("no line on stdout").into(), &want))?;
         if line.trim() != want {
             let swapped = format!("port {}", me.port().swap_bytes());
             let why = if line.trim().ends_with(&swapped) {
-                "\n(the port's two bytes are swapped: it was converted from network byte order twice)"
+                tr("\n(the port's two bytes are swapped: it was converted from network byte order twice)")
             } else {
                 ""
             };
             return Err(t.fail(
-                format!("the server logged: {line}{why}"),
-                format!("{want}\n(the client's address, as accept() returned it; getsockname names the server itself)"),
+                trf("the server logged: {}{}", &[&line, &why]),
+                trf(
+                    "{}\n(the client's address, as accept() returned it; getsockname names the server itself)",
+                    &[&want],
+                ),
             ));
         }
-        t.did(format!("read the server's log line: {line}"));
+        t.did(trf("read the server's log line: {}", &[&line]));
     }
     drop(server);
 
@@ -87,21 +91,24 @@ pub fn check(target: &Target) -> Verdict {
     let mut t6 = t.clone();
     let mut server = target.spawn(&t6, &["--host".into(), "::1".into(), "--port".into(), "0".into()])?;
     let addr = crate::checks::listening(&mut server, &t6)?;
-    t6.did(format!("started a second server on {addr} (IPv6)"));
+    t6.did(trf("started a second server on {} (IPv6)", &[&addr]));
     let mut c = std::net::TcpStream::connect_timeout(&addr, STEP)
-        .map_err(|e| fail_or_gone(&mut server, &t6, format!("connect: {e}"), "a connection"))?;
-    let me = c.local_addr().map_err(|e| t6.fail(e.to_string(), "an address"))?;
+        .map_err(|e| fail_or_gone(&mut server, &t6, format!("connect: {e}"), tr("a connection")))?;
+    let me = c.local_addr().map_err(|e| t6.fail(e.to_string(), tr("an address")))?;
     let _ = c.set_read_timeout(Some(STEP));
     let mut got = Vec::new();
     let _ = c.read_to_end(&mut got);
     let want = format!("connection from {}, port {}", me.ip(), me.port());
-    let line = eventually(STEP, "the log line", || {
+    let line = eventually(STEP, common::lang::n_("the log line"), || {
         let out = String::from_utf8_lossy(&server.stdout_bytes()).into_owned();
         out.lines().next().filter(|_| out.ends_with('\n')).map(str::to_owned)
     })
-    .map_err(|_| fail_or_gone(&mut server, &t6, "no line on stdout".into(), &want))?;
+    .map_err(|_| fail_or_gone(&mut server, &t6, tr("no line on stdout").into(), &want))?;
     if line.trim() != want {
-        return Err(t6.fail(format!("the server logged: {line}"), format!("{want} (an IPv6 client: ::1)")));
+        return Err(t6.fail(
+            trf("the server logged: {}{}", &[&line, &""]),
+            trf("{} (an IPv6 client: ::1)", &[&want]),
+        ));
     }
     Ok(())
 }

@@ -10,9 +10,9 @@
 pub mod check;
 
 pub const ABOUT: crate::catalog::About = crate::catalog::About {
-    title: "who connected: accept's value-result address",
+    title: common::lang::n_("who connected: accept's value-result address"),
     teaches: "accept (or getpeername) names the peer; getsockname names yourself",
-    related: "UNP 4.6, 4.10, Fig 4.11; ch04-sockets daytimetcpsrv1, tour",
+    related: common::lang::n_("UNP 4.6, 4.10, Fig 4.11; ch04-sockets daytimetcpsrv1, tour"),
     forbidden: &[],
     points: 10,
 };

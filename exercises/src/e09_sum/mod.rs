@@ -10,9 +10,9 @@
 pub mod check;
 
 pub const ABOUT: crate::catalog::About = crate::catalog::About {
-    title: "a portable binary protocol: fixed width, big-endian, exact length",
+    title: common::lang::n_("a portable binary protocol: fixed width, big-endian, exact length"),
     teaches: "bytes on the wire have an order; a read returns what has arrived, not a message",
-    related: "UNP 5.18 Fig 5.19-5.20; ch05-echo tcpserv09 + tcpcli09",
+    related: common::lang::n_("UNP 5.18 Fig 5.19-5.20; ch05-echo tcpserv09 + tcpcli09"),
     forbidden: &[],
     points: 10,
 };

@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 use common::lab::harness::eventually;
+use common::lang::{tr, trf};
 
 use crate::checks::Proc;
 use common::lab::observer::{self, ProcInfo};
@@ -20,14 +21,11 @@ use crate::rng::Rng;
 /// how long to give it (a client can see a dying server's RST before /proc
 /// shows it gone).
 fn died(p: &mut Proc, server: i32, t: &Trace, patience: Duration) -> Option<Failure> {
-    eventually(patience, "exit", || exited(server).then_some(())).ok()?;
+    eventually(patience, common::lang::n_("exit"), || exited(server).then_some(())).ok()?;
     let _ = p.wait_exit(STEP);
     Some(t.fail(
-        format!(
-            "the server exited; its last words on stderr:\n{}",
-            tail(&p.stderr_text(), 3)
-        ),
-        "the server keeps serving: waitpid for the middle child succeeds at once",
+        trf("the server exited; its last words on stderr:\n{}", &[&tail(&p.stderr_text(), 3)]),
+        tr("the server keeps serving: waitpid for the middle child succeeds at once"),
     ))
 }
 
@@ -39,24 +37,25 @@ pub fn check(target: &Target) -> Verdict {
     let (mut p, addr) = target.server(&mut t, &[])?;
     let reaper = p.warden_pid();
     let server = p.pid();
-    t.did(format!(
-        "(it runs under the check's warden, pid {reaper}, a child subreaper: orphans are adopted by it)"
+    t.did(trf(
+        "(it runs under the check's warden, pid {}, a child subreaper: orphans are adopted by it)",
+        &[&reaper],
     ));
 
     for i in 1..=3 {
-        let mut c = connect(addr).map_err(|e| t.fail(format!("connect: {e}"), "a connection"))?;
-        let me = c.local_addr().map_err(|e| t.fail(e.to_string(), "an address"))?;
+        let mut c = connect(addr).map_err(|e| t.fail(format!("connect: {e}"), tr("a connection")))?;
+        let me = c.local_addr().map_err(|e| t.fail(e.to_string(), tr("an address")))?;
         let text = rng.line(3, 40);
         if let Err(saw) = roundtrip(&mut c, &text) {
             let half = Duration::from_millis(500);
-            return Err(died(&mut p, server, &t, half).unwrap_or_else(|| t.fail(saw, "the echo")));
+            return Err(died(&mut p, server, &t, half).unwrap_or_else(|| t.fail(saw, tr("the echo"))));
         }
-        t.did(format!("client {i} connected and echoed a line"));
+        t.did(trf("client {} connected and echoed a line", &[&i]));
         let inode = observer::tcp_sockets(addr.port())
             .into_iter()
             .find(|s| s.local == addr && s.remote == me)
             .map(|s| s.inode)
-            .ok_or_else(|| t.fail("the connection is not in /proc/net/tcp", "it is"))?;
+            .ok_or_else(|| t.fail(tr("the connection is not in /proc/net/tcp"), tr("it is")))?;
         let holder = |pid: i32| observer::socket_fds(pid).iter().any(|&(_, n)| n == inode);
         let family = || -> Vec<ProcInfo> {
             let mut v = observer::children(reaper);
@@ -68,7 +67,7 @@ pub fn check(target: &Target) -> Verdict {
                 .filter(|p| p.pid != server && !p.is_zombie())
                 .collect()
         };
-        let adopted = eventually(STEP / 2, "the serving process to be adopted", || {
+        let adopted = eventually(STEP / 2, common::lang::n_("the serving process to be adopted"), || {
             if exited(server) {
                 return Some(None); // no use waiting
             }
@@ -87,29 +86,35 @@ pub fn check(target: &Target) -> Verdict {
             let who = family().into_iter().find(|p| holder(p.pid));
             return Err(t.fail(
                 match who {
-                    Some(w) if w.ppid == server => format!("pid {} serves the client and is a child of the server: no double fork", w.pid),
-                    Some(w) => format!("pid {} serves the client; its parent {} is still alive", w.pid, w.ppid),
-                    None => "no process of the server's family holds the connection".into(),
+                    Some(w) if w.ppid == server => trf(
+                        "pid {} serves the client and is a child of the server: no double fork",
+                        &[&w.pid],
+                    ),
+                    Some(w) => trf("pid {} serves the client; its parent {} is still alive", &[&w.pid, &w.ppid]),
+                    None => tr("no process of the server's family holds the connection").into(),
                 },
-                "a grandchild serves the client and its parent (the middle child) has exited, so the subreaper adopted it",
+                tr("a grandchild serves the client and its parent (the middle child) has exited, so the subreaper adopted it"),
             ));
         }
-        finish(c).map_err(|saw| t.fail(saw, "end of file after the client's"))?;
+        finish(c).map_err(|saw| t.fail(saw, tr("end of file after the client's")))?;
         if let Some(f) = died(&mut p, server, &t, Duration::ZERO) {
             return Err(f);
         }
     }
-    t.did("checked each was served by a grandchild the subreaper had adopted");
+    t.did(tr("checked each was served by a grandchild the subreaper had adopted"));
     idle_in_accept(server, STEP).map_err(|e| {
         died(&mut p, server, &t, Duration::ZERO).unwrap_or_else(|| t.fail(e.to_string(), "accept"))
     })?;
-    t.did("waited until the server was back in accept()");
+    t.did(tr("waited until the server was back in accept()"));
     let z = observer::zombies(server);
     if !z.is_empty() {
         let pids: Vec<String> = z.iter().map(|p| p.pid.to_string()).collect();
         return Err(t.fail(
-            format!("{} zombie children of the server: pids {}\n{}", z.len(), pids.join(" "), observer::process_table(server)),
-            "0 zombies: the server waits for each middle child (which exits at once); the grandchildren are reaped by their adopter",
+            trf(
+                "{} zombie children of the server: pids {}\n{}",
+                &[&z.len(), &pids.join(" "), &observer::process_table(server)],
+            ),
+            tr("0 zombies: the server waits for each middle child (which exits at once); the grandchildren are reaped by their adopter"),
         ));
     }
     Ok(())

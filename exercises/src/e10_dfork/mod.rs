@@ -10,9 +10,9 @@
 pub mod check;
 
 pub const ABOUT: crate::catalog::About = crate::catalog::About {
-    title: "the double fork: no zombie without a handler",
+    title: common::lang::n_("the double fork: no zombie without a handler"),
     teaches: "an orphan is adopted and reaped by init (or a subreaper); wait for your own child",
-    related: "the to_upper blog post, version two; UNP 5.8-5.10; ch05-sigchld toupper_dfork",
+    related: common::lang::n_("the to_upper blog post, version two; UNP 5.8-5.10; ch05-sigchld toupper_dfork"),
     forbidden: &[],
     points: 10,
 };

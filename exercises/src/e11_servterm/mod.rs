@@ -10,9 +10,9 @@
 pub mod check;
 
 pub const ABOUT: crate::catalog::About = crate::catalog::About {
-    title: "a client that notices its server is gone",
+    title: common::lang::n_("a client that notices its server is gone"),
     teaches: "read returning 0 mid-conversation means the server terminated prematurely; a write after the RST gets EPIPE",
-    related: "UNP 5.12-5.13; ch05-echo tcpcli01 (child killed), tcpcli11 (SIGPIPE)",
+    related: common::lang::n_("UNP 5.12-5.13; ch05-echo tcpcli01 (child killed), tcpcli11 (SIGPIPE)"),
     forbidden: &["common::str_cli::"],
     points: 10,
 };

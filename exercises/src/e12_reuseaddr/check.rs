@@ -12,6 +12,7 @@ use std::io::Read;
 
 use common::lab::harness::{describe, eventually};
 use common::lab::observer;
+use common::lang::{tr, trf};
 use nix::sys::signal::Signal;
 
 use crate::checks::{STEP, Target, connect, fail_or_gone, listening};
@@ -19,7 +20,7 @@ use crate::report::{Trace, Verdict};
 
 pub fn check(target: &Target) -> Verdict {
     let mut t = Trace::new();
-    let (handed, _claim) = fresh_address().map_err(|e| t.fail(format!("no free port: {e}"), "a free port"))?;
+    let (handed, _claim) = fresh_address().map_err(|e| t.fail(trf("no free port: {}", &[&e]), tr("a free port")))?;
     let args = vec![
         "--host".to_string(),
         handed.ip().to_string(),
@@ -27,111 +28,116 @@ pub fn check(target: &Target) -> Verdict {
         handed.port().to_string(),
     ];
     let mut first = target.spawn(&t, &args)?;
-    t.did(format!("started the server with --host {} --port {}", handed.ip(), handed.port()));
+    t.did(trf("started the server with --host {} --port {}", &[&handed.ip(), &handed.port()]));
     let addr = listening(&mut first, &t)?;
     let listener = observer::tcp_sockets_at(handed)
         .into_iter()
         .find(|s| s.state == "LISTEN" && observer::socket_fds(first.pid()).iter().any(|&(_, n)| n == s.inode));
     if addr != handed || listener.is_none() {
         return Err(t.fail(
-            format!(
-                "the server listens on {addr} (getsockname); /proc/net/tcp shows {} listener of its own on {handed}",
-                if listener.is_some() { "a" } else { "no" }
-            ),
-            format!("a socket listening on exactly {handed}, the address your function was handed"),
+            if listener.is_some() {
+                trf(
+                    "the server listens on {} (getsockname); /proc/net/tcp shows a listener of its own on {}",
+                    &[&addr, &handed],
+                )
+            } else {
+                trf(
+                    "the server listens on {} (getsockname); /proc/net/tcp shows no listener of its own on {}",
+                    &[&addr, &handed],
+                )
+            },
+            trf("a socket listening on exactly {}, the address your function was handed", &[&handed]),
         ));
     }
-    t.did(format!("/proc/net/tcp showed the server's own listener on {handed}"));
+    t.did(trf("/proc/net/tcp showed the server's own listener on {}", &[&handed]));
     // The backlog it listens with: the kernel tells it over sock_diag (what
     // `ss -ltn` shows as Send-Q); /proc/net/tcp does not.
     let v4 = match handed {
         std::net::SocketAddr::V4(a) => a,
-        std::net::SocketAddr::V6(_) => return Err(t.fail("an IPv6 address was handed", "an IPv4 loopback address")),
+        std::net::SocketAddr::V6(_) => return Err(t.fail(tr("an IPv6 address was handed"), tr("an IPv4 loopback address"))),
     };
     match crate::observe::listen_backlog(v4) {
         Ok(Some(b)) if b != common::unp::LISTENQ as u32 => {
             return Err(t.fail(
-                format!("the listener's backlog is {b} (ss -ltn: Send-Q)"),
-                format!("listen(fd, LISTENQ): a backlog of {}, as the task says", common::unp::LISTENQ),
+                trf("the listener's backlog is {} (ss -ltn: Send-Q)", &[&b]),
+                trf("listen(fd, LISTENQ): a backlog of {}, as the task says", &[&common::unp::LISTENQ]),
             ));
         }
-        Ok(Some(b)) => t.did(format!("the kernel showed its backlog (sock_diag, as ss -ltn): {b} (LISTENQ)")),
-        Ok(None) => return Err(t.fail(format!("sock_diag shows no listener on {handed}"), "the server's listener")),
+        Ok(Some(b)) => t.did(trf("the kernel showed its backlog (sock_diag, as ss -ltn): {} (LISTENQ)", &[&b])),
+        Ok(None) => return Err(t.fail(trf("sock_diag shows no listener on {}", &[&handed]), tr("the server's listener"))),
         Err(e) => {
             return Err(t.fail(
-                format!("the check could not ask the kernel for the listener's backlog (sock_diag): {e}"),
-                "a kernel that answers sock_diag(7) queries, as `ss` needs",
+                trf("the check could not ask the kernel for the listener's backlog (sock_diag): {}", &[&e]),
+                tr("a kernel that answers sock_diag(7) queries, as `ss` needs"),
             ));
         }
     }
     let mut rival = target.spawn(&t, &args)?;
     match rival.wait_exit(STEP) {
         Ok(st) if !st.success() && rival.stderr_text().contains("Address already in use") => {
-            t.did("a second server on the same address failed with EADDRINUSE while the first ran");
+            t.did(tr("a second server on the same address failed with EADDRINUSE while the first ran"));
         }
         Ok(st) => {
             return Err(t.fail(
-                format!(
-                    "a second server on {handed} ended ({}) without \"Address already in use\"; its stderr:\n{}",
-                    describe(st),
-                    crate::report::tail(&rival.stderr_text(), 3)
+                trf(
+                    "a second server on {} ended ({}) without \"Address already in use\"; its stderr:\n{}",
+                    &[&handed, &describe(st), &crate::report::tail(&rival.stderr_text(), 3)],
                 ),
-                "bind fails with EADDRINUSE while another socket listens there: SO_REUSEADDR allows a bind over \
-                 TIME_WAIT, not two listeners (that is SO_REUSEPORT)",
+                tr("bind fails with EADDRINUSE while another socket listens there: SO_REUSEADDR allows a bind over \
+                    TIME_WAIT, not two listeners (that is SO_REUSEPORT)"),
             ));
         }
         Err(_) => {
             return Err(t.fail(
-                format!("a second server bound {handed} and listens while the first still runs"),
-                "bind fails with EADDRINUSE while another socket listens there: SO_REUSEADDR allows a bind over \
-                 TIME_WAIT, not two listeners (that is SO_REUSEPORT)",
+                trf("a second server bound {} and listens while the first still runs", &[&handed]),
+                tr("bind fails with EADDRINUSE while another socket listens there: SO_REUSEADDR allows a bind over \
+                    TIME_WAIT, not two listeners (that is SO_REUSEPORT)"),
             ));
         }
     }
     drop(rival);
     let daytime = |t: &Trace, server: &mut crate::checks::Proc, which: &str| {
-        let mut s = connect(addr).map_err(|e| fail_or_gone(server, t, format!("connect: {e}"), "a connection"))?;
+        let mut s = connect(addr).map_err(|e| fail_or_gone(server, t, format!("connect: {e}"), tr("a connection")))?;
         let mut got = String::new();
         s.read_to_string(&mut got)
-            .map_err(|e| fail_or_gone(server, t, format!("{which}: read: {e}"), "the time, then end of file"))?;
+            .map_err(|e| fail_or_gone(server, t, format!("{which}: read: {e}"), tr("the time, then end of file")))?;
         if got.split_whitespace().count() != 5 {
-            return Err(t.fail(format!("{which} got {got:?}"), "the time, as ctime(3) writes it"));
+            return Err(t.fail(trf("{} got {}", &[&which, &format!("{got:?}")]), tr("the time, as ctime(3) writes it")));
         }
         Ok(())
     };
-    daytime(&t, &mut first, "the client")?;
-    t.did("a client got the time; the server closed first");
-    eventually(STEP, "a TIME_WAIT on the server's port", || {
+    daytime(&t, &mut first, tr("the client"))?;
+    t.did(tr("a client got the time; the server closed first"));
+    eventually(STEP, common::lang::n_("a TIME_WAIT on the server's port"), || {
         observer::tcp_sockets(addr.port())
             .iter()
             .any(|s| s.local == addr && s.state == "TIME_WAIT")
             .then_some(())
     })
-    .map_err(|e| t.fail(e.to_string(), "the server's end in TIME_WAIT (the server closed first)"))?;
-    t.did(format!("/proc/net/tcp showed the connection in TIME_WAIT on {addr}"));
+    .map_err(|e| t.fail(e.to_string(), tr("the server's end in TIME_WAIT (the server closed first)")))?;
+    t.did(trf("/proc/net/tcp showed the connection in TIME_WAIT on {}", &[&addr]));
 
-    first.signal(Signal::SIGTERM).map_err(|e| t.fail(e.to_string(), "the server stops"))?;
+    first.signal(Signal::SIGTERM).map_err(|e| t.fail(e.to_string(), tr("the server stops")))?;
     let st = first
         .wait_exit(STEP)
-        .map_err(|_| t.fail("the server did not stop on SIGTERM", "the server stops"))?;
-    t.did(format!("stopped the server with SIGTERM ({})", describe(st)));
+        .map_err(|_| t.fail(tr("the server did not stop on SIGTERM"), tr("the server stops")))?;
+    t.did(trf("stopped the server with SIGTERM ({})", &[&describe(st)]));
 
     let port = addr.port().to_string();
     let mut second = target.spawn(&t, &args)?;
-    t.did(format!(
-        "started it again on {handed}, while the TIME_WAIT lasts (60 s)"
-    ));
-    let expected = format!(
-        "the server listens on port {port} again at once (SO_REUSEADDR, set before bind, on the old listener and the new one)"
+    t.did(trf("started it again on {}, while the TIME_WAIT lasts (60 s)", &[&handed]));
+    let expected = trf(
+        "the server listens on port {} again at once (SO_REUSEADDR, set before bind, on the old listener and the new one)",
+        &[&port],
     );
     let again = listening(&mut second, &t).map_err(|mut f| {
         f.expected = expected.clone();
         f
     })?;
     if again != handed {
-        return Err(t.fail(format!("it listens on {again}"), expected));
+        return Err(t.fail(trf("it listens on {}", &[&again]), expected));
     }
-    daytime(&t, &mut second, "a client of the restarted server")?;
+    daytime(&t, &mut second, tr("a client of the restarted server"))?;
     Ok(())
 }
 

@@ -10,9 +10,9 @@
 pub mod check;
 
 pub const ABOUT: crate::catalog::About = crate::catalog::About {
-    title: "restart over TIME_WAIT: SO_REUSEADDR before bind",
+    title: common::lang::n_("restart over TIME_WAIT: SO_REUSEADDR before bind"),
     teaches: "the side that closes first keeps TIME_WAIT for 60 s; SO_REUSEADDR, set before bind on every listener, lets a restarted server bind its port",
-    related: "UNP 2.7, 7.5 (SO_REUSEADDR); ch04-sockets bind_demo --case timewait",
+    related: common::lang::n_("UNP 2.7, 7.5 (SO_REUSEADDR); ch04-sockets bind_demo --case timewait"),
     forbidden: &[
         "common::args::Serv_listen",
         "common::args::Tcp_listen",

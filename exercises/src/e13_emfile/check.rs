@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use nix::sys::signal::Signal;
 
+use common::lang::tr;
 use crate::checks::{Target, connect, fail_or_gone, finish, roundtrip};
 use crate::report::{Failure, Trace, Verdict};
 use crate::rng::Rng;
@@ -80,9 +81,9 @@ pub fn check(target: &Target) -> Verdict {
     let mut rng = Rng::new(target.seed);
     let (mut server, addr) = target.server(&mut t, &[])?;
     let pid = server.pid();
-    let expected = "the server stays up and backs off: accept fails with EMFILE until a descriptor is freed";
+    let expected = tr("the server stays up and backs off: accept fails with EMFILE until a descriptor is freed");
     let a = connect(addr).map_err(|e| fail_or_gone(&mut server, &t, format!("connect: {e}"), expected))?;
-    t.did("every descriptor of the server is in use (accept fails with EMFILE); a client connected (queued by the kernel)");
+    t.did(tr("every descriptor of the server is in use (accept fails with EMFILE); a client connected (queued by the kernel)"));
     shortage(&mut server, &mut t, "EMFILE", SHORTAGE, expected)?;
 
     free_one(&mut server, &mut t, a, &rng.line(3, 40))?;
@@ -92,25 +93,25 @@ pub fn check(target: &Target) -> Verdict {
     for _ in 0..2 {
         crate::observe::idle_in_accept(pid, crate::checks::STEP)
             .map_err(|e| fail_or_gone(&mut server, &t, e.to_string(), expected))?;
-        server.signal(Signal::SIGWINCH).map_err(|e| t.fail(e.to_string(), "the signal"))?;
+        server.signal(Signal::SIGWINCH).map_err(|e| t.fail(e.to_string(), tr("the signal")))?;
         crate::checks::delivered(pid, nix::sys::signal::Signal::SIGWINCH)
-        .map_err(|e| t.fail(e.to_string(), "the signal delivered"))?;
+        .map_err(|e| t.fail(e.to_string(), tr("the signal delivered")))?;
     }
-    t.did("interrupted the server's accept() twice with a signal (no SA_RESTART: EINTR)");
+    t.did(tr("interrupted the server's accept() twice with a signal (no SA_RESTART: EINTR)"));
     let mut b = connect(addr).map_err(|e| fail_or_gone(&mut server, &t, format!("connect: {e}"), expected))?;
     roundtrip(&mut b, &rng.line(3, 40))
-        .map_err(|saw| fail_or_gone(&mut server, &t, saw, "a new client is served: EINTR is retried"))?;
-    finish(b).map_err(|saw| fail_or_gone(&mut server, &t, saw, "a new client is served: EINTR is retried"))?;
-    t.did("a new client was served");
+        .map_err(|saw| fail_or_gone(&mut server, &t, saw, tr("a new client is served: EINTR is retried")))?;
+    finish(b).map_err(|saw| fail_or_gone(&mut server, &t, saw, tr("a new client is served: EINTR is retried")))?;
+    t.did(tr("a new client was served"));
     crate::checks::broken_listener_ends_the_server(&mut server, &mut t)?;
     drop(server);
 
     // The system's table full instead of the process's: ENFILE.
-    let expected = "the server stays up and backs off: accept fails with ENFILE (the system's file table is full) until a descriptor is freed";
+    let expected = tr("the server stays up and backs off: accept fails with ENFILE (the system's file table is full) until a descriptor is freed");
     let (mut server, addr) = target.server(&mut t, &["--enfile".to_string()])?;
-    t.did("a second server: the system's file table is full (accept fails with ENFILE)");
+    t.did(tr("a second server: the system's file table is full (accept fails with ENFILE)"));
     let c = connect(addr).map_err(|e| fail_or_gone(&mut server, &t, format!("connect: {e}"), expected))?;
-    t.did("a client connected (queued by the kernel)");
+    t.did(tr("a client connected (queued by the kernel)"));
     shortage(&mut server, &mut t, "ENFILE", WINDOW, expected)?;
     free_one(&mut server, &mut t, c, &rng.line(3, 40))?;
     Ok(())
@@ -124,18 +125,18 @@ fn free_one(
     mut client: std::net::TcpStream,
     line: &[u8],
 ) -> Result<(), Failure> {
-    server.signal(Signal::SIGUSR1).map_err(|e| t.fail(e.to_string(), "the signal sent"))?;
-    t.did("freed one descriptor (SIGUSR1); the waiting client sent a line");
+    server.signal(Signal::SIGUSR1).map_err(|e| t.fail(e.to_string(), tr("the signal sent")))?;
+    t.did(tr("freed one descriptor (SIGUSR1); the waiting client sent a line"));
     roundtrip(&mut client, line).map_err(|saw| {
         fail_or_gone(
             server,
             t,
             saw,
-            "the waiting client is served within 5 s of a descriptor being freed",
+            tr("the waiting client is served within 5 s of a descriptor being freed"),
         )
     })?;
-    finish(client).map_err(|saw| fail_or_gone(server, t, saw, "the end of the echo"))?;
-    t.did("the waiting client was served");
+    finish(client).map_err(|saw| fail_or_gone(server, t, saw, tr("the end of the echo")))?;
+    t.did(tr("the waiting client was served"));
     Ok(())
 }
 
@@ -162,7 +163,7 @@ fn shortage(
     loop {
         std::thread::sleep(TICK);
         if crate::observe::exited(pid) {
-            return Err(fail_or_gone(server, t, format!("the server ended while accept failed with {errno}"), expected));
+            return Err(fail_or_gone(server, t, common::tr_fmt!("the server ended while accept failed with {errno}", errno), expected));
         }
         if !measured && start.elapsed() >= WINDOW {
             window(server, t, errno, expected, (before, woke_before, lines_before), start)?;
@@ -181,25 +182,14 @@ fn shortage(
                 .unwrap_or_default();
             if busy * 2 > gap {
                 return Err(t.fail(
-                    format!(
-                        "the server was runnable for {:.2} s of the last {:.1} s while the client waited: it spins — accept fails with {errno} at once, every time it is asked",
-                        busy.as_secs_f64(),
-                        gap.as_secs_f64()
-                    ),
-                    "it sleeps a little between tries (a back-off)",
+                    common::tr_fmt!("the server was runnable for {busy} s of the last {gap} s while the client waited: it spins — accept fails with {errno} at once, every time it is asked", busy = format!("{:.2}", busy.as_secs_f64()), gap = format!("{:.1}", gap.as_secs_f64()), errno),
+                    tr("it sleeps a little between tries (a back-off)"),
                 ));
             }
             return Err(t.fail(
-                format!(
-                    "the server slept {:.1} s without trying accept again ({:.1} s into the shortage, the client \
-                     waiting): a client waits that long after a descriptor is freed — its back-off has no cap",
-                    gap.as_secs_f64(),
-                    start.elapsed().as_secs_f64()
-                ),
-                format!(
-                    "a back-off with a cap: at most about a second between tries ({:.1} s allowed)",
-                    MAX_GAP.as_secs_f64()
-                ),
+                common::tr_fmt!("the server slept {gap} s without trying accept again ({at} s into the shortage, the client \
+                     waiting): a client waits that long after a descriptor is freed — its back-off has no cap", gap = format!("{:.1}", gap.as_secs_f64()), at = format!("{:.1}", start.elapsed().as_secs_f64())),
+                common::tr_fmt!("a back-off with a cap: at most about a second between tries ({max} s allowed)", max = format!("{:.1}", MAX_GAP.as_secs_f64())),
             ));
         }
         if start.elapsed() >= long {
@@ -207,11 +197,7 @@ fn shortage(
         }
     }
     if long > WINDOW {
-        t.did(format!(
-            "the shortage lasted {:.1} s; the server's longest sleep between two tries was about {:.1} s",
-            start.elapsed().as_secs_f64(),
-            longest.max(since.elapsed()).as_secs_f64()
-        ));
+        t.did(common::tr_fmt!("the shortage lasted {lasted} s; the server's longest sleep between two tries was about {longest} s", lasted = format!("{:.1}", start.elapsed().as_secs_f64()), longest = format!("{:.1}", longest.max(since.elapsed()).as_secs_f64())));
     }
     Ok(())
 }
@@ -235,12 +221,9 @@ fn window(
     // hold a logging spinner asleep while the machine is busy).
     let logged = server.stderr_text().lines().count().saturating_sub(lines_before) as u64;
     let woke = woke.max(logged);
-    t.did(format!(
-        "watched the server in /proc/{pid}/schedstat for {:.1} s",
-        took.as_secs_f64()
-    ));
+    t.did(common::tr_fmt!("watched the server in /proc/{pid}/schedstat for {took} s", pid, took = format!("{:.1}", took.as_secs_f64())));
     let (Some(before), Some(after)) = (before, after) else {
-        return Err(fail_or_gone(server, t, "the server is gone".into(), expected));
+        return Err(fail_or_gone(server, t, tr("the server is gone").into(), expected));
     };
     let (on_cpu, waiting) = (
         after.0.saturating_sub(before.0),
@@ -250,17 +233,16 @@ fn window(
     let per_wakeup = busy / u32::try_from(woke.max(1)).unwrap_or(u32::MAX);
     if busy > MAX_RUNNABLE && per_wakeup > MAX_RUNNABLE_PER_WAKEUP {
         return Err(t.fail(
-            format!(
-                "the server was runnable for {:.2} s of {:.1} s while the client waited ({:.2} s on a CPU, {:.2} s waiting for one), and slept only {woke} times: it spins — accept fails with {errno} at once, every time it is asked",
-                busy.as_secs_f64(),
-                took.as_secs_f64(),
-                on_cpu.as_secs_f64(),
-                waiting.as_secs_f64()
+            common::tr_fmt!(
+                "the server was runnable for {busy} s of {took} s while the client waited ({cpu} s on a CPU, {wait} s waiting for one), and slept only {woke} times: it spins — accept fails with {errno} at once, every time it is asked",
+                busy = format!("{:.2}", busy.as_secs_f64()),
+                took = format!("{:.1}", took.as_secs_f64()),
+                cpu = format!("{:.2}", on_cpu.as_secs_f64()),
+                wait = format!("{:.2}", waiting.as_secs_f64()),
+                woke,
+                errno
             ),
-            format!(
-                "runnable for at most {} ms: it sleeps a little between tries (a back-off)",
-                MAX_RUNNABLE.as_millis()
-            ),
+            common::tr_fmt!("runnable for at most {ms} ms: it sleeps a little between tries (a back-off)", ms = MAX_RUNNABLE.as_millis()),
         ));
     }
     // A loop that retries at once and logs each failure can spend the
@@ -268,15 +250,11 @@ fn window(
     // machine is busy — yet it wakes for every try: count the wake-ups too.
     if woke > MAX_WAKEUPS {
         return Err(t.fail(
-            format!(
-                "the server woke {woke} times in {:.1} s while the client waited: it retries at once, \
-                 every time (it was runnable {} ms: the rest it sat blocked, e.g. writing its log)",
-                took.as_secs_f64(),
-                busy.as_millis()
-            ),
-            format!("at most {MAX_WAKEUPS} wake-ups: it sleeps a little between tries (a back-off)"),
+            common::tr_fmt!("the server woke {woke} times in {took} s while the client waited: it retries at once, \
+                 every time (it was runnable {ms} ms: the rest it sat blocked, e.g. writing its log)", woke, took = format!("{:.1}", took.as_secs_f64()), ms = busy.as_millis()),
+            common::tr_fmt!("at most {MAX_WAKEUPS} wake-ups: it sleeps a little between tries (a back-off)", MAX_WAKEUPS),
         ));
     }
-    t.did(format!("it was runnable for {} ms and woke {woke} times", busy.as_millis()));
+    t.did(common::tr_fmt!("it was runnable for {ms} ms and woke {woke} times", ms = busy.as_millis(), woke));
     Ok(())
 }

@@ -10,9 +10,9 @@
 pub mod check;
 
 pub const ABOUT: crate::catalog::About = crate::catalog::About {
-    title: "out of descriptors: survive EMFILE without spinning",
+    title: common::lang::n_("out of descriptors: survive EMFILE without spinning"),
     teaches: "accept fails with EMFILE at once while the client waits: back off, then try again — neither exit nor spin",
-    related: "UNP 4.6 (accept), 5.11; ch05-sigchld tcpservd (EMFILE without spin or exit)",
+    related: common::lang::n_("UNP 4.6 (accept), 5.11; ch05-sigchld tcpservd (EMFILE without spin or exit)"),
     forbidden: &[],
     points: 10,
 };

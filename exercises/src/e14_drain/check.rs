@@ -14,6 +14,7 @@ use common::lab::harness::{describe, eventually};
 use common::lab::observer;
 use nix::sys::signal::Signal;
 
+use common::lang::tr;
 use crate::checks::{STEP, Target, connect, fail_or_gone, finish, roundtrip};
 use crate::report::{Trace, Verdict};
 use crate::rng::Rng;
@@ -39,32 +40,32 @@ pub fn check(target: &Target) -> Verdict {
     let mut stay = Vec::new();
     for i in 1..=STAYING {
         let mut a =
-            connect(addr).map_err(|e| fail_or_gone(&mut server, &t, format!("connect A{i}: {e}"), "a connection"))?;
-        roundtrip(&mut a, &rng.line(3, 40)).map_err(|saw| fail_or_gone(&mut server, &t, saw, "the echo"))?;
+            connect(addr).map_err(|e| fail_or_gone(&mut server, &t, format!("connect A{i}: {e}"), tr("a connection")))?;
+        roundtrip(&mut a, &rng.line(3, 40)).map_err(|saw| fail_or_gone(&mut server, &t, saw, tr("the echo")))?;
         stay.push(a);
     }
-    t.did(format!("clients A1..A{STAYING} connected and got an echo (a child serves each)"));
-    let mut b = connect(addr).map_err(|e| fail_or_gone(&mut server, &t, format!("connect: {e}"), "a connection"))?;
-    roundtrip(&mut b, &rng.line(3, 40)).map_err(|saw| fail_or_gone(&mut server, &t, saw, "the echo"))?;
-    finish(b).map_err(|saw| fail_or_gone(&mut server, &t, saw, "the end of B's echo"))?;
-    eventually(STEP, "B's child reaped and the server waiting", || {
+    t.did(common::tr_fmt!("clients A1..A{STAYING} connected and got an echo (a child serves each)", STAYING));
+    let mut b = connect(addr).map_err(|e| fail_or_gone(&mut server, &t, format!("connect: {e}"), tr("a connection")))?;
+    roundtrip(&mut b, &rng.line(3, 40)).map_err(|saw| fail_or_gone(&mut server, &t, saw, tr("the echo")))?;
+    finish(b).map_err(|saw| fail_or_gone(&mut server, &t, saw, tr("the end of B's echo")))?;
+    eventually(STEP, common::lang::n_("B's child reaped and the server waiting"), || {
         let kids = observer::children(pid);
         (kids.len() == STAYING
             && kids.iter().all(|k| !k.is_zombie())
             && crate::observe::all_threads_asleep(pid) == Some(true))
         .then_some(())
     })
-    .map_err(|e| fail_or_gone(&mut server, &t, e.to_string(), "the A's children left, the server waiting"))?;
-    t.did("client B came and went (its child ended and was reaped by the SIGCHLD handler); the server waits");
+    .map_err(|e| fail_or_gone(&mut server, &t, e.to_string(), tr("the A's children left, the server waiting")))?;
+    t.did(tr("client B came and went (its child ended and was reaped by the SIGCHLD handler); the server waits"));
 
-    server.signal(Signal::SIGTERM).map_err(|e| t.fail(e.to_string(), "the signal sent"))?;
-    t.did("sent the server SIGTERM");
+    server.signal(Signal::SIGTERM).map_err(|e| t.fail(e.to_string(), tr("the signal sent")))?;
+    t.did(tr("sent the server SIGTERM"));
     let listens = || {
         observer::tcp_sockets(addr.port())
             .iter()
             .any(|s| s.local == addr && s.state == "LISTEN")
     };
-    let after = eventually(STEP, "the listener to close", || {
+    let after = eventually(STEP, common::lang::n_("the listener to close"), || {
         if crate::observe::exited(pid) {
             Some(AfterTerm::Exited)
         } else if !listens() {
@@ -73,14 +74,11 @@ pub fn check(target: &Target) -> Verdict {
             None
         }
     });
-    let drain = "the server closes its listener (new clients are refused), waits until every child has ended, then exits 0";
+    let drain = tr("the server closes its listener (new clients are refused), waits until every child has ended, then exits 0");
     let exited_early = |server: &mut crate::checks::Proc, t: &Trace| {
         let st = server.wait_exit(STEP).map(describe).unwrap_or_default();
         t.fail(
-            format!(
-                "the server exited at once ({st}) while the A's were still being served: their children live on without it\nthe server's stderr ends with:\n{}",
-                crate::report::tail(&server.stderr_text(), 2)
-            ),
+            common::tr_fmt!("the server exited at once ({st}) while the A's were still being served: their children live on without it\nthe server's stderr ends with:\n{tail}", st, tail = crate::report::tail(&server.stderr_text(), 2)),
             drain,
         )
     };
@@ -89,10 +87,7 @@ pub fn check(target: &Target) -> Verdict {
             return Err(fail_or_gone(
                 &mut server,
                 &t,
-                format!(
-                    "the server is still listening {} s after SIGTERM: new clients can still connect",
-                    STEP.as_secs()
-                ),
+                common::tr_fmt!("the server is still listening {s} s after SIGTERM: new clients can still connect", s = STEP.as_secs()),
                 drain,
             ));
         }
@@ -102,7 +97,7 @@ pub fn check(target: &Target) -> Verdict {
     // The listener closes as an exiting process's descriptors do: tell a
     // server that drains (asleep, waiting for its child) from one that is
     // on its way out.
-    let asleep = eventually(STEP, "the server to exit or to wait", || {
+    let asleep = eventually(STEP, common::lang::n_("the server to exit or to wait"), || {
         if crate::observe::exited(pid) {
             Some(false)
         } else {
@@ -114,7 +109,7 @@ pub fn check(target: &Target) -> Verdict {
         Ok(false) => return Err(exited_early(&mut server, &t)),
         Err(e) => return Err(fail_or_gone(&mut server, &t, e.to_string(), drain)),
     }
-    t.did("/proc/net/tcp showed the listener closed; the server lives on, waiting");
+    t.did(tr("/proc/net/tcp showed the listener closed; the server lives on, waiting"));
     // Waiting is sleeping. A loop of waitpid(WNOHANG) looks asleep in /proc
     // too — the kernel marks it so while it looks at the children, at every
     // call — but it is runnable all along: measure that, over a fixed window.
@@ -126,42 +121,34 @@ pub fn check(target: &Target) -> Verdict {
         let busy = (a.0 + a.1).saturating_sub(b.0 + b.1);
         if busy > MAX_RUNNABLE {
             return Err(t.fail(
-                format!(
-                    "the server was runnable for {:.2} s of {:.1} s while it waited for its children: it spins \
-                     (it asks again at once, e.g. waitpid with WNOHANG in a loop)",
-                    busy.as_secs_f64(),
-                    took.as_secs_f64()
-                ),
-                "it sleeps until a child ends: a blocking wait()",
+                common::tr_fmt!("the server was runnable for {busy} s of {took} s while it waited for its children: it spins \
+                     (it asks again at once, e.g. waitpid with WNOHANG in a loop)", busy = format!("{:.2}", busy.as_secs_f64()), took = format!("{:.1}", took.as_secs_f64())),
+                tr("it sleeps until a child ends: a blocking wait()"),
             ));
         }
-        t.did(format!(
-            "watched it in /proc/{pid}/schedstat for {:.1} s: runnable {} ms",
-            took.as_secs_f64(),
-            busy.as_millis()
-        ));
+        t.did(common::tr_fmt!("watched it in /proc/{pid}/schedstat for {took} s: runnable {ms} ms", pid, took = format!("{:.1}", took.as_secs_f64()), ms = busy.as_millis()));
     }
 
     for a in &mut stay {
         roundtrip(a, &rng.line(3, 40)).map_err(|saw| {
-            fail_or_gone(&mut server, &t, saw, "each child still serves its client while the server drains")
+            fail_or_gone(&mut server, &t, saw, tr("each child still serves its client while the server drains"))
         })?;
     }
-    t.did("each A still got an echo");
+    t.did(tr("each A still got an echo"));
     let total = stay.len();
     for (i, a) in stay.into_iter().enumerate() {
         let left = total - i - 1;
-        finish(a).map_err(|saw| fail_or_gone(&mut server, &t, saw, "the end of the echo"))?;
+        finish(a).map_err(|saw| fail_or_gone(&mut server, &t, saw, tr("the end of the echo")))?;
         if left == 0 {
-            t.did(format!("A{} closed, the last one (its child ends)", i + 1));
+            t.did(common::tr_fmt!("A{n} closed, the last one (its child ends)", n = i + 1));
             break;
         }
-        eventually(STEP, "that child to end", || {
+        eventually(STEP, common::lang::n_("that child to end"), || {
             (crate::observe::exited(pid) || observer::children(pid).iter().filter(|k| !k.is_zombie()).count() <= left)
                 .then_some(())
         })
-        .map_err(|e| t.fail(e.to_string(), "the child ends when its client leaves"))?;
-        let waiting = eventually(STEP, "the server to wait again or exit", || {
+        .map_err(|e| t.fail(e.to_string(), tr("the child ends when its client leaves")))?;
+        let waiting = eventually(STEP, common::lang::n_("the server to wait again or exit"), || {
             if crate::observe::exited(pid) {
                 Some(false)
             } else {
@@ -171,22 +158,19 @@ pub fn check(target: &Target) -> Verdict {
         if !matches!(waiting, Ok(true)) {
             let st = server.wait_exit(STEP).map(describe).unwrap_or_default();
             return Err(t.fail(
-                format!(
-                    "A{} left and the server exited ({st}) while {left} client(s) were still being served",
-                    i + 1
-                ),
-                "the server waits until EVERY child has ended (wait() says ECHILD), not just one",
+                common::tr_fmt!("A{n} left and the server exited ({st}) while {left} client(s) were still being served", n = i + 1, st, left),
+                tr("the server waits until EVERY child has ended (wait() says ECHILD), not just one"),
             ));
         }
-        t.did(format!("A{} closed; the server still waits for {left} more", i + 1));
+        t.did(common::tr_fmt!("A{n} closed; the server still waits for {left} more", n = i + 1, left));
         if i == 0 {
             // The wait is interrupted too (a handler without SA_RESTART):
             // EINTR is not "no child left".
             for _ in 0..2 {
                 server
                     .signal(Signal::SIGUSR1)
-                    .map_err(|e| t.fail(e.to_string(), "the signal"))?;
-                let still = eventually(STEP, "the server to wait again or exit", || {
+                    .map_err(|e| t.fail(e.to_string(), tr("the signal")))?;
+                let still = eventually(STEP, common::lang::n_("the server to wait again or exit"), || {
                     if crate::observe::exited(pid) {
                         Some(false)
                     } else {
@@ -198,33 +182,24 @@ pub fn check(target: &Target) -> Verdict {
                 if !matches!(still, Ok(true)) {
                     let st = server.wait_exit(STEP).map(describe).unwrap_or_default();
                     return Err(t.fail(
-                        format!(
-                            "a signal interrupted the server's wait and it exited ({st}) while {left} client(s) were still being served"
-                        ),
-                        "EINTR from wait() means \"a signal came\", not \"no child left\" (that is ECHILD): wait again",
+                        common::tr_fmt!("a signal interrupted the server's wait and it exited ({st}) while {left} client(s) were still being served", st, left),
+                        tr("EINTR from wait() means \"a signal came\", not \"no child left\" (that is ECHILD): wait again"),
                     ));
                 }
             }
-            t.did("interrupted the server's wait twice with a signal (no SA_RESTART: EINTR); it waits on");
+            t.did(tr("interrupted the server's wait twice with a signal (no SA_RESTART: EINTR); it waits on"));
         }
     }
     let st = server.wait_exit(STEP).map_err(|_| {
         t.fail(
-            format!(
-                "the server still runs {} s after its last client left",
-                STEP.as_secs()
-            ),
-            "it exits 0 once no child is left (wait() says ECHILD)",
+            common::tr_fmt!("the server still runs {s} s after its last client left", s = STEP.as_secs()),
+            tr("it exits 0 once no child is left (wait() says ECHILD)"),
         )
     })?;
     if st.code() != Some(0) {
         return Err(t.fail(
-            format!(
-                "the server ended ({}); its last words on stderr:\n{}",
-                describe(st),
-                crate::report::tail(&server.stderr_text(), 3)
-            ),
-            "exit code 0: a drain is a normal end",
+            common::tr_fmt!("the server ended ({status}); its last words on stderr:\n{tail}", status = describe(st), tail = crate::report::tail(&server.stderr_text(), 3)),
+            tr("exit code 0: a drain is a normal end"),
         ));
     }
     Ok(())

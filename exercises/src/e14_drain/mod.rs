@@ -10,9 +10,9 @@
 pub mod check;
 
 pub const ABOUT: crate::catalog::About = crate::catalog::About {
-    title: "stop gracefully: SIGTERM through a self-pipe, then drain",
+    title: common::lang::n_("stop gracefully: SIGTERM through a self-pipe, then drain"),
     teaches: "a handler only writes a byte to a pipe; the main loop stops accepting, closes the listener, waits for its children and exits 0",
-    related: "UNP 5.8-5.10, 6.3 (poll/select); ch05-sigchld tcpservd (SIGTERM drain with --grace)",
+    related: common::lang::n_("UNP 5.8-5.10, 6.3 (poll/select); ch05-sigchld tcpservd (SIGTERM drain with --grace)"),
     // Everything the handler reaches, through any number of the lab's or
     // std's functions (guard::reach): the main loop may log, the handler not.
     forbidden: &[
