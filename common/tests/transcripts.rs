@@ -504,7 +504,32 @@ impl Subst {
     }
 }
 
+/// A directory of this test run's own that stands for the pages' `/tmp/`:
+/// several suites at once (`.ci/stress`) wrote and read one /tmp/in32, and
+/// one read the other's half-written file. Under the target directory's
+/// tmp; the directories of runs no longer alive are removed first.
+fn private_tmp() -> &'static str {
+    static DIR: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let base = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
+        if let Ok(entries) = std::fs::read_dir(base) {
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if let Some(pid) = name.strip_prefix("transcripts-") {
+                    if !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+                        let _ = std::fs::remove_dir_all(e.path());
+                    }
+                }
+            }
+        }
+        let dir = base.join(format!("transcripts-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        format!("{}/", dir.display())
+    })
+}
+
 fn shell(cmd: &str) -> Command {
+    let cmd = cmd.replace("/tmp/", private_tmp());
     let mut c = Command::new("sh");
     c.arg("-c").arg(format!("exec 2>&1\n{cmd}"));
     c.current_dir(root());

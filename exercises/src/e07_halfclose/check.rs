@@ -18,6 +18,9 @@ use common::lab::harness::{describe, eventually};
 use common::lab::observer;
 use common::lang::{tr, trf};
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use crate::checks::{STEP, Target};
 use crate::observe::all_threads_asleep;
 use crate::report::{Trace, Verdict, tail};
@@ -38,13 +41,19 @@ struct Seen {
     error: Option<String>,
 }
 
-fn echo_server(listener: TcpListener, expect: usize, client: i32) -> Seen {
+fn echo_server(listener: TcpListener, expect: usize, client: i32, gate: Arc<AtomicBool>) -> Seen {
     let mut seen = Seen::default();
     let conn = eventually(STEP, common::lang::n_("the client to connect"), || listener.accept().ok());
     let Ok((mut s, peer)) = conn else {
         seen.error = Some(trf("no connection within {} s", &[&STEP.as_secs()]));
         return seen;
     };
+    // Nothing is read until the check has had its first look at the
+    // client's writes (see interrupt_writes): with the buffers full, a
+    // writer must then sleep in write(2), however busy the machine.
+    let _ = eventually(STEP * 3, common::lang::n_("the check's first look at the client's writes"), || {
+        gate.load(Ordering::SeqCst).then_some(())
+    });
     let _ = s.set_nonblocking(false);
     let _ = s.set_read_timeout(Some(STEP));
     // A client that does not read must not hang the check: a blocked echo
@@ -145,9 +154,13 @@ pub fn check(target: &Target) -> Verdict {
     t.did(trf("started an echo server on 127.0.0.1:{}", &[&port]));
     let mut client = target.spawn(&t, &["127.0.0.1".into(), "--port".into(), port.to_string()])?;
     let pid = client.pid();
-    let server = thread::spawn(move || echo_server(listener, n, pid));
+    let gate = Arc::new(AtomicBool::new(false));
+    let server = {
+        let gate = gate.clone();
+        thread::spawn(move || echo_server(listener, n, pid, gate))
+    };
     let feeder = client.feed_stdin(input.clone());
-    let interrupter = thread::spawn(move || interrupt_writes(pid));
+    let interrupter = thread::spawn(move || interrupt_writes(pid, port, gate));
     t.did(trf(
         "ran your client with {} random bytes on stdin; each of the first times a thread of it slept \
          in write(2) with the buffers full, the check interrupted that write with SIGUSR1 (no SA_RESTART: a short write)",
@@ -243,37 +256,78 @@ const WRITES: [i64; 4] = [
     nix::libc::SYS_sendmsg,
 ];
 
-/// Up to three times: waits until a thread of `pid` sleeps in a write with
-/// the buffers full, then interrupts exactly that thread with SIGUSR1 (its
-/// handler has no SA_RESTART): the write returns the bytes it had written
-/// so far. Returns how many writes it interrupted.
-fn interrupt_writes(pid: i32) -> usize {
+/// Up to three times: waits until a thread of `pid` sleeps in a write to a
+/// socket with the buffers full, then interrupts exactly that thread with
+/// SIGUSR1 (its handler has no SA_RESTART): the write returns the bytes it
+/// had written so far. Returns how many writes it interrupted.
+///
+/// The check's echo server reads nothing until `gate` opens: after the
+/// first interruption, or once the client waits elsewhere with bytes
+/// queued and no thread in a socket write (a client that polls before it
+/// writes never sleeps in write(2)). So a client that sends everything with
+/// one call sleeps in it, and is interrupted, on every run: once the check
+/// looked only while the echo flowed, a busy machine could let the whole
+/// send pass between two looks, and the three interruptions land on the
+/// client's writes to stdout (a single send(2) passed, 2 suites in 6).
+fn interrupt_writes(pid: i32, port: u16, gate: Arc<AtomicBool>) -> usize {
+    let open = || gate.store(true, Ordering::SeqCst);
     let mut done = 0;
     for _ in 0..3 {
-        // As long as the client may run: on a busy machine reading its
-        // 8 MiB of input alone can take longer than one STEP, and a look
-        // that gave up early would interrupt nothing (a single send(2)
-        // then passed).
         let tid = eventually(STEP * 3, common::lang::n_("a writer asleep in write(2)"), || {
             if crate::observe::exited(pid) {
                 return Some(None);
             }
             let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).ok()?;
-            tasks
+            let tids: Vec<i32> = tasks
                 .flatten()
                 .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
-                .find(|&tid| observer::blocked_in_task(pid, tid, &WRITES))
-                .map(Some)
+                .collect();
+            if let Some(&tid) = tids.iter().find(|&&tid| asleep_in_socket_write(pid, tid)) {
+                return Some(Some(tid));
+            }
+            if !gate.load(Ordering::SeqCst) && all_threads_asleep(pid) == Some(true) && queued(port) {
+                open(); // it waits in poll(2) or the like: nothing to interrupt
+            }
+            None
         });
-        let Ok(Some(tid)) = tid else { return done };
+        let Ok(Some(tid)) = tid else {
+            open();
+            return done;
+        };
         // SAFETY: tgkill(2) sends a signal to one thread of a process the
         // check started; it touches no memory of ours.
         if unsafe { nix::libc::syscall(nix::libc::SYS_tgkill, pid, tid, nix::libc::SIGUSR1) } != 0 {
+            open();
             return done;
         }
         done += 1;
-        // Delivered before the next look.
+        // Delivered before the next look; then the echo may flow.
         let _ = crate::checks::delivered(pid, nix::sys::signal::Signal::SIGUSR1);
+        open();
     }
     done
+}
+
+/// Is thread `tid` of `pid` asleep in a write-like system call on a socket
+/// (its first argument, in /proc/PID/task/TID/syscall, a socket's fd)?
+fn asleep_in_socket_write(pid: i32, tid: i32) -> bool {
+    if !observer::blocked_in_task(pid, tid, &WRITES) {
+        return false;
+    }
+    let Ok(text) = std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/syscall")) else {
+        return false;
+    };
+    let fd = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|a| i64::from_str_radix(a.trim_start_matches("0x"), 16).ok());
+    fd.and_then(|fd| std::fs::read_link(format!("/proc/{pid}/fd/{fd}")).ok())
+        .is_some_and(|l| l.to_string_lossy().starts_with("socket:"))
+}
+
+/// Does the client's end of its connection to `port` hold unsent bytes?
+fn queued(port: u16) -> bool {
+    observer::tcp_sockets(port)
+        .iter()
+        .any(|t| t.local.port() != port && t.send_q > 0)
 }
