@@ -186,6 +186,30 @@ pub fn take_lang(args: impl IntoIterator<Item = std::ffi::OsString>) -> Vec<std:
     out
 }
 
+/// [`take_lang`] on `argv` (argv\[0\] first), but for a command that runs
+/// a program (`subreaper PROGRAM ARGS...`: `runs_a_program`) only on the
+/// options before the first positional, so that the program's own
+/// `--lang` stays the program's.
+fn take_lang_before(mut argv: Vec<std::ffi::OsString>, runs_a_program: bool) -> Vec<std::ffi::OsString> {
+    let mut ours = argv.len();
+    if runs_a_program {
+        let mut i = 1;
+        while let Some(a) = argv.get(i).map(|a| a.to_string_lossy()) {
+            match a.as_ref() {
+                "--" => break,
+                "--lang" => i += 2,
+                a if a.starts_with('-') => i += 1,
+                _ => break,
+            }
+        }
+        ours = i.min(argv.len());
+    }
+    let theirs = argv.split_off(ours);
+    let mut argv = take_lang(argv);
+    argv.extend(theirs);
+    argv
+}
+
 /// `T::parse()` in the current language: `--lang` taken first
 /// ([`take_lang`]), and under 中文 the `--help` text from the CLI catalog
 /// ([`localize`]).
@@ -209,27 +233,8 @@ pub fn parse_with<T: clap::Parser>(edit: impl FnOnce(clap::Command) -> clap::Com
         std::process::exit(i32::from(!missing.is_empty()));
     }
     let mut cmd = edit(T::command());
-    let mut argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    // A command that runs a program (subreaper PROGRAM ARGS...) leaves
-    // that program's own `--lang` to it: only the options before the first
-    // positional are ours.
-    let ours = if cmd.get_arguments().any(|a| a.is_trailing_var_arg_set()) {
-        let mut i = 1;
-        while let Some(a) = argv.get(i).map(|a| a.to_string_lossy()) {
-            match a.as_ref() {
-                "--" => break,
-                "--lang" => i += 2,
-                a if a.starts_with('-') => i += 1,
-                _ => break,
-            }
-        }
-        i.min(argv.len())
-    } else {
-        argv.len()
-    };
-    let theirs = argv.split_off(ours);
-    argv = take_lang(argv);
-    argv.extend(theirs);
+    let runs_a_program = cmd.get_arguments().any(|a| a.is_trailing_var_arg_set());
+    let argv = take_lang_before(std::env::args_os().collect(), runs_a_program);
     if current() == Lang::Zh {
         cmd = localize(cmd);
     }
@@ -616,6 +621,17 @@ mod tests {
         assert_eq!("zh-CN".parse(), Ok(Lang::Zh));
         assert_eq!("en".parse(), Ok(Lang::En));
         assert!("fr".parse::<Lang>().is_err());
+    }
+
+    #[test]
+    fn a_program_run_by_the_command_keeps_its_own_lang() {
+        let argv = |v: &[&str]| v.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
+        let run = ["subreaper", "--grace-ms", "5", "prog", "--lang", "en"];
+        assert_eq!(take_lang_before(argv(&run), true), argv(&run));
+        let run = ["subreaper", "-q", "--", "prog", "--lang=en"];
+        assert_eq!(take_lang_before(argv(&run), true), argv(&run));
+        // (A --lang of our own is taken: set() would fix the language of
+        // this test process, so that case is left to the programs' tests.)
     }
 
     #[test]
