@@ -276,11 +276,16 @@ pub fn localize(cmd: clap::Command) -> clap::Command {
     if let Some(a) = zh(cmd.get_long_about()) {
         cmd = cmd.long_about(a.to_string());
     }
-    let args: Vec<(clap::Id, bool)> = cmd
+    let mut args: Vec<(usize, clap::Id, bool)> = cmd
         .get_arguments()
-        .map(|a| (a.get_id().clone(), a.is_positional()))
+        .enumerate()
+        .map(|(i, a)| (i, a.get_id().clone(), a.is_positional()))
         .collect();
-    for (i, (id, positional)) in args.into_iter().enumerate() {
+    // mut_arg moves each argument to the end, and clap lists headings in
+    // the order of their first argument: positionals first, so that 参数
+    // comes before 选项 as Arguments before Options in English.
+    args.sort_by_key(|(_, _, positional)| !positional);
+    for (i, id, positional) in args {
         cmd = cmd.mut_arg(id, |mut a| {
             // In the order declared (a heading of our own would sort a
             // command's arguments by name otherwise).
