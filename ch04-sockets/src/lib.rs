@@ -154,13 +154,21 @@ pub fn parse_table(text: &str) -> Vec<Row> {
         .collect()
 }
 
-/// Parses the program's arguments like `T::parse()`, with the default of
-/// `--port` replaced by `port` (for servers whose book port is not
-/// SERV_PORT, e.g. daytime). clap errors exit 2, as usual.
+/// Parses the program's arguments like `common::lang::parse` (`--lang`,
+/// `--help` in Chinese), with the default of `--port` replaced by `port`
+/// (for servers whose book port is not SERV_PORT, e.g. daytime). clap
+/// errors exit 2, as usual.
 pub fn parse_with_port<T: clap::Parser>(port: &'static str) -> T {
-    let cmd = T::command().mut_arg("port", |a| a.default_value(port));
-    let matches = cmd.get_matches();
-    T::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    // mut_args, not mut_arg: the arguments keep their order (--help).
+    common::lang::parse_with::<T>(|cmd| {
+        cmd.mut_args(|a| {
+            if a.get_id() == "port" {
+                a.default_value(port)
+            } else {
+                a
+            }
+        })
+    })
 }
 
 /// The port a C program that forgot `htons` (or `ntohs`) ends up using

@@ -186,6 +186,30 @@ pub fn take_lang(args: impl IntoIterator<Item = std::ffi::OsString>) -> Vec<std:
     out
 }
 
+/// [`take_lang`] on `argv` (argv\[0\] first), but for a command that runs
+/// a program (`subreaper PROGRAM ARGS...`: `runs_a_program`) only on the
+/// options before the first positional, so that the program's own
+/// `--lang` stays the program's.
+fn take_lang_before(mut argv: Vec<std::ffi::OsString>, runs_a_program: bool) -> Vec<std::ffi::OsString> {
+    let mut ours = argv.len();
+    if runs_a_program {
+        let mut i = 1;
+        while let Some(a) = argv.get(i).map(|a| a.to_string_lossy()) {
+            match a.as_ref() {
+                "--" => break,
+                "--lang" => i += 2,
+                a if a.starts_with('-') => i += 1,
+                _ => break,
+            }
+        }
+        ours = i.min(argv.len());
+    }
+    let theirs = argv.split_off(ours);
+    let mut argv = take_lang(argv);
+    argv.extend(theirs);
+    argv
+}
+
 /// `T::parse()` in the current language: `--lang` taken first
 /// ([`take_lang`]), and under 中文 the `--help` text from the CLI catalog
 /// ([`localize`]).
@@ -195,15 +219,22 @@ pub fn take_lang(args: impl IntoIterator<Item = std::ffi::OsString>) -> Vec<std:
 /// exits (1 if any): how each program's test keeps its help translated
 /// (the binaries have no tests of their own).
 pub fn parse<T: clap::Parser>() -> T {
+    parse_with::<T>(|cmd| cmd)
+}
+
+/// [`parse`] of `T`'s command as `edit` changes it (e.g. another default
+/// `--port`), before it is translated.
+pub fn parse_with<T: clap::Parser>(edit: impl FnOnce(clap::Command) -> clap::Command) -> T {
     if std::env::var_os("UNP_HELP_UNTRANSLATED").is_some() {
-        let missing = untranslated_help(&T::command());
+        let missing = untranslated_help(&edit(T::command()));
         for m in &missing {
             println!("{m:?}");
         }
         std::process::exit(i32::from(!missing.is_empty()));
     }
-    let argv = take_lang(std::env::args_os());
-    let mut cmd = T::command();
+    let mut cmd = edit(T::command());
+    let runs_a_program = cmd.get_arguments().any(|a| a.is_trailing_var_arg_set());
+    let argv = take_lang_before(std::env::args_os().collect(), runs_a_program);
     if current() == Lang::Zh {
         cmd = localize(cmd);
     }
@@ -245,11 +276,16 @@ pub fn localize(cmd: clap::Command) -> clap::Command {
     if let Some(a) = zh(cmd.get_long_about()) {
         cmd = cmd.long_about(a.to_string());
     }
-    let args: Vec<(clap::Id, bool)> = cmd
+    let mut args: Vec<(usize, clap::Id, bool)> = cmd
         .get_arguments()
-        .map(|a| (a.get_id().clone(), a.is_positional()))
+        .enumerate()
+        .map(|(i, a)| (i, a.get_id().clone(), a.is_positional()))
         .collect();
-    for (i, (id, positional)) in args.into_iter().enumerate() {
+    // mut_arg moves each argument to the end, and clap lists headings in
+    // the order of their first argument: positionals first, so that 参数
+    // comes before 选项 as Arguments before Options in English.
+    args.sort_by_key(|(_, _, positional)| !positional);
+    for (i, id, positional) in args {
         cmd = cmd.mut_arg(id, |mut a| {
             // In the order declared (a heading of our own would sort a
             // command's arguments by name otherwise).
@@ -352,17 +388,70 @@ pub mod testing {
         String::from_utf8_lossy(&p.stdout_bytes()).into_owned()
     }
 
-    /// What `bin` lists as help without Chinese (`UNP_HELP_UNTRANSLATED`,
-    /// see [`super::parse`]): nothing, for a program whose help is
-    /// translated.
+    /// What `bin --help` lists as help without Chinese under
+    /// `LANG=zh_CN.UTF-8` (`UNP_HELP_UNTRANSLATED`, see [`super::parse`]):
+    /// nothing, for a program whose help is translated.
     pub fn untranslated_help_of(bin: &str) -> String {
         let mut cmd = std::process::Command::new(bin);
-        cmd.env("UNP_HELP_UNTRANSLATED", "1");
+        cmd.arg("--help")
+            .env("UNP_HELP_UNTRANSLATED", "1")
+            .env("LANG", "zh_CN.UTF-8")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env_remove("LANGUAGE");
         let mut p = Proc::spawn_command(cmd).expect("start the program");
         let st = p.wait_exit(Duration::from_secs(30)).expect("it ends");
         let out = String::from_utf8_lossy(&p.stdout_bytes()).into_owned();
         assert_eq!(st.code(), Some(i32::from(!out.is_empty())), "{bin}: {out}");
         out
+    }
+
+    /// Every program of the crate at `manifest_dir` (`src/bin/NAME.rs`,
+    /// `src/bin/NAME/main.rs`), as the path of its binary beside `some_bin`
+    /// (one `env!("CARGO_BIN_EXE_...")` of that crate): so that a test of
+    /// "every program" cannot leave out a new one.
+    pub fn programs(manifest_dir: &str, some_bin: &str) -> Vec<String> {
+        let dir = std::path::Path::new(manifest_dir).join("src/bin");
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .flatten()
+            .filter_map(|e| {
+                let p = e.path();
+                match p.extension() {
+                    Some(x) if x == "rs" => p.file_stem().map(|s| s.to_string_lossy().into_owned()),
+                    None if p.join("main.rs").exists() => {
+                        p.file_name().map(|s| s.to_string_lossy().into_owned())
+                    }
+                    _ => None,
+                }
+            })
+            .collect();
+        names.sort();
+        let beside = std::path::Path::new(some_bin);
+        names
+            .into_iter()
+            .map(|n| beside.with_file_name(n).to_string_lossy().into_owned())
+            .collect()
+    }
+
+    /// Each of `bins` whose `--help` is not all Chinese under
+    /// `LANG=zh_CN.UTF-8`, with what it lacks ([`untranslated_help_of`]),
+    /// or whose Chinese help does not start its usage with 用法：.
+    pub fn help_not_in_chinese(bins: &[String]) -> Vec<String> {
+        let mut bad = Vec::new();
+        for bin in bins {
+            let missing = untranslated_help_of(bin);
+            if !missing.is_empty() {
+                bad.push(format!(
+                    "{bin}: help without Chinese in common/po/cli.zh-CN.po:\n{missing}"
+                ));
+            }
+            let zh = stdout_in(bin, "zh_CN.UTF-8", &["--help"]);
+            if !zh.contains("\n用法：") || !has_han(zh.lines().next().unwrap_or_default()) {
+                bad.push(format!("{bin} --help under zh_CN.UTF-8 is not Chinese:\n{zh}"));
+            }
+        }
+        bad
     }
 
     /// Does `s` contain a CJK ideograph?
@@ -537,6 +626,17 @@ mod tests {
         assert_eq!("zh-CN".parse(), Ok(Lang::Zh));
         assert_eq!("en".parse(), Ok(Lang::En));
         assert!("fr".parse::<Lang>().is_err());
+    }
+
+    #[test]
+    fn a_program_run_by_the_command_keeps_its_own_lang() {
+        let argv = |v: &[&str]| v.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
+        let run = ["subreaper", "--grace-ms", "5", "prog", "--lang", "en"];
+        assert_eq!(take_lang_before(argv(&run), true), argv(&run));
+        let run = ["subreaper", "-q", "--", "prog", "--lang=en"];
+        assert_eq!(take_lang_before(argv(&run), true), argv(&run));
+        // (A --lang of our own is taken: set() would fix the language of
+        // this test process, so that case is left to the programs' tests.)
     }
 
     #[test]

@@ -1032,3 +1032,22 @@ fn packets_follow_a_server_given_by_pid() {
         .collect();
     assert_eq!(flags[..3], ["SYN", "SYN-ACK", "ACK"], "{lines:#?}");
 }
+
+/// observe's `--help` is Chinese under zh_CN, every line from the catalog
+/// (issue 19), and the English one unchanged under LANG=C.
+#[test]
+fn observe_s_help_follows_the_locale() {
+    use common::lang::testing::{has_han, help_not_in_chinese, programs, stdout_in};
+    let bins = programs(env!("CARGO_MANIFEST_DIR"), OBSERVE);
+    assert!(bins.iter().any(|b| b.ends_with("/observe")), "{bins:?}");
+    let bad = help_not_in_chinese(&[OBSERVE.to_string()]);
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    let en = stdout_in(OBSERVE, "C", &["--help"]);
+    assert!(
+        en.starts_with("The lab's third terminal: a server's process tree and the TCP sockets of\n")
+            && en.contains("\nUsage: observe [OPTIONS]\n")
+            && en.contains("  terminal 3: cargo run -p common --bin observe -- --port 9877\n"),
+        "{en}"
+    );
+    assert!(!has_han(&en), "English only:\n{en}");
+}

@@ -139,3 +139,28 @@ fn every_demo_s_help_is_translated() {
         );
     }
 }
+
+/// Every program of this crate — the demos, and the book's daytime and
+/// to-upper programs — has its `--help` in Chinese under zh_CN, every line
+/// from the catalog (the list comes from src/bin, so a new program is in it).
+#[test]
+fn every_program_s_help_is_in_chinese() {
+    use common::lang::testing::{help_not_in_chinese, programs};
+    let bins = programs(env!("CARGO_MANIFEST_DIR"), env!("CARGO_BIN_EXE_tour"));
+    assert!(bins.len() >= 9, "{bins:?}");
+    let bad = help_not_in_chinese(&bins);
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+/// … and under LANG=C the English of the book's programs, unchanged.
+#[test]
+fn the_book_programs_help_stays_english_under_c() {
+    let en = run_in(env!("CARGO_BIN_EXE_daytimetcpsrv1"), "C", &["--help"]);
+    assert!(
+        en.starts_with("UNP §4.8 (Fig 4.11): an iterative daytime server. Each client gets one\n")
+            && en.contains("\nUsage: daytimetcpsrv1 [OPTIONS]\n")
+            && en.contains("  -p, --port <PORT>\n          Port to listen on (the book's SERV_PORT is 9877)"),
+        "{en}"
+    );
+    assert!(!han(&en), "English only:\n{en}");
+}

@@ -48,7 +48,7 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = common::lang::parse::<Args>(); // --lang, and --help in Chinese
     common::log::init("bench_echo", 0, true);
     common::exit_code(run(&args))
 }

@@ -103,7 +103,7 @@ fn read_routine(sock: &socket2::Socket) {
 // ANCHOR_END: read_routine
 
 fn main() {
-    let args = Args::parse();
+    let args = common::lang::parse::<Args>(); // --lang, and --help in Chinese
     args.cli.log.init(env!("CARGO_BIN_NAME"));
     packets::client(&args.packets, args.cli.port); // before fork: no thread
     // ANCHOR: main

@@ -66,7 +66,7 @@ enum Scenario {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = common::lang::parse::<Args>(); // --lang, and --help in Chinese
     args.log.init(env!("CARGO_BIN_NAME"));
     // First, while this process has one thread: unshare(2) refuses otherwise.
     if let Err(e) = netns::enter_private_network() {

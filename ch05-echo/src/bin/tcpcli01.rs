@@ -23,7 +23,7 @@ struct Args {
 }
 
 fn main() {
-    let args = Args::parse();
+    let args = common::lang::parse::<Args>(); // --lang, and --help in Chinese
     args.cli.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let sockfd = Tcp_connect(&args.cli.host, args.cli.port); // socket + connect, each address in turn

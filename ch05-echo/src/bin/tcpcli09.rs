@@ -72,7 +72,7 @@ fn str_cli(fp: impl AsFd, sockfd: &socket2::Socket, host: Host) {
 // ANCHOR_END: str_cli09
 
 fn main() {
-    let args = Args::parse();
+    let args = common::lang::parse::<Args>(); // --lang, and --help in Chinese
     args.cli.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let sockfd = Tcp_connect(&args.cli.host, args.cli.port); // socket + connect, each address in turn

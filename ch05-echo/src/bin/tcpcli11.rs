@@ -134,7 +134,7 @@ fn str_cli(fp: impl std::os::fd::AsFd, sockfd: &Writer, pause: Duration) {
 
 fn main() {
     // ANCHOR: sigpipe
-    let args = Args::parse();
+    let args = common::lang::parse::<Args>(); // --lang, and --help in Chinese
     if !args.rust_default {
         // SAFETY: SIG_DFL installs no handler code; nothing else runs yet.
         let old = unsafe { signal(Signal::SIGPIPE, SigHandler::SigDfl) };

@@ -47,7 +47,7 @@ fn str_echo(sockfd: impl AsFd) {
 // ANCHOR_END: str_echo08
 
 fn main() {
-    let args = Args::parse();
+    let args = common::lang::parse::<Args>(); // --lang, and --help in Chinese
     args.serv.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let listenfd = Serv_listen(&args.serv, false);

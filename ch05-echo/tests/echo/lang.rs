@@ -50,3 +50,28 @@ fn session_help_in_chinese() {
     assert!(en.contains("\nUsage: session [OPTIONS]\n"), "{en}");
     assert!(!han(&en), "English only:\n{en}");
 }
+
+/// Every program of this crate — the clients and servers of ch.5, the
+/// host-crash runs, the bench — has its `--help` in Chinese under zh_CN,
+/// every line from the catalog (the list comes from src/bin).
+#[test]
+fn every_program_s_help_is_in_chinese() {
+    use common::lang::testing::{help_not_in_chinese, programs};
+    let bins = programs(env!("CARGO_MANIFEST_DIR"), env!("CARGO_BIN_EXE_session"));
+    assert!(bins.len() >= 13, "{bins:?}");
+    let bad = help_not_in_chinese(&bins);
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+/// … and under LANG=C the English of the book's programs, unchanged.
+#[test]
+fn the_book_programs_help_stays_english_under_c() {
+    let en = stdout_in(env!("CARGO_BIN_EXE_tcpserv01"), "C", &["-h"]);
+    assert!(
+        en.starts_with(
+            "UNP §5.2: fork-per-client echo server. Talk to it: tcpcli01 127.0.0.1 or nc 127.0.0.1 9877\n"
+        ) && en.contains("\nUsage: tcpserv01 [OPTIONS]\n"),
+        "{en}"
+    );
+    assert!(!han(&en), "English only:\n{en}");
+}

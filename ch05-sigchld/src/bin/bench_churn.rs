@@ -46,7 +46,7 @@ struct Args {
 
 fn main() -> ExitCode {
     common::lab::harness::kill_all_on_interrupt();
-    let args = Args::parse();
+    let args = common::lang::parse::<Args>(); // --lang, and --help in Chinese
     args.log.init(env!("CARGO_BIN_NAME"));
     common::exit_code(run(&args))
 }

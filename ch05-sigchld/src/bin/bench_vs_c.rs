@@ -179,7 +179,7 @@ struct Sample {
 
 fn main() -> ExitCode {
     common::lab::harness::kill_all_on_interrupt();
-    let mut args = Args::parse();
+    let mut args = common::lang::parse::<Args>(); // --lang, and --help in Chinese
     args.log.init("bench_vs_c");
     if args.quick {
         (

@@ -48,7 +48,7 @@ struct Args {
 }
 
 fn main() {
-    let args = Args::parse();
+    let args = common::lang::parse::<Args>(); // --lang, and --help in Chinese
     args.serv.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: sigaction
     let act = SigAction::new(

@@ -29,7 +29,7 @@ struct Args {
 static GVAL: AtomicI32 = AtomicI32::new(10); // a global variable
 
 fn main() {
-    let args = Args::parse();
+    let args = common::lang::parse::<Args>(); // --lang, and --help in Chinese
     args.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let mut lval = 20; // a local variable

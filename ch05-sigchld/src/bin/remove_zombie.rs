@@ -51,7 +51,7 @@ extern "C" fn read_childproc(_sig: c_int) {
 // ANCHOR_END: read_childproc
 
 fn main() {
-    let args = Args::parse();
+    let args = common::lang::parse::<Args>(); // --lang, and --help in Chinese
     args.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let act = SigAction::new(

@@ -34,7 +34,7 @@ extern "C" fn timeout(_sig: c_int) {
 // ANCHOR_END: timeout
 
 fn main() {
-    let args = Args::parse();
+    let args = common::lang::parse::<Args>(); // --lang, and --help in Chinese
     args.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let act = SigAction::new(

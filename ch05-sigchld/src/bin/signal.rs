@@ -54,7 +54,7 @@ extern "C" fn keycontrol(_sig: c_int) {
 // ANCHOR_END: handlers
 
 fn main() {
-    let args = Args::parse();
+    let args = common::lang::parse::<Args>(); // --lang, and --help in Chinese
     args.log.init(env!("CARGO_BIN_NAME"));
     ALARM_SECS.store(args.alarm.max(1), Ordering::Relaxed);
     // ANCHOR: main

@@ -53,7 +53,7 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = common::lang::parse::<Args>(); // --lang, and --help in Chinese
     args.log.init(env!("CARGO_BIN_NAME"));
     match run(&args) {
         Ok(code) => ExitCode::from(code),

@@ -27,7 +27,7 @@ struct Args {
 }
 
 fn main() {
-    let args = Args::parse();
+    let args = common::lang::parse::<Args>(); // --lang, and --help in Chinese
     args.cli.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let mut sockfd = Vec::with_capacity(5);

@@ -40,7 +40,7 @@ struct Args {
 }
 
 fn main() {
-    let args = Args::parse();
+    let args = common::lang::parse::<Args>(); // --lang, and --help in Chinese
     args.serv.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     let listenfd = Serv_listen(&args.serv, false);

@@ -131,7 +131,7 @@ extern "C" fn record(signo: c_int) {
 // ANCHOR_END: handler
 
 fn main() {
-    let args = Args::parse();
+    let args = common::lang::parse::<Args>(); // --lang, and --help in Chinese
     args.serv.log.init("tcpservd");
     let (pipe_r, pipe_w) = nix::unistd::pipe2(nix::fcntl::OFlag::O_NONBLOCK | nix::fcntl::OFlag::O_CLOEXEC)
         .unwrap_or_else(|e| common::error::err_sys("pipe error", &e.into()));

@@ -31,7 +31,7 @@ struct Args {
 }
 
 fn main() {
-    let args = Args::parse();
+    let args = common::lang::parse::<Args>(); // --lang, and --help in Chinese
     args.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     for code in [3, 7] {

@@ -35,7 +35,7 @@ struct Args {
 }
 
 fn main() {
-    let args = Args::parse();
+    let args = common::lang::parse::<Args>(); // --lang, and --help in Chinese
     args.log.init(env!("CARGO_BIN_NAME"));
     // ANCHOR: main
     // SAFETY: single-threaded: no other thread can hold a lock across fork.

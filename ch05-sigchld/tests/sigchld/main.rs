@@ -15,6 +15,7 @@ mod asuser;
 mod basics;
 mod demo;
 mod eintr;
+mod lang;
 mod notes;
 mod servd;
 mod support;

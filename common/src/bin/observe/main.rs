@@ -117,7 +117,7 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = common::lang::parse::<Args>(); // --lang, and --help in Chinese
     common::log::init(env!("CARGO_BIN_NAME"), 0, false);
     common::exit_code(run(args))
 }
