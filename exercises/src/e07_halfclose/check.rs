@@ -285,7 +285,7 @@ fn interrupt_writes(pid: i32, port: u16, gate: Arc<AtomicBool>) -> usize {
             if let Some(&tid) = tids.iter().find(|&&tid| asleep_in_socket_write(pid, tid)) {
                 return Some(Some(tid));
             }
-            if !gate.load(Ordering::SeqCst) && all_threads_asleep(pid) == Some(true) && queued(port) {
+            if !gate.load(Ordering::SeqCst) && all_threads_asleep(pid) == Some(true) && queued(pid, port) {
                 open(); // it waits in poll(2) or the like: nothing to interrupt
             }
             None
@@ -325,9 +325,15 @@ fn asleep_in_socket_write(pid: i32, tid: i32) -> bool {
         .is_some_and(|l| l.to_string_lossy().starts_with("socket:"))
 }
 
-/// Does the client's end of its connection to `port` hold unsent bytes?
-fn queued(port: u16) -> bool {
+/// Does the client's own end of its connection to 127.0.0.1:`port` hold
+/// unsent bytes? (Its socket, by inode among its descriptors: a row of
+/// another process that merely names the same port number — a connection
+/// to that port on another loopback address, under load — once opened the
+/// gate while the client still read its input.)
+fn queued(pid: i32, port: u16) -> bool {
+    let listener = SocketAddr::from(([127, 0, 0, 1], port));
+    let mine: Vec<u64> = observer::socket_fds(pid).iter().map(|&(_, inode)| inode).collect();
     observer::tcp_sockets(port)
         .iter()
-        .any(|t| t.local.port() != port && t.send_q > 0)
+        .any(|t| t.remote == listener && t.send_q > 0 && mine.contains(&t.inode))
 }
