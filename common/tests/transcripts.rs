@@ -528,8 +528,39 @@ fn private_tmp() -> &'static str {
     })
 }
 
+/// `cmd` with the page's own `/tmp/` paths in the run's [`private_tmp`];
+/// a path into the lab itself stays (a clone may live under /tmp, and the
+/// commands run its built programs by path).
+fn own_tmp(cmd: &str) -> String {
+    let lab: Vec<String> = [Some(root()), std::fs::canonicalize(root()).ok(), Some(bin_dir())]
+        .into_iter()
+        .flatten()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    tmp_to(cmd, &lab, private_tmp())
+}
+
+/// [`own_tmp`] with its parts given: `/tmp/` becomes `private`, except in
+/// a path that starts with one of `lab`.
+fn tmp_to(cmd: &str, lab: &[String], private: &str) -> String {
+    let mut out = String::with_capacity(cmd.len());
+    let mut rest = cmd;
+    while let Some(i) = rest.find("/tmp/") {
+        out.push_str(&rest[..i]);
+        let here = &rest[i..];
+        if lab.iter().any(|l| here.starts_with(l.as_str())) {
+            out.push_str("/tmp/");
+        } else {
+            out.push_str(private);
+        }
+        rest = &here["/tmp/".len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn shell(cmd: &str) -> Command {
-    let cmd = cmd.replace("/tmp/", private_tmp());
+    let cmd = own_tmp(cmd);
     let mut c = Command::new("sh");
     c.arg("-c").arg(format!("exec 2>&1\n{cmd}"));
     c.current_dir(root());
@@ -1001,4 +1032,19 @@ fn the_matcher_tells_drift_from_volatile_parts() {
         &["x".into(), "y".into(), "z".into()]
     ));
     assert!(!lines_match(&["x".into()], &["x".into(), "y".into()]));
+}
+
+#[test]
+fn the_pages_tmp_is_the_runs_own_but_not_the_labs_path() {
+    // CI clones the lab under /tmp: its programs' paths must stay.
+    let lab = ["/tmp/ci-clone".to_string()];
+    assert_eq!(
+        tmp_to(
+            "/tmp/ci-clone/target/debug/echo_mpclient --batch < /tmp/in32 | cmp - /tmp/in32",
+            &lab,
+            "/x/t-1/"
+        ),
+        "/tmp/ci-clone/target/debug/echo_mpclient --batch < /x/t-1/in32 | cmp - /x/t-1/in32"
+    );
+    assert_eq!(tmp_to("head -c 5 /tmp/a", &[], "/p/"), "head -c 5 /p/a");
 }
