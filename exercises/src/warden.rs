@@ -143,27 +143,35 @@ fn raw_status(st: WaitStatus) -> i32 {
 /// SIGKILLs every process below this one and reaps it, over and over until
 /// none is left (a killed process's children are adopted by us, the
 /// subreaper, and show up on the next round). Returns how many were killed.
+///
+/// It never blocks in waitpid: a wait for "any child" may be answered only
+/// by a child adopted after the last look, which nobody has killed yet —
+/// the server's serving child, say, adopted when the server died, and
+/// still blocked reading its client. Such a wait never returned (1 run in 3
+/// under load); the checker gave up and killed our group, and that child
+/// was left a zombie of init's.
 fn kill_everything_below(limit: Duration) -> usize {
     let end = common::lab::harness::Deadline::after(limit);
     let me = nix::unistd::getpid().as_raw();
-    let mut killed = 0;
+    let mut killed = std::collections::HashSet::new();
     loop {
         let kids: Vec<i32> = observer::children(me).iter().map(|p| p.pid).collect();
         if kids.is_empty() || end.passed() {
-            return killed;
+            return killed.len();
         }
         for pid in kids {
             if kill(Pid::from_raw(pid), Signal::SIGKILL).is_ok() {
-                killed += 1;
+                killed.insert(pid);
             }
         }
+        // Reap every one that has died; the rest (killed a moment ago, or
+        // just adopted) are looked at again on the next round.
         while let Ok(st) = waitpid(None, Some(WaitPidFlag::WNOHANG)) {
             if st == WaitStatus::StillAlive {
-                // Killed ones may not have died yet: block for one.
-                let _ = waitpid(None, None);
                 break;
             }
         }
+        std::thread::sleep(Duration::from_millis(1)); // a poll interval: SIGKILL takes a moment
     }
 }
 
@@ -354,8 +362,11 @@ impl Contained {
                         let st = ExitStatus::from_raw(raw.parse().context("status")?);
                         self.status = Some(st);
                         // Its output pipes reach EOF once every holder has
-                        // ended (a forked child may hold them): a bounded moment.
-                        self.warden.wait_eof(Duration::from_millis(500));
+                        // ended (a forked child may hold them): a bounded
+                        // moment. 2 s, not 0.5: at load 50 the reader threads
+                        // had not drained a dead client's last words in time
+                        // (a report said "stderr:" and nothing after it).
+                        self.warden.wait_eof(Duration::from_secs(2));
                         return Ok(st);
                     }
                 }
