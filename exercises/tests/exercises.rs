@@ -708,12 +708,27 @@ fn warden_an_escaped_daemon_is_killed_with_its_sockets() {
             .then_some(f)
     })
     .expect("a process in a new session below the warden");
-    let pids: Vec<i32> = family.iter().map(|q| q.pid).collect();
+    // A process is its pid and its start time: three suites at once fork
+    // so fast that pids wrap (pid_max 32768) within one test, and a pid
+    // seen alive afterwards may be another suite's new process.
+    let pids: Vec<(i32, Option<Duration>)> = family
+        .iter()
+        .map(|q| (q.pid, common::lab::observer::started(q.pid)))
+        .collect();
     drop(p);
     let alive: Vec<i32> = pids
         .iter()
-        .copied()
-        .filter(|&pid| std::path::Path::new(&format!("/proc/{pid}")).exists())
+        .filter(|&&(pid, start)| start.is_some() && common::lab::observer::started(pid) == start)
+        .map(|&(pid, _)| pid)
+        .collect();
+    // Each survivor with its state and parent, to tell a zombie nobody
+    // reaped from a process nobody killed.
+    let alive: Vec<String> = alive
+        .iter()
+        .map(|&pid| match common::lab::observer::process(pid) {
+            Some(q) => format!("{pid} {} (ppid {}, {})", q.state, q.ppid, q.comm),
+            None => format!("{pid} (gone since)"),
+        })
         .collect();
     assert!(
         alive.is_empty(),
@@ -995,4 +1010,29 @@ fn lang_check_report_and_grade_in_chinese() {
         g.contains("✓ 已解决") && g.contains("✗ 尚未解决") && g.contains("\n得分："),
         "{g}"
     );
+}
+
+/// Twelve checks with room for three: never more than three at once, and
+/// three do run together. Each holder keeps its slot until all twelve have
+/// asked for one, so without the limit all twelve would hold one at once.
+#[test]
+fn proofs_run_no_more_checks_at_once_than_there_are_slots() {
+    use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+    let (asked, now, most) = (AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0));
+    let slots = exercises::verify::Slots::new(3);
+    std::thread::scope(|s| {
+        for _ in 0..12 {
+            s.spawn(|| {
+                asked.fetch_add(1, SeqCst);
+                let _slot = slots.take();
+                most.fetch_max(now.fetch_add(1, SeqCst) + 1, SeqCst);
+                let end = std::time::Instant::now() + Duration::from_secs(10);
+                while asked.load(SeqCst) < 12 && std::time::Instant::now() < end {
+                    std::thread::yield_now();
+                }
+                now.fetch_sub(1, SeqCst);
+            });
+        }
+    });
+    assert_eq!(most.load(SeqCst), 3);
 }
