@@ -8,6 +8,7 @@
 //!   with a report that says what that wrong answer did.
 
 use std::path::Path;
+use std::sync::{Condvar, Mutex};
 use std::thread;
 
 use crate::catalog::{self, Exercise};
@@ -223,7 +224,12 @@ pub fn prove(exe: &Path, host: &Path, ex: &Exercise) {
     let results: Vec<Verdict> = thread::scope(|s| {
         let handles: Vec<_> = variants
             .iter()
-            .map(|&(v, _)| s.spawn(move || run_check(exe, host, ex, v)))
+            .map(|&(v, _)| {
+                s.spawn(move || {
+                    let _slot = proof_slots().take();
+                    run_check(exe, host, ex, v)
+                })
+            })
             .collect();
         handles
             .into_iter()
@@ -262,4 +268,64 @@ pub fn prove(exe: &Path, host: &Path, ex: &Exercise) {
         ex.id,
         problems.join("\n")
     );
+}
+
+/// How many checks the proofs of one process run at once, over all its
+/// proofs: `UNP_CHECKS_AT_ONCE`, or 8 per CPU. Each check is a warden, a
+/// host and the check's own threads, mostly asleep; but three suites at
+/// once on 2 cores, each running every variant of six proofs at once (~80
+/// checks), kept the load at 40 and starved correct answers past even a
+/// stretched deadline (.ci/stress: e01's solution had 94 KB of 820 KB
+/// through after 120 s). A check waiting for a slot has not started: its
+/// deadlines have not begun.
+fn checks_at_once() -> usize {
+    std::env::var("UNP_CHECKS_AT_ONCE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| 8 * thread::available_parallelism().map_or(2, |n| n.get()))
+        .max(1)
+}
+
+/// A fixed number of slots to run checks in; a check holds one while it
+/// runs (see [`checks_at_once`]).
+pub struct Slots {
+    max: usize,
+    taken: Mutex<usize>,
+    freed: Condvar,
+}
+
+/// One taken slot, given back on drop.
+pub struct Slot<'a>(&'a Slots);
+
+impl Slots {
+    pub const fn new(max: usize) -> Slots {
+        Slots {
+            max,
+            taken: Mutex::new(0),
+            freed: Condvar::new(),
+        }
+    }
+
+    /// Waits until a slot is free, then takes it.
+    pub fn take(&self) -> Slot<'_> {
+        let mut n = self.taken.lock().unwrap_or_else(|p| p.into_inner());
+        while *n >= self.max {
+            n = self.freed.wait(n).unwrap_or_else(|p| p.into_inner());
+        }
+        *n += 1;
+        Slot(self)
+    }
+}
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        *self.0.taken.lock().unwrap_or_else(|p| p.into_inner()) -= 1;
+        self.0.freed.notify_one();
+    }
+}
+
+/// The slots every proof of this process shares.
+fn proof_slots() -> &'static Slots {
+    static SLOTS: std::sync::OnceLock<Slots> = std::sync::OnceLock::new();
+    SLOTS.get_or_init(|| Slots::new(checks_at_once()))
 }
