@@ -29,7 +29,24 @@ pub fn check(target: &Target) -> Verdict {
     ];
     let mut first = target.spawn(&t, &args)?;
     t.did(trf("started the server with --host {} --port {}", &[&handed.ip(), &handed.port()]));
-    let addr = listening(&mut first, &t)?;
+    let addr = listening(&mut first, &t).map_err(|f| {
+        // Nothing else can hold the handed address: the check holds its
+        // loopback address for its whole run, and the kernel handed it a
+        // free port. A listener that finds it taken bound another address,
+        // a fixed one some other program already had.
+        if first.stderr_text().contains("Address already in use") {
+            t.fail(
+                trf(
+                    "{}\nnothing else listens on {} (the check holds that address for this run), so your \
+                     listener bound another address, one already in use",
+                    &[&f.saw, &handed],
+                ),
+                trf("a socket listening on exactly {}, the address your function was handed", &[&handed]),
+            )
+        } else {
+            f
+        }
+    })?;
     let listener = observer::tcp_sockets_at(handed)
         .into_iter()
         .find(|s| s.state == "LISTEN" && observer::socket_fds(first.pid()).iter().any(|&(_, n)| n == s.inode));

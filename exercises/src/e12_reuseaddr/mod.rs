@@ -29,7 +29,7 @@ pub const WRONGS: &[crate::catalog::Wrong] = &[
     crate::catalog::Wrong { name: "blind-option-after-bind", says: "the program exited (exit code" },
     crate::catalog::Wrong { name: "blind-only-on-retry", says: "the program exited (exit code" },
     crate::catalog::Wrong { name: "blind-reuse-port", says: "and listens while the first still runs" },
-    crate::catalog::Wrong { name: "blind-ignores-addr", says: "getsockname); /proc/net/tcp shows no listener of its own on" },
+    crate::catalog::Wrong { name: "blind-ignores-addr", says: "getsockname); /proc/net/tcp shows no listener of its own on || your listener bound another address" },
     crate::catalog::Wrong { name: "blind-retries-bind", says: "and listens while the first still runs" },
     crate::catalog::Wrong { name: "blind-std-listener", says: "TcpListener>::bind" },
     crate::catalog::Wrong { name: "guard-std-listener", says: "does the exercise's work for you" },
