@@ -122,10 +122,13 @@ fn bin_dir() -> PathBuf {
 }
 
 /// One ```console block: its line range in the file (the lines between
-/// the fences) and its text.
+/// the fences) and its text. A block opened with ```console,any-order
+/// shows output whose lines come in an order the kernel decides (two
+/// children ending at once): each command's lines may come in any order.
 struct Block {
     first: usize,
     lines: Vec<String>,
+    any_order: bool,
 }
 
 fn blocks(text: &str) -> Vec<Block> {
@@ -133,10 +136,11 @@ fn blocks(text: &str) -> Vec<Block> {
     let mut cur: Option<Block> = None;
     for (i, line) in text.lines().enumerate() {
         match &mut cur {
-            None if line.trim_end() == "```console" => {
+            None if matches!(line.trim_end(), "```console" | "```console,any-order") => {
                 cur = Some(Block {
                     first: i + 1,
                     lines: Vec::new(),
+                    any_order: line.trim_end().ends_with(",any-order"),
                 })
             }
             Some(b) if line.trim_end() == "```" => {
@@ -145,6 +149,7 @@ fn blocks(text: &str) -> Vec<Block> {
                     Block {
                         first: 0,
                         lines: Vec::new(),
+                        any_order: false,
                     },
                 ));
                 cur = None;
@@ -161,6 +166,19 @@ struct Step {
     cmd: String,
     background: bool,
     shown: Vec<String>,
+    /// Its lines may come in any order (see [`Block`]).
+    any_order: bool,
+}
+
+impl Step {
+    /// Does the real output match what the page shows?
+    fn matches(&self, actual: &[String]) -> bool {
+        if self.any_order {
+            same_lines_any_order(&self.shown, actual)
+        } else {
+            lines_match(&self.shown, actual)
+        }
+    }
 }
 
 fn quotes_open(s: &str) -> bool {
@@ -199,6 +217,7 @@ fn steps(block: &Block) -> Vec<Step> {
             cmd,
             background,
             shown: Vec::new(),
+            any_order: block.any_order,
         });
     }
     out
@@ -445,6 +464,24 @@ fn line_matches(want: &str, actual: &str) -> bool {
         }
     }
     true
+}
+
+/// Are the actual lines the page's, each matched once, in any order?
+fn same_lines_any_order(want: &[String], actual: &[String]) -> bool {
+    let mut left: Vec<&String> = actual.iter().collect();
+    want.len() == actual.len()
+        && want.iter().all(|w| {
+            match left
+                .iter()
+                .position(|a| line_matches(&normalize(w), &normalize(a)))
+            {
+                Some(i) => {
+                    left.remove(i);
+                    true
+                }
+                None => false,
+            }
+        })
 }
 
 /// Do the page's lines match the actual lines (`...`: any lines)?
@@ -759,12 +796,12 @@ fn run_block(
             let end = Instant::now() + harness::DEADLINE;
             let actual = loop {
                 let got: Vec<String> = text_lines(&p.stdout_bytes()).into_iter().take(n).collect();
-                if lines_match(&step.shown, &got) || Instant::now() >= end {
+                if step.matches(&got) || Instant::now() >= end {
                     break got;
                 }
                 std::thread::sleep(Duration::from_millis(10)); // poll interval
             };
-            if !lines_match(&step.shown, &actual) {
+            if !step.matches(&actual) {
                 problems.push(diff(&at, &code, &step.shown, &actual));
             }
             // Other pids the page shows in its output (a child's) stand
@@ -796,7 +833,7 @@ fn run_block(
                     (None, Vec::new())
                 }
             };
-            if step.shown.is_empty() || lines_match(&step.shown, &out) || Instant::now() >= end {
+            if step.shown.is_empty() || step.matches(&out) || Instant::now() >= end {
                 break (st, out);
             }
             std::thread::sleep(Duration::from_millis(20)); // poll interval
@@ -810,10 +847,14 @@ fn run_block(
                 ));
             }
         } else {
-            if !lines_match(&step.shown, &actual) {
+            if !step.matches(&actual) {
                 problems.push(diff(&at, &code, &step.shown, &actual));
             }
-            out_block.extend(blessed(&step.shown, &actual));
+            out_block.extend(if step.any_order && step.matches(&actual) {
+                step.shown.clone()
+            } else {
+                blessed(&step.shown, &actual)
+            });
         }
     }
     drop(block_only);
@@ -1007,6 +1048,20 @@ fn every_page_with_a_console_block_is_listed() {
 
 #[test]
 fn the_matcher_tells_drift_from_volatile_parts() {
+    // In any order (```console,any-order): the same lines, each once.
+    let page: Vec<String> = ["child 18434: WEXITSTATUS 3", "child 18435: WEXITSTATUS 7"]
+        .map(String::from)
+        .to_vec();
+    let swapped: Vec<String> = ["child 9151: WEXITSTATUS 7", "child 9150: WEXITSTATUS 3"]
+        .map(String::from)
+        .to_vec();
+    assert!(same_lines_any_order(&page, &swapped));
+    assert!(!lines_match(&page, &swapped));
+    let twice: Vec<String> = ["child 9150: WEXITSTATUS 3", "child 9151: WEXITSTATUS 3"]
+        .map(String::from)
+        .to_vec();
+    assert!(!same_lines_any_order(&page, &twice));
+    assert!(!same_lines_any_order(&page, &swapped[..1]));
     // Volatile: times, pids, ports, durations.
     let page = ["03:24:58.907 tcpserv01[7444] NOTICE listening on 127.0.0.1:9877".to_string()];
     let real = ["11:02:03.004 tcpserv01[99] NOTICE listening on 127.0.0.1:40000".to_string()];
