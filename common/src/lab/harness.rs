@@ -668,7 +668,23 @@ fn wait_sock(
 /// port itself: a server can bind it at once. Returns when the rows are
 /// older than [`observer::PREDATES_SLACK`] by the kernel's own timers, so
 /// that a server started next is measurably younger than them.
+///
+/// Another program's connection may take the port as its own meanwhile
+/// (three suites at once churn through the ephemeral ports): its row then
+/// stays, no server could bind the port, and a fresh port is tried — up to
+/// three times.
 pub fn foreign_time_waits(n: usize) -> anyhow::Result<u16> {
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        match time_waits_on_a_fresh_port(n) {
+            Err(e) if tries < 3 => crate::debug!("foreign_time_waits: {e:#}; another port"),
+            r => return r,
+        }
+    }
+}
+
+fn time_waits_on_a_fresh_port(n: usize) -> anyhow::Result<u16> {
     use socket2::{Domain, SockAddr, Socket, Type};
     let any = SocketAddr::from(([127, 0, 0, 1], 0));
     let probe = Socket::new(Domain::IPV4, Type::STREAM, None)?;
