@@ -173,8 +173,13 @@ fn fresh_address() -> std::io::Result<(std::net::SocketAddr, std::net::UdpSocket
         let ip = std::net::Ipv4Addr::new(127, 0, 0, 2 + ((start + k) % 250) as u8);
         match std::net::UdpSocket::bind((ip, CLAIM_PORT)) {
             Ok(claim) => {
-                let probe = std::net::TcpListener::bind((ip, 0))?;
-                return Ok((probe.local_addr()?, claim));
+                // The port from a wildcard probe: free on every address. A
+                // port free only on `ip` may be another check's port on its
+                // own address, and a wrong answer there that binds the
+                // wildcard (0.0.0.0:port) takes it from this check's correct
+                // server (seen: the solution refused with EADDRINUSE).
+                let probe = std::net::TcpListener::bind((std::net::Ipv4Addr::UNSPECIFIED, 0))?;
+                return Ok(((ip, probe.local_addr()?.port()).into(), claim));
             }
             Err(e) => last = Some(e),
         }
