@@ -63,7 +63,7 @@ struct Args {
     /// reference echoing with recv/send).
     #[arg(
         long,
-        default_value = "tcpserv_c,tcpserv_c_recv,tcpserv04,tcpservd",
+        default_value = "tcpserv_c,tcpserv_c_recv,tcpserv04,tcpservd_c,tcpservd",
         value_delimiter = ','
     )]
     servers: Vec<String>,
@@ -381,6 +381,7 @@ fn report(
         });
         out(format_args!("{}", row(mode.name(), cells)))?;
     }
+    like_with_like(servers, samples)?;
     out(format_args!(
         "\nlog lines after \"listening on\" (like with like: none per connection):"
     ))?;
@@ -430,6 +431,45 @@ fn report(
     out(format_args!("{}", row("", cells)))
 }
 
+/// Each lab server against the C server that does the same work ([`twin`]),
+/// round by round: the median ratio, its 95 % interval and the verdict.
+fn like_with_like(servers: &[(String, PathBuf)], samples: &[Vec<Vec<Sample>>]) -> anyhow::Result<()> {
+    let pairs: Vec<(usize, usize)> = servers
+        .iter()
+        .enumerate()
+        .filter_map(|(si, (name, _))| {
+            let t = twin(name)?;
+            Some((si, servers.iter().position(|(n, _)| n == t)?))
+        })
+        .collect();
+    if pairs.is_empty() {
+        return Ok(());
+    }
+    out(format_args!(
+        "\nlike with like: each lab server against the C server doing the same work (median ratio [95 % interval], verdict)"
+    ))?;
+    let names = pairs
+        .iter()
+        .map(|&(si, ti)| format!("{} / {}", servers[si].0, servers[ti].0));
+    out(format_args!("{}", row("mode", names)))?;
+    for (mi, mode) in Mode::ALL.iter().enumerate() {
+        if samples[mi][0].is_empty() {
+            continue;
+        }
+        let cells = pairs.iter().map(|&(si, ti)| {
+            let ratios: Vec<f64> = samples[mi][si]
+                .iter()
+                .zip(&samples[mi][ti])
+                .map(|(m, t)| m.rate / t.rate)
+                .collect();
+            let (lo, hi) = median_ci(ratios.clone());
+            format!("{:.2}× [{lo:.2}–{hi:.2}] {}", median(ratios), verdict(lo, hi))
+        });
+        out(format_args!("{}", row(mode.name(), cells)))?;
+    }
+    Ok(())
+}
+
 /// One line of a table: the label, then one right-aligned cell per server.
 fn row(label: &str, cells: impl Iterator<Item = String>) -> String {
     cells.fold(format!("{label:<12}"), |line, cell| {
@@ -437,19 +477,37 @@ fn row(label: &str, cells: impl Iterator<Item = String>) -> String {
     })
 }
 
-/// The C servers `--servers` may name, built from `c/tcpserv_c.c` with
-/// these flags: the reference itself again (a control: how far apart two
-/// identical servers measure), and the reference echoing with recv/send as
-/// the lab's str_echo does.
-const C_VARIANTS: [(&str, &[&str]); 2] = [("tcpserv_c", &[]), ("tcpserv_c_recv", &["-DRECV_SEND"])];
+/// The C servers `--servers` may name, each built from its source with
+/// its flags: the reference itself again (a control: how far apart two
+/// identical servers measure), the reference echoing with recv/send as
+/// tcpservd does, and tcpservd's C twin (`c/tcpservd_c.c`: the same work
+/// as tcpservd, call for call), tcpservd's like-with-like reference.
+const C_VARIANTS: [(&str, &str, &[&str]); 3] = [
+    ("tcpserv_c", "c/tcpserv_c.c", &[]),
+    ("tcpserv_c_recv", "c/tcpserv_c.c", &["-DRECV_SEND"]),
+    ("tcpservd_c", "c/tcpservd_c.c", &[]),
+];
 
-/// Builds a C server (`tcpserv_c` = the reference, or one of
-/// [`C_VARIANTS`]) into the target directory; None (after saying SKIP) when
-/// there is no C compiler.
+/// The C server that does the same work as the lab's server `name`, the
+/// way it does it: tcpserv04's is the reference (the book's tcpserv04 in C,
+/// column 0), tcpservd's its C twin. None for the C servers themselves.
+fn twin(name: &str) -> Option<&'static str> {
+    match name {
+        "tcpserv04" => Some("C"),
+        "tcpservd" => Some("tcpservd_c"),
+        _ => None,
+    }
+}
+
+/// Builds a C server (one of [`C_VARIANTS`]) into the target directory;
+/// None (after saying SKIP) when there is no C compiler.
 fn build_c(name: &str) -> anyhow::Result<Option<PathBuf>> {
-    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("c/tcpserv_c.c");
+    let &(_, source, flags) = C_VARIANTS
+        .iter()
+        .find(|v| v.0 == name)
+        .with_context(|| format!("no C server {name}"))?;
+    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(source);
     let exe = common::lab::harness::bin_path(name);
-    let flags = C_VARIANTS.iter().find(|v| v.0 == name).map_or(&[][..], |v| v.1);
     let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_owned());
     // Built aside, then renamed into place: another bench running at once
     // (two tests do) may be executing the old file, and cc cannot write
@@ -658,6 +716,19 @@ mod tests {
                 let others: Vec<_> = (0..n).filter(|&p| p != s).map(|p| row[p]).collect();
                 assert!(others.iter().all(|&k| k == others[0]), "n = {n}: {after:?}");
             }
+        }
+    }
+
+    #[test]
+    fn each_lab_server_is_paired_with_the_c_server_doing_its_work() {
+        assert_eq!(twin("tcpserv04"), Some("C"));
+        assert_eq!(twin("tcpservd"), Some("tcpservd_c"));
+        assert_eq!(twin("tcpservd_c"), None);
+        assert_eq!(twin("tcpserv_c"), None);
+        // Every twin is a server the bench can build (or the reference).
+        for name in ["tcpserv04", "tcpservd"] {
+            let t = twin(name).unwrap();
+            assert!(t == "C" || C_VARIANTS.iter().any(|v| v.0 == t), "{t}");
         }
     }
 

@@ -686,6 +686,10 @@ fn the_bench_runs_at_tiny_counts() {
         "tcpservd",
         "verdict",
         "log lines",
+        // Like with like: each lab server against the C server doing its work.
+        "like with like",
+        "tcpserv04 / C",
+        "tcpservd / tcpservd_c",
     ] {
         assert!(out.contains(want), "no {want:?} in:\n{out}");
     }
