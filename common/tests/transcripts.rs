@@ -406,14 +406,7 @@ fn normalize(line: &str) -> String {
             "-p ",
         ];
         const PORT_AFTER: &[&str] = &["127.0.0.1:", "0.0.0.0:", ", port ", "port "];
-        // A server's own command line (ps, observe) names the port it was
-        // given: the page's `--port 0` runs as a quiet port (see port_zero).
-        const PORT_ARG: &[&str] = &["--port "];
-        for (kws, tag, min) in [
-            (PORT_ARG, "[PORT]", 1),
-            (PID_AFTER, "[PID]", 3),
-            (PORT_AFTER, "[PORT]", 2),
-        ] {
+        for (kws, tag, min) in [(PID_AFTER, "[PID]", 3), (PORT_AFTER, "[PORT]", 2)] {
             for kw in kws {
                 if let Some(r) = s.strip_prefix(kw) {
                     if let Some(n) = take_digits(r, min) {
@@ -1059,11 +1052,6 @@ fn every_page_with_a_console_block_is_listed() {
 
 #[test]
 fn the_matcher_tells_drift_from_volatile_parts() {
-    // A server's command line: the page's --port 0 ran as a chosen port.
-    assert!(lines_match(
-        &["   2782    2778 S    tcpserv01 --port 0".to_string()],
-        &["   3922    2143 S    tcpserv01 --port 37375".to_string()]
-    ));
     // In any order (```console,any-order): the same lines, each once.
     let page: Vec<String> = ["child 18434: WEXITSTATUS 3", "child 18435: WEXITSTATUS 7"]
         .map(String::from)
