@@ -310,23 +310,19 @@ fn map_cargo_run(cmd: &str, bins: &Path, port: Option<u16>) -> (String, Vec<Stri
     (out, names)
 }
 
-/// Sets a free port on a background server command: one that no socket
-/// names ([`harness::quiet_port`]), so that the page's `ss` shows only the
-/// server's own rows — a port from port 0 once came with another suite's
-/// TIME_WAIT row under the abort page's server.
+/// Sets `--port 0` on a background server command.
 fn port_zero(cmd: &str) -> (String, Option<String>) {
-    let quiet = harness::quiet_port().to_string();
     let words: Vec<&str> = cmd.split(' ').collect();
     if let Some(i) = words.iter().position(|w| *w == "--port") {
         let doc = words.get(i + 1).map(|s| s.to_string());
         let mut w: Vec<String> = words.iter().map(|s| s.to_string()).collect();
         if i + 1 < w.len() {
-            w[i + 1] = quiet;
+            w[i + 1] = "0".into();
         }
         return (w.join(" "), doc.filter(|p| p != "0"));
     }
     let trimmed = cmd.trim_end().trim_end_matches('&').trim_end();
-    (format!("{trimmed} --port {quiet} &"), None)
+    (format!("{trimmed} --port 0 &"), None)
 }
 
 // ---------------------------------------------------------------- matching

@@ -660,34 +660,6 @@ fn wait_sock(
     })
 }
 
-/// A port of 127.0.0.1 that no row of /proc/net/tcp or tcp6 names: a server
-/// told to listen there shows only its own sockets in `ss`, whereas a port
-/// from port 0 may carry TIME_WAIT rows of earlier, unrelated connections
-/// (another suite's server had it a moment ago). Free when returned; the
-/// lab's servers bind with SO_REUSEADDR. Falls back to 0 (any port) after
-/// 20 tries.
-pub fn quiet_port() -> u16 {
-    for _ in 0..20 {
-        let Ok(s) = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None) else {
-            break;
-        };
-        // Bound, not listening: no row of its own in /proc/net/tcp.
-        let any = socket2::SockAddr::from(SocketAddr::from(([127, 0, 0, 1], 0)));
-        let Some(port) = s
-            .bind(&any)
-            .ok()
-            .and_then(|()| s.local_addr().ok()?.as_socket())
-            .map(|a| a.port())
-        else {
-            break;
-        };
-        if observer::tcp_sockets(port).is_empty() {
-            return port;
-        }
-    }
-    0
-}
-
 /// Makes a port that carries `n` TIME_WAIT rows of earlier, finished
 /// connections, and returns it — what a reused ephemeral port looks like on
 /// a busy machine. Each row is the far end of a connection *from* that
