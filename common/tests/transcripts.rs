@@ -310,6 +310,14 @@ fn map_cargo_run(cmd: &str, bins: &Path, port: Option<u16>) -> (String, Vec<Stri
     (out, names)
 }
 
+/// Are the listener's the only rows on its port (no TIME_WAIT or other
+/// row of earlier connections that used the port)?
+fn only_the_listener(addr: std::net::SocketAddr) -> bool {
+    common::lab::observer::tcp_sockets(addr.port())
+        .iter()
+        .all(|s| s.state == "LISTEN" && s.local.port() == addr.port())
+}
+
 /// Sets `--port 0` on a background server command.
 fn port_zero(cmd: &str) -> (String, Option<String>) {
     let words: Vec<&str> = cmd.split(' ').collect();
@@ -744,28 +752,37 @@ fn run_block(
                 (mapped.clone(), None)
             };
             let cmd = cmd.trim_end().trim_end_matches('&').trim_end().to_string();
-            let mut c = shell(&format!("exec {cmd}"));
-            c.stdin(std::process::Stdio::null());
-            let p = match Proc::spawn_command(c) {
-                Ok(p) => p,
-                Err(e) => {
-                    problems.push(format!("{at}: `{code}`: {e:#}"));
-                    break;
+            // A server's port from port 0 may carry rows of earlier,
+            // unrelated connections (another suite's server had it a
+            // moment ago: the abort page's `ss` showed that server's client
+            // in TIME_WAIT). Nobody has connected yet, so any row but the
+            // listener is foreign: start the server again, on another port.
+            let mut tries = 0;
+            let (p, addr) = loop {
+                tries += 1;
+                let mut c = shell(&format!("exec {cmd}"));
+                c.stdin(std::process::Stdio::null());
+                let p = match Proc::spawn_command(c) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        problems.push(format!("{at}: `{code}`: {e:#}"));
+                        return (problems, None);
+                    }
+                };
+                if !server {
+                    break (p, None);
                 }
-            };
-            // stdin stays open: nobody types, as in a terminal left alone.
-            let shown = step.shown.join("\n");
-            let addr = if server {
                 match listening(&p) {
-                    Ok(a) => Some(a),
+                    Ok(a) if tries < 3 && !only_the_listener(a) => continue, // p's drop kills it
+                    Ok(a) => break (p, Some(a)),
                     Err(e) => {
                         problems.push(format!("{at}: `{code}` (in the background): {e:#}"));
                         return (problems, None);
                     }
                 }
-            } else {
-                None
             };
+            // stdin stays open: nobody types, as in a terminal left alone.
+            let shown = step.shown.join("\n");
             // The page's port and pid for this server.
             let doc_port = shown
                 .split("listening on ")
