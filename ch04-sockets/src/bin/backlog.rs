@@ -120,6 +120,7 @@ fn run(args: &Args, segs: &mut Segments) -> anyhow::Result<()> {
         );
         clients.push(sockfd);
     }
+    let first_syns = Instant::now();
     // ANCHOR_END: connects
     let fits = args.backlog as usize + 1;
     let mut expect = vec!["LISTEN"];
@@ -160,11 +161,14 @@ fn run(args: &Args, segs: &mut Segments) -> anyhow::Result<()> {
     // Counted now, not from the table above: with --pause the user may have
     // waited at the prompt, and the table may be old.
     let before = established(&common::lab::observer::tcp_sockets_at(listen_addr));
-    let after =
-        common::lab::harness::eventually(Duration::from_secs(5), "a waiting client to connect", || {
+    let after = common::lab::harness::eventually(
+        until_next_syn(first_syns.elapsed()),
+        "a waiting client to connect",
+        || {
             let now = common::lab::observer::tcp_sockets_at(listen_addr);
             (established(&now) > before).then_some(now)
-        });
+        },
+    );
     // ANCHOR_END: accept_one
     match after {
         Ok(socks) => {
@@ -266,4 +270,18 @@ fn summary(port: u16, socks: &[TcpSock], clients: &[Socket]) -> io::Result<()> {
         count("SYN_SENT")
     );
     Ok(())
+}
+
+/// How long from now until the waiting clients retransmit their SYN, plus
+/// 2 s: Linux sends the first again 1 s after it, and doubles the interval
+/// each time (1, 3, 7, 15, 31, 63 s after the first SYN). A fixed 5 s was
+/// too short when the accept came late (a loaded machine: the next SYN was
+/// due 15 s on).
+fn until_next_syn(since_first: Duration) -> Duration {
+    let (mut at, mut gap) = (Duration::from_secs(1), Duration::from_secs(1));
+    while at <= since_first && at < Duration::from_secs(63) {
+        gap *= 2;
+        at += gap;
+    }
+    at.saturating_sub(since_first) + Duration::from_secs(2)
 }

@@ -5,7 +5,7 @@
 
 use common::lab::harness::{Proc, eventually};
 
-use crate::support::{WAIT, after, at, check_table, step};
+use crate::support::{WAIT, after, at, check_table, step, step_within};
 
 /// Runs `backlog --backlog N --extra 2 --pause` and checks both steps;
 /// returns how many clients completed before any accept, per /proc.
@@ -46,7 +46,9 @@ fn established_before_accept(backlog: u32) -> usize {
     assert!(text.contains(&line), "want {line:?} in:\n{text}");
 
     p.write_stdin(b"\n").unwrap();
-    let text = step(&p, 2);
+    // The demo waits for the clients' next SYN retransmit: 1, 3, 7, 15, 31
+    // or 63 s after the first (later under load).
+    let text = step_within(&p, 2, std::time::Duration::from_secs(70));
     assert!(text.contains("got in after"), "{text}");
     let more = eventually(WAIT, "one more client to connect", || {
         let s = common::lab::observer::server_sockets_at(at(port), p.pid());

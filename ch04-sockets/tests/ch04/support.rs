@@ -13,8 +13,14 @@ pub const WAIT: Duration = common::lab::harness::DEADLINE;
 /// Waits until the program (run with --pause) has finished step `n`, and
 /// returns what it printed for that step alone.
 pub fn step(p: &Proc, n: u32) -> String {
+    step_within(p, n, WAIT)
+}
+
+/// [`step`], for a step that may take up to `timeout` (a wait for the
+/// kernel's next SYN retransmit: up to 33 s).
+pub fn step_within(p: &Proc, n: u32, timeout: Duration) -> String {
     let marker = format!("--- step {n} (Enter: next) ---");
-    p.wait_stdout(marker.as_bytes(), WAIT).unwrap();
+    p.wait_stdout(marker.as_bytes(), timeout).unwrap();
     let out = String::from_utf8_lossy(&p.stdout_bytes()).into_owned();
     let end = out.find(&marker).unwrap();
     let start = if n == 1 {
