@@ -14,7 +14,7 @@
 
 use std::path::PathBuf;
 
-use common::lab::harness::{DEADLINE, cont, stop, wait_children, wait_zombies};
+use common::lab::harness::{DEADLINE, cont, stop, wait_children};
 use common::lab::ladder_svg::{Figure, Lang, Note, Side, Text, svg};
 use common::lab::packets::{self, ACK, FIN, RST, Segment};
 use nix::sys::signal::{Signal, kill};
@@ -44,13 +44,6 @@ fn bless_or_check(name: &str, segs: &[Segment], port: u16, fig: &Figure) {
          UNP_BLESS=1 cargo test -p ch05-echo --test echo figures\nthe capture:\n{}",
         packets::ladder(segs, port)
     );
-}
-
-/// The segments of the connection whose client end is `client`.
-fn of(segs: Vec<Segment>, client: std::net::SocketAddr) -> Vec<Segment> {
-    segs.into_iter()
-        .filter(|s| s.src == client || s.dst == client)
-        .collect()
 }
 
 /// Has the last segment with payload from `port`'s side (`from_server`)
@@ -146,33 +139,11 @@ fn figure_session() {
 
 #[test]
 fn figure_abort() {
-    use socket2::{Domain, SockAddr, Socket, Type};
-    let Some(cap) = packets::capture_for("figure_abort") else {
+    // The capture of the abort test (segments.rs): a stopped server, a
+    // client that connects and resets with SO_LINGER 0.
+    let Some((segs, _, port)) = crate::segments::aborted_before_accept("figure_abort", true) else {
         return;
     };
-    let (s, port) = server();
-    cap.watch(port);
-    stop(s.pid()).unwrap(); // it cannot call accept
-    let sock = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
-    sock.connect(&SockAddr::from(std::net::SocketAddr::from((
-        [127, 0, 0, 1],
-        port,
-    ))))
-    .unwrap();
-    let me = sock.local_addr().unwrap().as_socket().unwrap();
-    cap.wait_for(port, DEADLINE, "the handshake's last ACK", |x| {
-        x.iter().any(|a| a.src == me && a.flags == ACK)
-    })
-    .unwrap();
-    sock.set_linger(Some(std::time::Duration::ZERO)).unwrap();
-    drop(sock);
-    cap.wait_for(port, DEADLINE, "the client's RST", |x| {
-        x.iter().any(|a| a.src == me && a.has(RST))
-    })
-    .unwrap();
-    cont(s.pid()).unwrap();
-    wait_zombies(s.pid(), 1, DEADLINE).unwrap(); // the child read ECONNRESET, exited
-    let segs = of(cap.segments(port), me);
     let rst = segs.iter().position(|x| x.has(RST)).unwrap();
     let fig = Figure {
         title: Text {

@@ -239,7 +239,7 @@ fn the_session_demo_prints_each_steps_segments_and_a_pcap_tcpdump_reads() {
 /// and closes with SO_LINGER 0 (`reset`) or normally; the server resumes
 /// and its child gets the dead connection. Returns the segments of that
 /// client's connection and their ladder.
-fn aborted_before_accept(test: &str, reset: bool) -> Option<(Vec<Segment>, String)> {
+pub(crate) fn aborted_before_accept(test: &str, reset: bool) -> Option<(Vec<Segment>, String, u16)> {
     use socket2::{Domain, SockAddr, Socket, Type};
     let cap = packets::capture_for(test)?;
     let (s, port) = server();
@@ -268,13 +268,13 @@ fn aborted_before_accept(test: &str, reset: bool) -> Option<(Vec<Segment>, Strin
         .unwrap();
     let segs: Vec<Segment> = segs.into_iter().filter(mine).collect();
     let text = ladder(&segs, port);
-    Some((segs, text))
+    Some((segs, text, port))
 }
 
 #[test]
 fn a_client_reset_before_accept_sends_rst_and_the_server_end_sends_nothing() {
     let test = "a_client_reset_before_accept_sends_rst_and_the_server_end_sends_nothing";
-    let Some((segs, text)) = aborted_before_accept(test, true) else {
+    let Some((segs, text, _)) = aborted_before_accept(test, true) else {
         return;
     };
     let kinds: Vec<String> = segs.iter().map(|s| s.label()).collect();
