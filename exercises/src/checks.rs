@@ -82,10 +82,17 @@ impl Target<'_> {
 pub fn listening(p: &mut Proc, t: &Trace) -> Result<SocketAddr, Failure> {
     match p.listening() {
         Ok(a) => Ok(a),
-        Err(_) => Err(match gone(p) {
+        Err(e) => Err(match gone(p) {
             Some(why) => t.fail(why, tr("the server keeps running and prints `listening on ADDR`")),
+            // `e` says how long the wait really was (a busy machine extends it).
             None => t.fail(
-                trf("no `listening on` line within {} s", &[&STEP.as_secs()]),
+                format!(
+                    "{}\n{e:#}",
+                    trf(
+                        "no `listening on` line within {} s",
+                        &[&common::lab::harness::DEADLINE.as_secs()]
+                    )
+                ),
                 tr("the server prints `listening on ADDR` first"),
             ),
         }),
@@ -209,7 +216,8 @@ impl<R: Read> Read for Patient<R> {
             match self.inner.read(buf) {
                 Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
                     if end.passed() {
-                        return Err(e);
+                        // Say how long the wait was on a busy machine.
+                        return Err(io::Error::new(e.kind(), format!("{e}{}", end.note())));
                     }
                 }
                 r => return r,

@@ -66,16 +66,26 @@ impl Sink {
     }
 
     /// Waits until `pred(bytes, eof)` gives Some, or the deadline passes.
-    fn wait<T>(&self, timeout: Duration, mut pred: impl FnMut(&[u8], bool) -> Option<T>) -> Option<T> {
+    /// The error says why it stopped waiting, for the end of a message: the
+    /// output ended, or the deadline passed (and how much longer than its
+    /// timeout a busy machine made it).
+    fn wait<T>(
+        &self,
+        timeout: Duration,
+        mut pred: impl FnMut(&[u8], bool) -> Option<T>,
+    ) -> Result<T, String> {
         let end = Deadline::after(timeout);
         let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
         loop {
             if let Some(t) = pred(&st.0, st.1) {
-                return Some(t);
+                return Ok(t);
+            }
+            if st.1 {
+                return Err(" (the output was closed)".into());
             }
             let left = end.left();
-            if left.is_zero() || st.1 {
-                return None;
+            if left.is_zero() {
+                return Err(end.note());
             }
             st = self
                 .cv
@@ -314,9 +324,9 @@ impl Proc {
                     .find(|l| l.contains(pat))
                     .map(str::to_owned)
             })
-            .ok_or_else(|| {
+            .map_err(|why| {
                 anyhow!(
-                    "{}: no stderr line containing {pat:?} within {timeout:?}; stderr so far:\n{}",
+                    "{}: no stderr line containing {pat:?} within {timeout:?}{why}; stderr so far:\n{}",
                     self.name,
                     self.stderr_text()
                 )
@@ -329,9 +339,9 @@ impl Proc {
             .wait(timeout, |b, _| {
                 b.windows(pat.len().max(1)).any(|w| w == pat).then_some(())
             })
-            .ok_or_else(|| {
+            .map_err(|why| {
                 anyhow!(
-                    "{}: stdout has no {:?} within {timeout:?}; stdout so far: {:?}",
+                    "{}: stdout has no {:?} within {timeout:?}{why}; stdout so far: {:?}",
                     self.name,
                     String::from_utf8_lossy(pat),
                     String::from_utf8_lossy(&self.stdout_bytes())
@@ -398,8 +408,8 @@ impl Proc {
         // machine they may wait longer than a moment for a CPU (a check of
         // a program's error text then saw no text).
         let grace = if gone { timeout } else { Duration::from_millis(500) };
-        self.stdout.wait(grace, |_, eof| eof.then_some(()));
-        self.stderr.wait(grace, |_, eof| eof.then_some(()));
+        let _ = self.stdout.wait(grace, |_, eof| eof.then_some(()));
+        let _ = self.stderr.wait(grace, |_, eof| eof.then_some(()));
         Ok(st)
     }
 
@@ -409,7 +419,7 @@ impl Proc {
         let end = Deadline::after(timeout);
         let out = self.stdout.wait(timeout, |_, eof| eof.then_some(()));
         let err = self.stderr.wait(end.left(), |_, eof| eof.then_some(()));
-        out.is_some() && err.is_some()
+        out.is_ok() && err.is_ok()
     }
 
     /// Like [`Proc::wait_exit`], and fails unless the program exited with `code`.

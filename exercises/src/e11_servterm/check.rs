@@ -102,9 +102,12 @@ pub fn check(target: &Target) -> Verdict {
             .then_some(true)
         }
     })
-    .map_err(|_| {
+    .map_err(|e| {
         t.fail(
-            trf("the client neither ended nor waited for input within {} s", &[&STEP.as_secs()]),
+            format!(
+                "{}\n{e:#}",
+                trf("the client neither ended nor waited for input within {} s", &[&STEP.as_secs()])
+            ),
             expected,
         )
     })?;
