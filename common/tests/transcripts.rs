@@ -1120,3 +1120,29 @@ fn the_pages_tmp_is_the_runs_own_but_not_the_labs_path() {
     );
     assert_eq!(tmp_to("head -c 5 /tmp/a", &[], "/p/"), "head -c 5 /p/a");
 }
+
+#[test]
+fn a_server_port_with_earlier_rows_is_not_taken_as_the_servers_alone() {
+    // The page servers are started again when their port-0 port carries
+    // rows of earlier connections; `only_the_listener` is what decides.
+    // A port pre-loaded with TIME_WAIT rows that name it, and a listener on it:
+    let port = harness::foreign_time_waits(2).expect("a port with foreign TIME_WAIT rows");
+    let l = std::net::TcpListener::bind(("127.0.0.1", port)).expect("listen on that port");
+    let addr = l.local_addr().unwrap();
+    assert!(
+        !only_the_listener(addr),
+        "port {port} carries 2 TIME_WAIT rows, yet it was taken as the listener's alone"
+    );
+    drop(l);
+    // A listener alone on its port passes. Port 0 on a busy machine may hand
+    // out a port with rows too (that is why the check exists), so a clean
+    // one among three is enough.
+    let alone = (0..3).any(|_| {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("listen");
+        only_the_listener(l.local_addr().unwrap())
+    });
+    assert!(
+        alone,
+        "no listener on three fresh ports was taken as alone on its port"
+    );
+}
