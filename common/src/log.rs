@@ -211,28 +211,49 @@ impl SigLine {
     }
 }
 
+// Each macro looks at the level before its arguments are evaluated: a line
+// that is not printed costs no formatting (tcpserv04's `sock_ntop` of every
+// client, an allocation in the parent between forks, each one a page the
+// next fork makes copy-on-write).
+
 /// `debug!("fmt", args)`: a DEBUG line (shown with `-v` or `UNP_LOG=debug`).
 #[macro_export]
 macro_rules! debug {
-    ($($t:tt)*) => { $crate::log::log($crate::log::Level::Debug, format_args!($($t)*)) };
+    ($($t:tt)*) => {
+        if $crate::log::enabled($crate::log::Level::Debug) {
+            $crate::log::log($crate::log::Level::Debug, format_args!($($t)*))
+        }
+    };
 }
 
 /// `notice!("fmt", args)`: a NOTICE line (the default level).
 #[macro_export]
 macro_rules! notice {
-    ($($t:tt)*) => { $crate::log::log($crate::log::Level::Notice, format_args!($($t)*)) };
+    ($($t:tt)*) => {
+        if $crate::log::enabled($crate::log::Level::Notice) {
+            $crate::log::log($crate::log::Level::Notice, format_args!($($t)*))
+        }
+    };
 }
 
 /// `warning!("fmt", args)`: a WARNING line (still shown with `-q`).
 #[macro_export]
 macro_rules! warning {
-    ($($t:tt)*) => { $crate::log::log($crate::log::Level::Warning, format_args!($($t)*)) };
+    ($($t:tt)*) => {
+        if $crate::log::enabled($crate::log::Level::Warning) {
+            $crate::log::log($crate::log::Level::Warning, format_args!($($t)*))
+        }
+    };
 }
 
 /// `fatal!("fmt", args)`: a FATAL line. It only prints; the caller exits.
 #[macro_export]
 macro_rules! fatal {
-    ($($t:tt)*) => { $crate::log::log($crate::log::Level::Fatal, format_args!($($t)*)) };
+    ($($t:tt)*) => {
+        if $crate::log::enabled($crate::log::Level::Fatal) {
+            $crate::log::log($crate::log::Level::Fatal, format_args!($($t)*))
+        }
+    };
 }
 
 #[cfg(test)]
