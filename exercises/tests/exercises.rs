@@ -337,6 +337,29 @@ fn lab_a_process_that_does_not_exist_is_not_in_accept() {
     assert!(exited(i32::MAX));
 }
 
+/// e13's spin rule on the windows it must tell apart. The first case is
+/// what `.ci/stress` saw once at load 35: a server with a back-off, 1.19 s
+/// runnable and 0.00 s of it on a CPU, 2 wake-ups — judged a spinner until
+/// a window that starved was watched again instead.
+#[test]
+fn e13_a_window_the_machine_starved_is_watched_again_not_called_spinning() {
+    use exercises::e13_emfile::check::{Window, judge};
+    use std::time::Duration;
+    let ms = Duration::from_millis;
+    // the machine decided: watch again, and only the last window is judged
+    assert_eq!(judge(ms(0), ms(1190), 2, false), Window::Starved);
+    assert_eq!(judge(ms(19), ms(1100), 1, false), Window::Starved);
+    assert_eq!(judge(ms(0), ms(1190), 2, true), Window::Spins);
+    // spinners: idle machine, and a loaded one that still gives it a share
+    assert_eq!(judge(ms(1000), ms(0), 0, false), Window::Spins);
+    assert_eq!(judge(ms(60), ms(1130), 2, false), Window::Spins);
+    assert_eq!(judge(ms(25), ms(975), 1, false), Window::Spins);
+    // back-offs: asleep most of the window, or runnable only after each wake-up
+    assert_eq!(judge(ms(1), ms(100), 5, false), Window::Patient);
+    assert_eq!(judge(ms(5), ms(700), 5, false), Window::Patient);
+    assert_eq!(judge(ms(5), ms(700), 5, true), Window::Patient);
+}
+
 /// `exercises grade ARGS`: its exit code and stdout.
 #[cfg(feature = "solutions")]
 fn grade(args: &[&str]) -> (Option<i32>, String) {
