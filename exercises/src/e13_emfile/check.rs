@@ -119,31 +119,6 @@ fn wakeups(pid: i32) -> Option<u64> {
         .ok()
 }
 
-/// When `pid` last began to run (`se.exec_start`, the scheduler's clock)
-/// and how many times it has slept (`nr_voluntary_switches`), from
-/// /proc/PID/sched — the kernel's own record, so a check thread kept off
-/// the CPU when the server woke still learns when that was. None where the
-/// kernel has no scheduler debug file (CONFIG_SCHED_DEBUG off): the check
-/// then has only its own looks.
-fn last_run(pid: i32) -> Option<(u64, Duration)> {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/sched")).ok()?;
-    let field = |name: &str| {
-        text.lines()
-            .find_map(|l| l.strip_prefix(name)?.trim_start().strip_prefix(':'))
-            .map(str::trim)
-    };
-    let ms: f64 = field("se.exec_start")?.parse().ok()?;
-    let switches = field("nr_voluntary_switches")?.parse().ok()?;
-    Some((switches, Duration::from_secs_f64(ms / 1000.0)))
-}
-
-/// The sleep between two looks at [`last_run`], if the server slept
-/// exactly once between them: from the start of one run to the start of
-/// the next. (Slept more than once: the single sleeps are not known.)
-pub fn one_sleep(before: (u64, Duration), after: (u64, Duration)) -> Option<Duration> {
-    (after.0 == before.0 + 1).then(|| after.1.saturating_sub(before.1))
-}
-
 pub fn check(target: &Target) -> Verdict {
     let mut t = Trace::new();
     let mut rng = Rng::new(target.seed);
@@ -226,7 +201,6 @@ fn shortage(
     let start = Instant::now();
     // The wake-up count last seen, since when, and the time runnable then.
     let (mut last, mut since, mut busy_then) = (woke_before, start, before);
-    let mut run_then = last_run(pid);
     let mut longest = Duration::ZERO;
     let mut measured = false;
     // The window being watched: what was read when it began, and when.
@@ -246,19 +220,8 @@ fn shortage(
         }
         let now = wakeups(pid);
         if now != last {
-            // The check may have been off the CPU for most of that sleep
-            // (seen under .ci/stress: an uncapped back-off's 3.2 s sleep
-            // passed unseen); the kernel's times of the two runs say how
-            // long it really was.
-            let run = last_run(pid);
-            if let Some(gap) = run_then.zip(run).and_then(|(a, b)| one_sleep(a, b)) {
-                longest = longest.max(gap);
-                if gap > MAX_GAP {
-                    return Err(uncapped(t, gap, start));
-                }
-            }
             longest = longest.max(since.elapsed());
-            (last, since, busy_then, run_then) = (now, Instant::now(), crate::observe::runnable(pid), run);
+            (last, since, busy_then) = (now, Instant::now(), crate::observe::runnable(pid));
         } else if since.elapsed() > MAX_GAP {
             // No voluntary switch: asleep all along — or runnable all along.
             let gap = since.elapsed();
@@ -272,7 +235,11 @@ fn shortage(
                     tr("it sleeps a little between tries (a back-off)"),
                 ));
             }
-            return Err(uncapped(t, gap, start));
+            return Err(t.fail(
+                common::tr_fmt!("the server slept {gap} s without trying accept again ({at} s into the shortage, the client \
+                     waiting): a client waits that long after a descriptor is freed — its back-off has no cap", gap = format!("{:.1}", gap.as_secs_f64()), at = format!("{:.1}", start.elapsed().as_secs_f64())),
+                common::tr_fmt!("a back-off with a cap: at most about a second between tries ({max} s allowed)", max = format!("{:.1}", MAX_GAP.as_secs_f64())),
+            ));
         }
         if start.elapsed() >= long && measured {
             break;
@@ -282,16 +249,6 @@ fn shortage(
         t.did(common::tr_fmt!("the shortage lasted {lasted} s; the server's longest sleep between two tries was about {longest} s", lasted = format!("{:.1}", start.elapsed().as_secs_f64()), longest = format!("{:.1}", longest.max(since.elapsed()).as_secs_f64())));
     }
     Ok(())
-}
-
-/// The failure for a sleep of `gap` between two tries, `start` being when
-/// the shortage began.
-fn uncapped(t: &mut Trace, gap: Duration, start: Instant) -> Failure {
-    t.fail(
-        common::tr_fmt!("the server slept {gap} s without trying accept again ({at} s into the shortage, the client \
-             waiting): a client waits that long after a descriptor is freed — its back-off has no cap", gap = format!("{:.1}", gap.as_secs_f64()), at = format!("{:.1}", start.elapsed().as_secs_f64())),
-        common::tr_fmt!("a back-off with a cap: at most about a second between tries ({max} s allowed)", max = format!("{:.1}", MAX_GAP.as_secs_f64())),
-    )
 }
 
 /// A [`WINDOW`] of a shortage, from `start`, with what was read then
