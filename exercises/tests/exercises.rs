@@ -360,6 +360,27 @@ fn e13_a_window_the_machine_starved_is_watched_again_not_called_spinning() {
     assert_eq!(judge(ms(5), ms(700), 5, true), Window::Patient);
 }
 
+/// e13 watches longer when it looked too late to know a sleep's length:
+/// under .ci/stress an uncapped back-off passed once, its 3.2 s sleep
+/// unseen by a check thread kept off the CPU. With a 2 s blind spot put
+/// into the check by hand, the check without this rule let it through
+/// ("longest sleep about 3.4 s") and with it failed it with its words.
+#[test]
+fn e13_a_sleep_the_check_could_not_see_end_makes_it_watch_longer() {
+    use exercises::e13_emfile::check::{MAX_GAP, MAX_SHORTAGE, SHORTAGE, watch_longer};
+    use std::time::Duration;
+    let s = Duration::from_secs_f64;
+    // the stress case: seen asleep 1.3 s, woken by the next look at 3.4 s
+    assert!(watch_longer(s(1.3), s(3.4)));
+    // a capped back-off seen on time: nothing to doubt
+    assert!(!watch_longer(s(0.95), s(1.0)));
+    // a late look that still ends under the limit proves the sleep short
+    assert!(!watch_longer(s(0.5), s(2.4)));
+    // room for the next, doubled sleep to pass the limit in view
+    assert!(MAX_SHORTAGE >= SHORTAGE + 2 * MAX_GAP);
+    assert!(MAX_GAP < s(3.2));
+}
+
 /// `exercises grade ARGS`: its exit code and stdout.
 #[cfg(feature = "solutions")]
 fn grade(args: &[&str]) -> (Option<i32>, String) {
