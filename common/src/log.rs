@@ -211,10 +211,10 @@ impl SigLine {
     }
 }
 
-// Each macro looks at the level before its arguments are evaluated: a line
-// that is not printed costs no formatting (tcpserv04's `sock_ntop` of every
-// client, an allocation in the parent between forks, each one a page the
-// next fork makes copy-on-write).
+// Each macro looks at the level before its arguments are evaluated, so a
+// line that is not printed costs nothing, whatever its arguments compute
+// (the performance page: with -q, NOTICE lines are "neither printed nor
+// formatted"). `log` checks the level again for direct callers.
 
 /// `debug!("fmt", args)`: a DEBUG line (shown with `-v` or `UNP_LOG=debug`).
 #[macro_export]
