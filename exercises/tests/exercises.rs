@@ -381,6 +381,53 @@ fn e13_a_sleep_the_check_could_not_see_end_makes_it_watch_longer() {
     assert!(MAX_GAP < s(3.2));
 }
 
+/// e13 ends its first shortage only once it has seen enough tries, not
+/// after a fixed time: an uncapped back-off from 300 ms (a wrong answer,
+/// `uncapped-from-300ms`) had tried 5 times in 6.5 s, all under the limit,
+/// and passed; under `.ci/stress` a loaded machine did the same to one
+/// from 50 ms. Shown red: that wrong answer passed the check before.
+#[test]
+fn e13_a_shortage_ends_only_after_enough_tries() {
+    use exercises::e13_emfile::check::{MAX_GAP, MAX_SHORTAGE, MIN_TRIES, SHORTAGE, WINDOW, seen_enough};
+    use std::time::Duration;
+    let s = Duration::from_secs_f64;
+    // the 300 ms case at the old end: time is up, tries are not
+    assert!(!seen_enough(SHORTAGE, SHORTAGE, 5, MIN_TRIES));
+    assert!(!seen_enough(s(12.0), SHORTAGE, MIN_TRIES - 1, MIN_TRIES));
+    // a capped back-off: twelve tries in about 12 s
+    assert!(seen_enough(s(12.0), SHORTAGE, MIN_TRIES, MIN_TRIES));
+    // many quick tries still watch the whole first shortage
+    assert!(!seen_enough(s(3.0), SHORTAGE, 50, MIN_TRIES));
+    // the most it is ever watched, and the one-window ENFILE shortage
+    assert!(seen_enough(MAX_SHORTAGE, SHORTAGE, 3, MIN_TRIES));
+    assert!(seen_enough(WINDOW, WINDOW, 0, 0));
+    // twelve tries of a doubling back-off from 1.25 ms pass the limit...
+    assert!(Duration::from_micros(1250) * 2u32.pow(MIN_TRIES - 1) > MAX_GAP);
+    // ...and a back-off capped at 1 s makes them well inside the watch
+    assert!(Duration::from_secs(u64::from(MIN_TRIES)) + SHORTAGE / 2 < MAX_SHORTAGE);
+}
+
+/// e13's rule for a stretch without a try: only time asleep counts. A
+/// capped back-off on a loaded machine sleeps 1 s and can then wait over
+/// a second for a CPU; the check used to call 2.6 s without a try, most of
+/// it runnable, a spinner (and the rest asleep, no cap).
+#[test]
+fn e13_time_spent_waiting_for_a_cpu_is_not_sleep_nor_spinning() {
+    use exercises::e13_emfile::check::{Gap, judge_gap};
+    use std::time::Duration;
+    let ms = Duration::from_millis;
+    assert_eq!(judge_gap(ms(2400), ms(0), ms(0)), Gap::Open);
+    // slept 1 s, then waited 1.6 s for a CPU: the machine's doing
+    assert_eq!(judge_gap(ms(2600), ms(1), ms(1600)), Gap::Open);
+    // an uncapped back-off, quiet and loaded: the sleep alone passes 2.5 s
+    assert_eq!(judge_gap(ms(3300), ms(1), ms(100)), Gap::NoCap(ms(3199)));
+    assert_eq!(judge_gap(ms(4000), ms(1), ms(700)), Gap::NoCap(ms(3299)));
+    // ran for over a second without going back to sleep: it spins
+    assert_eq!(judge_gap(ms(2600), ms(1300), ms(1300)), Gap::Spins);
+    // a spinner the machine starved says nothing yet
+    assert_eq!(judge_gap(ms(2600), ms(10), ms(2590)), Gap::Open);
+}
+
 /// `exercises grade ARGS`: its exit code and stdout.
 #[cfg(feature = "solutions")]
 fn grade(args: &[&str]) -> (Option<i32>, String) {

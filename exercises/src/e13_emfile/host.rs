@@ -50,6 +50,7 @@ crate::hosts::variants!(Imp,
         "blind-alt-correct" => super::blind::alt_correct::accept_loop,
         "fake-pass" => super::wrong::fake_pass,
         "spin" => super::wrong::spin,
+        "uncapped-from-300ms" => super::wrong::uncapped_from_300ms,
         "exit-on-emfile" => super::wrong::exit_on_emfile,
         "expect-panics" => super::wrong::expect_panics,
     }
