@@ -140,7 +140,16 @@ pub fn watch_longer(seen: Duration, maybe: Duration) -> bool {
 }
 
 /// What a stretch of `gap` in which the server did not try accept says,
-/// with `on_cpu` and `waiting` its runnable time in it (schedstat).
+/// with `on_cpu` and `waiting` its runnable time in it (schedstat), and
+/// `asleep_now`: its state was S (sleeping) as the stretch was read.
+///
+/// schedstat adds a wait for a CPU to `waiting` only when the wait ends
+/// (the task gets the CPU): a server woken from its sleep and still in the
+/// run queue shows none of that wait yet. Seen under `.ci/stress` (load
+/// 39): `blind-alt-correct`, capped at 1 s, called asleep for 2.9 s. So a
+/// stretch is a sleep only while the server is seen asleep: in state S
+/// with no voluntary switch since its last try, it has not run since it
+/// went to sleep (it cannot sleep again without a switch).
 #[derive(Debug, PartialEq, Eq)]
 pub enum Gap {
     /// Nothing yet: no longer than [`MAX_GAP`], or runnable and waiting for
@@ -149,7 +158,7 @@ pub enum Gap {
     /// sleep, and it tries the moment it runs).
     Open,
     /// Asleep longer than [`MAX_GAP`] (the time it was runnable taken
-    /// out): a back-off without a cap.
+    /// out), and asleep still: a back-off without a cap.
     NoCap(Duration),
     /// It ran on a CPU for [`MIN_CPU_TO_JUDGE`] or more without once going
     /// back to sleep: a try takes well under a millisecond, so it spins.
@@ -157,11 +166,11 @@ pub enum Gap {
 }
 
 /// Judges a stretch without a try (see [`Gap`]).
-pub fn judge_gap(gap: Duration, on_cpu: Duration, waiting: Duration) -> Gap {
+pub fn judge_gap(gap: Duration, on_cpu: Duration, waiting: Duration, asleep_now: bool) -> Gap {
     let asleep = gap.saturating_sub(on_cpu + waiting);
     if gap <= MAX_GAP {
         Gap::Open
-    } else if asleep > MAX_GAP {
+    } else if asleep_now && asleep > MAX_GAP {
         Gap::NoCap(asleep)
     } else if on_cpu >= MIN_CPU_TO_JUDGE {
         Gap::Spins
@@ -292,11 +301,14 @@ fn shortage(
                 window_start = Instant::now();
             }
         }
-        // Runnable time is read before the count: taken when a try is
-        // seen, it is no later than that try, so the time runnable since
-        // can only be overstated, never the time asleep.
+        // Runnable time and state are read before the count: taken when a
+        // try is seen, the runnable time is no later than that try, so the
+        // time runnable since can only be overstated, never the time
+        // asleep; and a server seen asleep with no switch read after it
+        // was asleep since its last try.
         let read = Instant::now();
         let busy_now = crate::observe::runnable(pid);
+        let asleep_now = common::lab::observer::state(pid) == Some('S');
         let now = wakeups(pid);
         let read_end = Instant::now();
         if now != last {
@@ -321,7 +333,7 @@ fn shortage(
                 .zip(busy_then)
                 .map(|(a, b)| (a.0.saturating_sub(b.0), a.1.saturating_sub(b.1)))
                 .unwrap_or_default();
-            match judge_gap(gap, on_cpu, waiting) {
+            match judge_gap(gap, on_cpu, waiting, asleep_now) {
                 Gap::Open => {}
                 Gap::Spins => {
                     return Err(t.fail(
