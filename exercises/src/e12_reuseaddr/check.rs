@@ -131,7 +131,17 @@ pub fn check(target: &Target) -> Verdict {
             .any(|s| s.local == addr && s.state == "TIME_WAIT")
             .then_some(())
     })
-    .map_err(|e| t.fail(e.to_string(), tr("the server's end in TIME_WAIT (the server closed first)")))?;
+    .map_err(|e| {
+        // What was there instead (seen once under .ci/stress, cause unknown).
+        let rows: Vec<String> = observer::tcp_sockets(addr.port())
+            .iter()
+            .map(|s| format!("{} {} {}", s.local, s.remote, s.state))
+            .collect();
+        t.fail(
+            common::tr_fmt!("{e}\n/proc/net/tcp on port {port} now: {rows}", e = e.to_string(), port = addr.port(), rows = if rows.is_empty() { "-".to_string() } else { rows.join("; ") }),
+            tr("the server's end in TIME_WAIT (the server closed first)"),
+        )
+    })?;
     t.did(trf("/proc/net/tcp showed the connection in TIME_WAIT on {}", &[&addr]));
 
     first.signal(Signal::SIGTERM).map_err(|e| t.fail(e.to_string(), tr("the server stops")))?;
