@@ -433,6 +433,26 @@ fn e13_time_spent_waiting_for_a_cpu_is_not_sleep_nor_spinning() {
     assert_eq!(judge_gap(ms(2600), ms(10), ms(2590), false), Gap::Open);
 }
 
+/// e14's spin rule: CPU used counts, not only runnable time. Under
+/// .ci/stress (load 34) blind-wnohang-spin showed 435 ms runnable in
+/// 1.3 s (schedstat adds a wait for a CPU only when it ends) and passed
+/// the window; a blocked wait() uses no CPU at all in it.
+#[test]
+fn e14_a_spinner_is_told_by_its_cpu_time_not_only_its_runnable_time() {
+    use exercises::e14_drain::check::spins;
+    use std::time::Duration;
+    let ms = Duration::from_millis;
+    // a blocking wait(): asleep all the window
+    assert!(!spins(ms(0), ms(0)));
+    assert!(!spins(ms(1), ms(3)));
+    // spinners: an idle machine, and the stress case (its share of 2 CPUs)
+    assert!(spins(ms(1000), ms(0)));
+    assert!(spins(ms(60), ms(375)));
+    assert!(spins(ms(10), ms(100)));
+    // runnable most of the window, even with little CPU
+    assert!(spins(ms(5), ms(600)));
+}
+
 /// `exercises grade ARGS`: its exit code and stdout.
 #[cfg(feature = "solutions")]
 fn grade(args: &[&str]) -> (Option<i32>, String) {
