@@ -403,11 +403,17 @@ impl Proc {
         self.group_gone = gone;
         // The pipes reach EOF once every holder has exited; a forked child
         // may still hold them, so give them a bounded moment, not forever.
-        // With the whole group gone EOF is certain: the reader threads get
-        // the whole deadline to collect the last bytes, since on a busy
-        // machine they may wait longer than a moment for a CPU (a check of
-        // a program's error text then saw no text).
-        let grace = if gone { timeout } else { Duration::from_millis(500) };
+        // With no live member left in the group (gone, or zombies only: an
+        // orphan init has not reaped yet) EOF is certain: the reader threads
+        // get the whole deadline to collect the last bytes, since on a busy
+        // machine they may wait longer than a moment for a CPU. (A check of
+        // a program's error text saw no text; a page's pipeline, whose
+        // client exited before reaping its forked half, showed no output.)
+        let grace = if gone || !observer::group_alive(self.pid()) {
+            timeout
+        } else {
+            Duration::from_millis(500)
+        };
         let _ = self.stdout.wait(grace, |_, eof| eof.then_some(()));
         let _ = self.stderr.wait(grace, |_, eof| eof.then_some(()));
         Ok(st)

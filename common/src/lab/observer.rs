@@ -68,6 +68,17 @@ pub fn children(pid: i32) -> Vec<ProcInfo> {
     out
 }
 
+/// Whether process group `pgid` has a member that is not a zombie. A
+/// zombie holds no descriptors: a group of zombies only (an orphan that
+/// init has not reaped yet) can no longer write to a pipe.
+pub fn group_alive(pgid: i32) -> bool {
+    let Ok(all) = procfs::process::all_processes() else {
+        return true; // cannot tell: assume the worst
+    };
+    all.filter_map(|p| p.ok()?.stat().ok())
+        .any(|st| st.pgrp == pgid && st.state != 'Z')
+}
+
 /// The children of `pid` that are zombies.
 pub fn zombies(pid: i32) -> Vec<ProcInfo> {
     children(pid).into_iter().filter(ProcInfo::is_zombie).collect()
