@@ -3,7 +3,8 @@
 //! a zombie.
 //!
 //! Run:        cargo run -p ch05-sigchld --bin remove_zombie
-//! Talk to it: nothing to type; it ends in ~5 s.
+//! Talk to it: nothing to type; it ends in ~5 s, once both children are
+//!             reaped.
 //! Observe:    "Removed proc id: N" / "Child send: 12" and "... 24" from the
 //!             handler while the parent prints "wait..."; meanwhile
 //!             ps -o pid,ppid,stat,cmd --ppid <parent pid> never shows Z
@@ -11,8 +12,12 @@
 //! Changed from the C: the handler loops on waitpid(-1, WNOHANG): the two
 //! children end at the same moment, and two SIGCHLDs may arrive as one
 //! (UNP 5.10) — the C calls waitpid once and can leave one zombie. It
-//! writes with write(2), not printf. The children sleep 3 s, not 10.
+//! writes with write(2), not printf. The children sleep 3 s, not 10. The
+//! parent's loop of 5 goes on until both children are reaped: on a busy
+//! machine a child can end after the fifth round, and the parent would
+//! return first (one "Removed" line, not two).
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use ch05_sigchld::SavedErrno;
@@ -38,11 +43,16 @@ struct Args {
     log: LogArgs,
 }
 
+/// How many children the handler has reaped.
+static REAPED: AtomicUsize = AtomicUsize::new(0);
+
 // ANCHOR: read_childproc
-/// Reap every ended child. Async-signal-safe: waitpid(2), write(2), errno.
+/// Reap every ended child. Async-signal-safe: waitpid(2), write(2), errno,
+/// an atomic add.
 extern "C" fn read_childproc(_sig: c_int) {
     let _errno = SavedErrno::new();
     while let Ok(WaitStatus::Exited(pid, status)) = waitpid(None, Some(WaitPidFlag::WNOHANG)) {
+        REAPED.fetch_add(1, Ordering::Relaxed);
         let mut line = common::log::SigLine::new(common::log::Level::Notice);
         line.str("Removed proc id: ").int(pid.as_raw().into());
         line.str("; Child send: ").int(status.into()).emit();
@@ -74,7 +84,11 @@ fn main() {
             ForkResult::Parent { child } => println!("Child proc id: {child}"),
         }
     }
-    for _ in 0..5 {
+    // 5 rounds as in the C, and more until both children are reaped.
+    for round in 0.. {
+        if round >= 5 && REAPED.load(Ordering::Relaxed) == 2 {
+            break;
+        }
         println!("wait...");
         nix::unistd::sleep(1); // a SIGCHLD ends it early
     }

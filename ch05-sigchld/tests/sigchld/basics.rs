@@ -3,6 +3,8 @@
 use ch05_sigchld::experiment;
 use common::lab::harness::{DEADLINE, Proc, eventually, wait_state};
 use common::lab::observer;
+use std::time::Duration;
+
 use nix::sys::signal::Signal;
 
 use crate::support::bin;
@@ -134,4 +136,35 @@ fn a_reaping_handler_leaves_no_zombie_while_the_parent_runs() {
         observer::state(p.pid()).is_some_and(|s| s != 'Z'),
         "the parent is still running"
     );
+}
+
+#[test]
+fn the_parent_waits_past_its_five_rounds_for_a_late_child() {
+    // The C's parent loops 5 times and returns: a child that ends later
+    // (on a busy machine, after the fifth round) is never reaped by it, and
+    // only one "Removed" line shows. Made certain here: the first child is
+    // stopped (SIGSTOP) until the parent has begun a sixth round.
+    let mut p = spawn(bin!("remove_zombie"), &["--secs", "4"]);
+    let first: i32 = p
+        .wait_stdout(b"Child proc id: ", DEADLINE)
+        .map(|()| stdout(&p))
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("Child proc id: ")?.trim().parse().ok())
+        .unwrap();
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(first), Signal::SIGSTOP).unwrap();
+    wait_state(first, 'T', DEADLINE).unwrap(); // stopped inside its 4 s sleep
+    eventually(Duration::from_secs(20), "a sixth \"wait...\"", || {
+        (stdout(&p).matches("wait...").count() >= 6).then_some(())
+    })
+    .unwrap_or_else(|e| {
+        panic!(
+            "{e}: the parent ended its loop with a child not reaped; stdout:\n{}",
+            stdout(&p)
+        )
+    });
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(first), Signal::SIGCONT).unwrap();
+    p.wait_stderr("Child send: 12", DEADLINE).unwrap();
+    p.expect_exit(0, DEADLINE).unwrap();
+    assert_eq!(p.stderr_text().matches("Removed proc id").count(), 2);
 }
