@@ -123,25 +123,42 @@ pub fn check(target: &Target) -> Verdict {
         }
         Ok(())
     };
-    daytime(&t, &mut first, tr("the client"))?;
-    t.did(tr("a client got the time; the server closed first"));
-    eventually(STEP, common::lang::n_("a TIME_WAIT on the server's port"), || {
+    // Up to 3 clients. Twice under .ci/stress (load 20-35, 27,000 sockets,
+    // loopback dropping packets) the check found no TIME_WAIT on the port
+    // after a client, 15 s on, only the listener. The cause is not proven:
+    // an RST ends a TIME_WAIT at once (net.ipv4.tcp_rfc1337=0), and a FIN
+    // sent again while its ACK was late draws one. The restart below means
+    // nothing without a TIME_WAIT, so another client makes another.
+    let time_wait = || {
         observer::tcp_sockets(addr.port())
             .iter()
             .any(|s| s.local == addr && s.state == "TIME_WAIT")
             .then_some(())
-    })
-    .map_err(|e| {
-        // What was there instead (seen once under .ci/stress, cause unknown).
+    };
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        daytime(&t, &mut first, tr("the client"))?;
+        let Err(e) = eventually(STEP, common::lang::n_("a TIME_WAIT on the server's port"), time_wait) else {
+            break;
+        };
+        if tries < 3 {
+            continue;
+        }
+        // What was there instead.
         let rows: Vec<String> = observer::tcp_sockets(addr.port())
             .iter()
             .map(|s| format!("{} {} {}", s.local, s.remote, s.state))
             .collect();
-        t.fail(
+        return Err(t.fail(
             common::tr_fmt!("{e}\n/proc/net/tcp on port {port} now: {rows}", e = e.to_string(), port = addr.port(), rows = if rows.is_empty() { "-".to_string() } else { rows.join("; ") }),
             tr("the server's end in TIME_WAIT (the server closed first)"),
-        )
-    })?;
+        ));
+    }
+    t.did(tr("a client got the time; the server closed first"));
+    if tries > 1 {
+        t.did(trf("no TIME_WAIT showed after {} client(s); the next one left one", &[&(tries - 1)]));
+    }
     t.did(trf("/proc/net/tcp showed the connection in TIME_WAIT on {}", &[&addr]));
 
     first.signal(Signal::SIGTERM).map_err(|e| t.fail(e.to_string(), tr("the server stops")))?;
