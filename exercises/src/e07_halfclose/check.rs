@@ -39,6 +39,15 @@ struct Seen {
     /// The client ended after its FIN before the tail could be sent.
     gone_before_tail: bool,
     error: Option<String>,
+    /// The error was the client's RST: ECONNRESET, or EPIPE when the
+    /// server's end had the client's FIN already (CLOSE_WAIT: the kernel
+    /// reports an RST there as EPIPE; seen under .ci/stress).
+    refused: bool,
+}
+
+/// Was a write refused by the client's RST?
+fn refused(e: &io::Error) -> bool {
+    matches!(e.kind(), io::ErrorKind::ConnectionReset | io::ErrorKind::BrokenPipe)
 }
 
 fn echo_server(listener: TcpListener, expect: usize, client: i32, gate: Arc<AtomicBool>) -> Seen {
@@ -72,6 +81,7 @@ fn echo_server(listener: TcpListener, expect: usize, client: i32, gate: Arc<Atom
                 let keep_from = expect.saturating_sub(TAIL).saturating_sub(seen.received).min(n);
                 seen.received += n;
                 if let Err(e) = s.write_all(&buf[..keep_from]) {
+                    seen.refused = refused(&e);
                     seen.error = Some(trf("echo failed: {}", &[&e]));
                     break;
                 }
@@ -83,6 +93,7 @@ fn echo_server(listener: TcpListener, expect: usize, client: i32, gate: Arc<Atom
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => {
                 if !matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) {
+                    seen.refused = refused(&e);
                     seen.error = Some(trf("read error: {}", &[&e]));
                 }
                 break;
@@ -93,6 +104,7 @@ fn echo_server(listener: TcpListener, expect: usize, client: i32, gate: Arc<Atom
         match drained(client, peer) {
             Some(true) => {
                 if let Err(e) = s.write_all(&held) {
+                    seen.refused = refused(&e);
                     seen.error = Some(trf("echo failed: {}", &[&e]));
                 }
             }
@@ -192,7 +204,7 @@ pub fn check(target: &Target) -> Verdict {
         ));
     }
     if let Some(e) = seen.error {
-        let why = if e.contains("reset") {
+        let why = if seen.refused {
             tr("\nyour client's socket was closed (or its read side shut) while echoes were still \
                 arriving: the kernel refused them with an RST — the rest of the echo was not read")
         } else {
