@@ -332,9 +332,9 @@ fn idle_timeout_closes_a_silent_client() {
 /// client's last write alone is no reference: the server can go on reading
 /// what was already queued, and sending into room the kernel frees late.
 /// (Twice at load 20-35 the close came 8.8 and 8.9 s after the client's
-/// last write, with an idle timeout of 3 s.) Returns how long after the
-/// later of the two the connection was closed, and after the last write.
-fn reader_dropped(bin: &str, args: &[&str], hi: Duration) -> anyhow::Result<(Duration, Duration)> {
+/// last write, with an idle timeout of 3 s.) Fails once both are over
+/// `hi` ago with the connection still open.
+fn reader_dropped(bin: &str, args: &[&str], hi: Duration) -> anyhow::Result<()> {
     let (_server, addr) = start(bin, args);
     let s = connect(addr)?;
     let me = s.local_addr()?.as_socket().context("client address")?;
@@ -347,11 +347,11 @@ fn reader_dropped(bin: &str, args: &[&str], hi: Duration) -> anyhow::Result<(Dur
             .map(|t| (t.recv_q, t.send_q))
     };
     let (mut last, mut seen, mut changed) = (Instant::now(), queues(), Instant::now());
-    let closed = loop {
+    loop {
         match (&s).write(&chunk) {
             Ok(_) => last = Instant::now(),
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
-            Err(_) => break Instant::now(), // RST: the server closed it
+            Err(_) => return Ok(()), // RST: the server closed it
         }
         let now = queues();
         if now.is_some() && now != seen {
@@ -364,8 +364,7 @@ fn reader_dropped(bin: &str, args: &[&str], hi: Duration) -> anyhow::Result<(Dur
             changed.elapsed(),
             last.elapsed()
         );
-    };
-    Ok((closed - changed.max(last), closed - last))
+    }
 }
 
 #[test]
@@ -379,14 +378,8 @@ fn a_client_that_never_reads_is_closed_within_twice_the_idle_timeout() {
     // compact a full receive queue and open the window; seen once at load
     // 36), so "too early" cannot be judged from the client.
     let hi = Duration::from_secs(2 * idle) + Duration::from_millis(1500);
-    let (took, after_write) =
-        reader_dropped(bin!("tcpservd"), &["--idle-timeout", &idle.to_string()], hi).unwrap();
-    assert!(
-        took <= hi,
-        "closed {took:?} after the server's socket last changed ({after_write:?} after the \
-         client's last write); --help says {idle} to {} s",
-        2 * idle
-    );
+    reader_dropped(bin!("tcpservd"), &["--idle-timeout", &idle.to_string()], hi)
+        .unwrap_or_else(|e| panic!("{e:#}; --help says {idle} to {} s", 2 * idle));
     // The book's server never gives up on a client that does not read.
     let e = reader_dropped(bin!("tcpserv04"), &[], hi).unwrap_err();
     assert!(format!("{e:#}").contains("still open"), "{e:#}");
